@@ -1,0 +1,18 @@
+"""epipair: enhancer-promoter interaction prediction, reproducible and leakage-aware.
+
+The Snakemake workflow at the repository root calls into this library; every piece of logic
+lives here so that unit tests reach it. Modules:
+
+- ``errors``, ``io``: the one-line error type and temp-and-rename writers.
+- ``genome``: chromosome sizes, chromosome naming, FASTA access.
+- ``pairs``: ingest of TargetFinder CSV and BEDPE labels into the canonical table.
+- ``regions``: window resizing, groups of shared elements.
+- ``splits``: leakage-free and paper-protocol splits, leakage audit.
+- ``sequence``: uint8 base tokens and one-hot encoding.
+- ``signal``: binned bigWig / peak signal.
+- ``demo``: the embedded synthetic genome, pairs and tracks.
+- ``config``: config defaults and cross-field checks.
+- ``download``: verified downloads.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,105 @@
+"""Configuration: schema validation with defaults, and the checks a schema cannot express."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .errors import EpipairError
+
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+SEQUENCE_MODELS = {"speid", "simple_cnn", "seq_epi", "cnn_gru"}
+SIGNAL_MODELS = {"epi_cnn", "seq_epi", "gbm"}
+SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+
+
+def validate(config: dict, schema=SCHEMA) -> dict:
+    """Validate ``config`` in place against the JSON schema (defaults filled), then cross-check.
+
+    Schema errors are reported by ``snakemake.utils.validate``; the extra checks raise
+    :class:`EpipairError` with the key named.
+    """
+    from snakemake.utils import validate as sm_validate
+
+    sm_validate(config, str(schema), set_default=True)
+    check(config)
+    return config
+
+
+def check(config: dict) -> None:
+    """Checks across keys: genome source, names, ``only``, window and bin sizes."""
+    genome = config["genome"]
+    if "demo" in genome:
+        if "url" in genome or "chrom_sizes" in genome:
+            raise EpipairError("config genome: give either 'demo' or 'url' + 'chrom_sizes', not both")
+    elif "url" not in genome or "chrom_sizes" not in genome:
+        raise EpipairError("config genome: needs 'url' and 'chrom_sizes' (or 'demo')")
+    for cell, entry in config["cell_lines"].items():
+        if not NAME_RE.match(cell):
+            raise EpipairError(f"config cell_lines: name {cell!r} must match {NAME_RE.pattern}")
+        for mark in entry.get("tracks", {}):
+            if not NAME_RE.match(mark):
+                raise EpipairError(
+                    f"config cell_lines.{cell}.tracks: mark {mark!r} must match {NAME_RE.pattern}"
+                )
+    selected_cells(config)
+    w = config["windows"]
+    for kind in ("enhancer", "promoter"):
+        if w[kind] % w["signal_bin"]:
+            raise EpipairError(
+                f"config windows.{kind} ({w[kind]}) must be a multiple of windows.signal_bin "
+                f"({w['signal_bin']})"
+            )
+    if set(config["models"]) & SIGNAL_MODELS:
+        for cell in selected_cells(config):
+            if not config["cell_lines"][cell].get("tracks"):
+                raise EpipairError(
+                    f"config cell_lines.{cell}: models {sorted(set(config['models']) & SIGNAL_MODELS)} "
+                    "read epigenomic signal but the cell line has no 'tracks'"
+                )
+    s = config["split"]
+    if s["paper_test_fraction"] + s["paper_valid_fraction"] >= 1:
+        raise EpipairError("config split: paper_test_fraction + paper_valid_fraction must be < 1")
+
+
+def selected_cells(config: dict) -> list[str]:
+    """Cell lines to run: all in config order, or those named in ``only`` (comma list)."""
+    cells = list(config["cell_lines"])
+    only = str(config.get("only") or "").strip()
+    if not only:
+        return cells
+    wanted = [c.strip() for c in only.split(",") if c.strip()]
+    unknown = [c for c in wanted if c not in cells]
+    if unknown:
+        raise EpipairError(
+            f"config only: unknown cell line(s) {', '.join(unknown)}; known: {', '.join(cells)}"
+        )
+    return [c for c in cells if c in wanted]
+
+
+def uses_sequence(config: dict) -> bool:
+    return bool(set(config["models"]) & SEQUENCE_MODELS)
+
+
+def uses_signal(config: dict) -> bool:
+    return bool(set(config["models"]) & SIGNAL_MODELS)
+
+
+def is_remote(url: str) -> bool:
+    return urlparse(url).scheme in ("http", "https")
+
+
+def local_path(url: str) -> str:
+    """The filesystem path of a ``file://`` URL or plain path."""
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        return parsed.path
+    return url
+
+
+def url_basename(url: str) -> str:
+    name = Path(urlparse(url).path).name
+    if not name or not NAME_RE.match(name):
+        raise EpipairError(f"config: cannot take a safe file name from URL {url!r}")
+    return name

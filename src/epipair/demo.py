@@ -1,0 +1,274 @@
+"""The embedded demo: a synthetic genome, three cell lines, pairs and tracks.
+
+Everything is drawn from one seed, so the files are identical on every run.
+
+Genome: ``n_chroms`` chromosomes of ``chrom_length`` bp with GC content varying in 50 kb
+segments (35-60%), an N run at every chromosome start and one inside, and soft-masked
+(lower-case) stretches.
+
+Elements: promoters (1 kb) and enhancers (400-1,000 bp), each of one of four motif *families*.
+An enhancer of family f carries copies of motif ``ENHANCER_MOTIFS[f]`` near its centre; a
+promoter of family f carries ``PROMOTER_MOTIFS[f]``.
+
+Interaction grammar: an enhancer-promoter pair on one chromosome interacts in a cell line when
+both are of the same family (cognate motifs), that family is active in the cell line, and a
+distance-decaying coin comes up (``p = p0 * exp(-d / d0)``). The label thus depends on both
+sequences together, and on distance. Negatives are distance-matched: drawn from the same
+distance quantile bins as the positives among non-interacting candidate pairs.
+
+Cell lines activate different families (:data:`DEMO_CELLS`), so a model transfers only partly
+between them. Tracks: bigWig H3K27ac, H3K4me1, H3K4me3 and DNase (higher at elements of active
+families) and CTCF peaks in narrowPeak format.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .io import atomic_path, write_text
+
+log = logging.getLogger(__name__)
+
+ENHANCER_MOTIFS = ("TGACTCAGCATG", "CACGTGACGGTA", "GGAATTCCGAAT", "TTGCGCAACCTA")
+PROMOTER_MOTIFS = ("CCAATCGGGCGC", "TATAAAAGGCTC", "GCCGCCATCTTG", "ACTTCCGGTGAC")
+DEMO_CELLS = {"CellA": (0, 1, 2), "CellB": (1, 2, 3), "CellC": (0, 2, 3)}
+BIGWIG_MARKS = ("H3K27ac", "H3K4me1", "H3K4me3", "DNase")
+PEAK_MARK = "CTCF"
+RESOLUTION = 50  # bp per bigWig value
+
+
+def demo_files(outdir, cells=tuple(DEMO_CELLS)) -> dict[str, Path]:
+    """Every file :func:`generate` writes, by a short key (``genome``, ``CellA/pairs``...)."""
+    outdir = Path(outdir)
+    files = {
+        "genome": outdir / "genome.fa",
+        "chrom_sizes": outdir / "genome.chrom.sizes",
+        "elements": outdir / "elements.tsv",
+    }
+    for cell in cells:
+        files[f"{cell}/pairs"] = outdir / cell / "pairs.csv"
+        for mark in BIGWIG_MARKS:
+            files[f"{cell}/{mark}"] = outdir / cell / "tracks" / f"{mark}.bw"
+        files[f"{cell}/{PEAK_MARK}"] = outdir / cell / "tracks" / f"{PEAK_MARK}.narrowPeak"
+    return files
+
+
+def _genome(rng, n_chroms, length):
+    chroms = {}
+    n_mask = {}
+    seg = 50_000
+    bases = np.frombuffer(b"ACGT", dtype=np.uint8)
+    for i in range(n_chroms):
+        name = f"chr{i + 1}"
+        gc = rng.uniform(0.35, 0.60, size=-(-length // seg)).repeat(seg)[:length]
+        u = rng.random(length)
+        # P(A)=P(T)=(1-gc)/2, P(C)=P(G)=gc/2, drawn in order A, C, G, T
+        idx = (
+            (u >= (1 - gc) / 2).astype(np.int8)
+            + (u >= 0.5).astype(np.int8)
+            + (u >= 0.5 + gc / 2).astype(np.int8)
+        )
+        seq = bases[idx].copy()
+        blocked = np.zeros(length, dtype=bool)
+        seq[:10_000] = ord("N")
+        blocked[:10_000] = True
+        n_start = int(rng.integers(length // 3, 2 * length // 3))
+        n_len = int(rng.integers(5_000, 20_000))
+        seq[n_start : n_start + n_len] = ord("N")
+        blocked[max(0, n_start - 3_000) : n_start + n_len + 3_000] = True
+        for start in rng.choice(length // 1000, size=length // 1000 // 20, replace=False):
+            a = int(start) * 1000
+            seq[a : a + 1000] = np.where(seq[a : a + 1000] == ord("N"), ord("N"), seq[a : a + 1000] | 0x20)
+        chroms[name] = seq
+        n_mask[name] = blocked
+    return chroms, n_mask
+
+
+def _place(rng, blocked, n, lo_len, hi_len, margin):
+    """Non-overlapping elements away from N runs (and at least ``margin`` bp apart)."""
+    length = blocked.size
+    taken = blocked.copy()
+    out = []
+    tries = 0
+    while len(out) < n and tries < 50 * n:
+        tries += 1
+        size = int(rng.integers(lo_len, hi_len + 1))
+        start = int(rng.integers(2_000, length - size - 2_000))
+        if taken[max(0, start - margin) : start + size + margin].any():
+            continue
+        taken[start : start + size] = True
+        out.append((start, start + size))
+    return sorted(out)
+
+
+def _implant(rng, seq, centre, motif, copies, spread):
+    motif_b = np.frombuffer(motif.encode(), dtype=np.uint8).copy()
+    for _ in range(copies):
+        m = motif_b.copy()
+        if rng.random() < 0.2:
+            m[rng.integers(0, m.size)] = np.frombuffer(b"ACGT", np.uint8)[rng.integers(0, 4)]
+        pos = centre + int(rng.integers(-spread, spread - m.size))
+        seq[pos : pos + m.size] = m
+
+
+def _elements(rng, chroms, blocked, n_prom, n_enh):
+    rows = []
+    for name, seq in chroms.items():
+        taken = blocked[name].copy()
+        proms = _place(rng, taken, n_prom, 1000, 1000, 2_000)
+        for s, e in proms:
+            taken[s - 2_000 : e + 2_000] = True
+        enhs = _place(rng, taken, n_enh, 400, 1000, 1_000)
+        for kind, elems, motifs in (
+            ("promoter", proms, PROMOTER_MOTIFS),
+            ("enhancer", enhs, ENHANCER_MOTIFS),
+        ):
+            fams = rng.integers(0, len(motifs), size=len(elems))
+            for (s, e), f in zip(elems, fams):
+                centre = (s + e) // 2
+                _implant(rng, seq, centre, motifs[f], copies=4, spread=min(300, (e - s) // 2))
+                rows.append((name, s, e, kind, int(f)))
+    df = pd.DataFrame(rows, columns=["chrom", "start", "end", "kind", "family"])
+    return df.sort_values(["chrom", "start"], kind="stable").reset_index(drop=True)
+
+
+def _pairs(rng, elements, active, neg_per_pos, p0, d0, dmin, dmax):
+    enh = elements[elements["kind"] == "enhancer"].reset_index(drop=True)
+    prom = elements[elements["kind"] == "promoter"].reset_index(drop=True)
+    cand = enh.reset_index().merge(
+        prom.reset_index(), on="chrom", suffixes=("_e", "_p")
+    )
+    ce = (cand["start_e"] + cand["end_e"]) // 2
+    cp = (cand["start_p"] + cand["end_p"]) // 2
+    cand["distance"] = (ce - cp).abs()
+    cand = cand[(cand["distance"] >= dmin) & (cand["distance"] <= dmax)].reset_index(drop=True)
+    cognate = (cand["family_e"] == cand["family_p"]) & cand["family_e"].isin(active)
+    coin = rng.random(len(cand)) < p0 * np.exp(-cand["distance"] / d0)
+    cand["label"] = (cognate & coin).astype(int)
+    pos = cand[cand["label"] == 1]
+    # distance-matched negatives: same quantile bins as the positives, not interacting
+    neg_pool = cand[~cognate]
+    edges = np.unique(np.quantile(pos["distance"], np.linspace(0, 1, 6)))
+    edges[0], edges[-1] = dmin, dmax + 1
+    pos_bin = np.clip(np.searchsorted(edges, pos["distance"], side="right") - 1, 0, len(edges) - 2)
+    neg_bin = np.clip(
+        np.searchsorted(edges, neg_pool["distance"], side="right") - 1, 0, len(edges) - 2
+    )
+    chosen = []
+    for b in range(len(edges) - 1):
+        want = int((pos_bin == b).sum()) * neg_per_pos
+        pool = np.flatnonzero(neg_bin == b)
+        if want and pool.size:
+            chosen.append(neg_pool.index[rng.choice(pool, size=min(want, pool.size), replace=False)])
+    neg = cand.loc[np.concatenate(chosen)] if chosen else cand.iloc[:0]
+    pairs = pd.concat([pos, neg]).sort_values(["chrom", "start_e", "start_p"], kind="stable")
+    out = pd.DataFrame(
+        {
+            "enhancer_chrom": pairs["chrom"],
+            "enhancer_start": pairs["start_e"],
+            "enhancer_end": pairs["end_e"],
+            "enhancer_name": [f"enh|{c}:{s}-{e}" for c, s, e in zip(pairs["chrom"], pairs["start_e"], pairs["end_e"])],
+            "promoter_chrom": pairs["chrom"],
+            "promoter_start": pairs["start_p"],
+            "promoter_end": pairs["end_p"],
+            "promoter_name": [f"prom|{c}:{s}-{e}" for c, s, e in zip(pairs["chrom"], pairs["start_p"], pairs["end_p"])],
+            "enhancer_distance_to_promoter": pairs["distance"],
+            "label": pairs["label"],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def _bump(length, width):
+    x = np.arange(length) - (length - 1) / 2
+    return np.exp(-0.5 * (x / width) ** 2)
+
+
+def _write_bigwig(path, sizes, values_by_chrom):
+    import pyBigWig
+
+    with atomic_path(path, suffix=".bw") as tmp:
+        bw = pyBigWig.open(str(tmp), "w")
+        bw.addHeader(list(sizes.items()), maxZooms=0)
+        for chrom, vals in values_by_chrom.items():
+            bw.addEntries(chrom, 0, values=vals.astype(np.float64).tolist(), span=RESOLUTION, step=RESOLUTION)
+        bw.close()
+
+
+def _tracks(rng, sizes, elements, active, outdir):
+    n_bins = {c: sizes[c] // RESOLUTION for c in sizes}
+    levels = {  # (active enhancer, active promoter, inactive enhancer, inactive promoter, width)
+        "H3K27ac": (6.0, 6.0, 0.6, 0.6, 12),
+        "H3K4me1": (5.0, 1.0, 1.5, 0.3, 16),
+        "H3K4me3": (0.8, 8.0, 0.1, 1.0, 10),
+        "DNase": (4.0, 5.0, 0.3, 0.3, 4),
+    }
+    for mark, (ae, ap, ie, ip, width) in levels.items():
+        per_chrom = {}
+        for chrom in sizes:
+            sig = rng.gamma(1.0, 0.2, size=n_bins[chrom])
+            el = elements[elements["chrom"] == chrom]
+            for s, e, kind, fam in zip(el["start"], el["end"], el["kind"], el["family"]):
+                on = fam in active
+                amp = (ae if on else ie) if kind == "enhancer" else (ap if on else ip)
+                amp *= rng.uniform(0.6, 1.4)
+                c = ((s + e) // 2) // RESOLUTION
+                lo, hi = max(0, c - 3 * width), min(n_bins[chrom], c + 3 * width + 1)
+                sig[lo:hi] += amp * _bump(hi - lo, width)
+            per_chrom[chrom] = np.round(sig, 3)
+        _write_bigwig(outdir / "tracks" / f"{mark}.bw", sizes, per_chrom)
+    # CTCF peaks: some at active promoters, the rest scattered
+    rows = []
+    for chrom, size in sizes.items():
+        el = elements[(elements["chrom"] == chrom) & (elements["kind"] == "promoter")]
+        centres = [((s + e) // 2) for s, e, f in zip(el["start"], el["end"], el["family"]) if f in active]
+        centres = centres[::2] + list(rng.integers(10_000, size - 1_000, size=40))
+        for c in sorted(centres):
+            half = int(rng.integers(100, 300))
+            rows.append(f"{chrom}\t{c - half}\t{c + half}\t.\t0\t.\t{rng.uniform(5, 50):.3f}\t-1\t-1\t{half}")
+    write_text("\n".join(rows) + "\n", outdir / "tracks" / f"{PEAK_MARK}.narrowPeak")
+
+
+def generate(
+    outdir,
+    seed: int = 7,
+    chromosomes: int = 6,
+    chrom_length: int = 1_000_000,
+    promoters_per_chrom: int = 50,
+    enhancers_per_chrom: int = 150,
+    negatives_per_positive: int = 4,
+) -> dict[str, Path]:
+    """Write the demo files under ``outdir``; returns :func:`demo_files`."""
+    outdir = Path(outdir)
+    rng = np.random.default_rng(seed)
+    chroms, blocked = _genome(rng, chromosomes, chrom_length)
+    elements = _elements(rng, chroms, blocked, promoters_per_chrom, enhancers_per_chrom)
+    sizes = {c: s.size for c, s in chroms.items()}
+    files = demo_files(outdir)
+    with atomic_path(files["genome"], suffix=".fa") as tmp:
+        with open(tmp, "wb") as fh:
+            for name, seq in chroms.items():
+                fh.write(f">{name}\n".encode())
+                for i in range(0, seq.size, 60):
+                    fh.write(seq[i : i + 60].tobytes() + b"\n")
+    write_text("".join(f"{c}\t{s}\n" for c, s in sizes.items()), files["chrom_sizes"])
+    with atomic_path(files["elements"]) as tmp:
+        elements.to_csv(tmp, sep="\t", index=False)
+    for cell, active in DEMO_CELLS.items():
+        cell_rng = np.random.default_rng([seed, sum(map(ord, cell))])
+        pairs = _pairs(cell_rng, elements, active, negatives_per_positive, 0.6, 40_000, 5_000, 150_000)
+        with atomic_path(files[f"{cell}/pairs"]) as tmp:
+            pairs.to_csv(tmp, index=False)
+        _tracks(cell_rng, sizes, elements, active, outdir / cell)
+        log.info(
+            "%s: %d pairs, %d positives, active families %s",
+            cell,
+            len(pairs),
+            int(pairs["label"].sum()),
+            active,
+        )
+    return files

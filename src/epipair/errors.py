@@ -1,0 +1,21 @@
+"""The error type that the workflow turns into a one-line message."""
+
+from __future__ import annotations
+
+
+class EpipairError(Exception):
+    """A problem with an input that the user must fix.
+
+    The message is a single line that names the file, the row or record and what is wrong.
+    Workflow scripts catch it and print it without a traceback (see ``epipair.smk``).
+    """
+
+
+def where(path, row=None, field=None) -> str:
+    """Format the location part of an error message: ``file:row: field 'x'``."""
+    out = str(path)
+    if row is not None:
+        out += f":{row}"
+    if field is not None:
+        out += f": field '{field}'"
+    return out

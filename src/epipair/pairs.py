@@ -1,0 +1,230 @@
+"""Ingest of enhancer-promoter pair labels into the canonical pairs table.
+
+Two input formats (``format`` in the config):
+
+``targetfinder``
+    The CSV of the TargetFinder repository (``output-ep/pairs.csv``): a header with at least
+    ``enhancer_chrom, enhancer_start, enhancer_end, promoter_chrom, promoter_start,
+    promoter_end, label``; ``enhancer_name`` and ``promoter_name`` are kept when present.
+``bedpe``
+    Tab-separated, no header (``#`` and ``track``/``browser`` lines are skipped): columns 1-3
+    the enhancer, 4-6 the promoter, the *last* column the label (0/1); with 8 or more columns,
+    column 7 is the pair name.
+
+Either may be gzip-compressed (``.gz``). Coordinates are 0-based, half-open (BED).
+
+The result has one row per distinct pair with the columns of :data:`INGEST_COLUMNS`.
+Every problem stops with one line naming the file, the line, the field and what is wrong.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import EpipairError
+from .genome import chrom_name_map
+
+log = logging.getLogger(__name__)
+
+COORD_FIELDS = [
+    "enhancer_chrom",
+    "enhancer_start",
+    "enhancer_end",
+    "promoter_chrom",
+    "promoter_start",
+    "promoter_end",
+]
+REQUIRED = COORD_FIELDS + ["label"]
+INGEST_COLUMNS = REQUIRED + ["source_line"]
+FORMATS = ("targetfinder", "bedpe")
+
+
+def _open_text(path: Path):
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rt", newline="")
+    return open(path, newline="")
+
+
+def _read_targetfinder(path: Path) -> pd.DataFrame:
+    with _open_text(path) as fh:
+        try:
+            df = pd.read_csv(fh, dtype=str, keep_default_na=False, na_filter=False)
+        except pd.errors.EmptyDataError:
+            raise EpipairError(f"{path}: empty file, expected a TargetFinder CSV header") from None
+        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise EpipairError(f"{path}: not a readable CSV: {str(exc).splitlines()[0]}") from None
+    df.columns = [c.strip() for c in df.columns]
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise EpipairError(
+            f"{path}:1: missing column(s) {', '.join(missing)} "
+            f"(TargetFinder CSV header needs {', '.join(REQUIRED)})"
+        )
+    df["source_line"] = np.arange(2, len(df) + 2)
+    return df
+
+
+def _read_bedpe(path: Path) -> pd.DataFrame:
+    rows, lines = [], []
+    ncol = None
+    with _open_text(path) as fh:
+        for lineno, line in enumerate(fh, 1):
+            line = line.rstrip("\r\n")
+            if not line.strip() or line.startswith(("#", "track", "browser")):
+                continue
+            parts = line.split("\t")
+            if len(parts) < 7:
+                raise EpipairError(
+                    f"{path}:{lineno}: BEDPE needs at least 7 tab-separated columns "
+                    f"(6 coordinates and a label), found {len(parts)}"
+                )
+            if ncol is None:
+                ncol = len(parts)
+            elif len(parts) != ncol:
+                raise EpipairError(
+                    f"{path}:{lineno}: {len(parts)} columns where earlier lines have {ncol}"
+                )
+            rows.append(parts)
+            lines.append(lineno)
+    if not rows:
+        return pd.DataFrame(columns=INGEST_COLUMNS)
+    arr = np.array(rows, dtype=object)
+    df = pd.DataFrame(arr[:, :6], columns=COORD_FIELDS)
+    df["label"] = arr[:, -1]
+    if ncol >= 8:
+        df["name"] = arr[:, 6]
+    df["source_line"] = lines
+    return df
+
+
+def _check_integer(df: pd.DataFrame, field: str, path: Path) -> np.ndarray:
+    values = df[field].astype(str).str.strip()
+    numeric = pd.to_numeric(values, errors="coerce")
+    bad = numeric.isna() | (numeric != np.floor(numeric))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raw = values.iloc[i]
+        what = "missing" if raw == "" else f"not an integer: {raw!r}"
+        raise EpipairError(f"{path}:{df['source_line'].iloc[i]}: field '{field}' {what}")
+    out = numeric.to_numpy(dtype=np.int64)
+    neg = out < 0
+    if neg.any():
+        i = int(np.flatnonzero(neg)[0])
+        raise EpipairError(
+            f"{path}:{df['source_line'].iloc[i]}: field '{field}' is negative ({out[i]})"
+        )
+    return out
+
+
+def read_pairs(path, fmt: str, sizes: dict[str, int]) -> pd.DataFrame:
+    """Read, check and normalise a pairs file; see the module docstring for the formats.
+
+    ``sizes`` are the genome's chromosome sizes: chromosomes are renamed to the genome's
+    naming where that is unambiguous, and every coordinate must lie on its chromosome.
+    Exact duplicate pairs are dropped (counted in the log); a pair listed with both labels
+    keeps label 1 (counted in the log).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise EpipairError(f"{path}: pairs file not found")
+    if fmt == "targetfinder":
+        df = _read_targetfinder(path)
+    elif fmt == "bedpe":
+        df = _read_bedpe(path)
+    else:
+        raise EpipairError(f"{path}: unknown pairs format {fmt!r}; use one of {FORMATS}")
+    if len(df) == 0:
+        raise EpipairError(f"{path}: no pairs (the file has no data rows)")
+
+    out = pd.DataFrame({"source_line": df["source_line"].to_numpy(dtype=np.int64)})
+    # chromosomes: strip, reconcile naming, reject unknown names with their row
+    for kind in ("enhancer", "promoter"):
+        field = f"{kind}_chrom"
+        chroms = df[field].astype(str).str.strip()
+        empty = chroms == ""
+        if empty.any():
+            i = int(np.flatnonzero(empty.to_numpy())[0])
+            raise EpipairError(f"{path}:{df['source_line'].iloc[i]}: field '{field}' missing")
+        df[field] = chroms
+    names = set(df["enhancer_chrom"]) | set(df["promoter_chrom"])
+    mapping = chrom_name_map(sorted(names), sizes, source=str(path))
+    renamed = {k: v for k, v in mapping.items() if k != v}
+    if renamed:
+        log.info(
+            "%s: renamed chromosomes to the genome's naming: %s",
+            path,
+            ", ".join(f"{k}->{v}" for k, v in sorted(renamed.items())),
+        )
+    for kind in ("enhancer", "promoter"):
+        field = f"{kind}_chrom"
+        unknown = ~df[field].isin(mapping.keys())
+        if unknown.any():
+            i = int(np.flatnonzero(unknown.to_numpy())[0])
+            n = int(unknown.sum())
+            raise EpipairError(
+                f"{path}:{df['source_line'].iloc[i]}: field '{field}': chromosome "
+                f"{df[field].iloc[i]!r} is not in the genome"
+                + (f" ({n} rows in all)" if n > 1 else "")
+            )
+        out[field] = df[field].map(mapping).to_numpy()
+        start = _check_integer(df, f"{kind}_start", path)
+        end = _check_integer(df, f"{kind}_end", path)
+        bad = end <= start
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise EpipairError(
+                f"{path}:{df['source_line'].iloc[i]}: field '{kind}_end' ({end[i]}) is not "
+                f"after '{kind}_start' ({start[i]})"
+            )
+        limit = out[field].map(sizes).to_numpy(dtype=np.int64)
+        past = end > limit
+        if past.any():
+            i = int(np.flatnonzero(past)[0])
+            raise EpipairError(
+                f"{path}:{df['source_line'].iloc[i]}: field '{kind}_end' ({end[i]}) is past "
+                f"the end of {out[field].iloc[i]} ({limit[i]} bp)"
+            )
+        out[f"{kind}_start"] = start
+        out[f"{kind}_end"] = end
+
+    labels = df["label"].astype(str).str.strip()
+    label_num = pd.to_numeric(labels, errors="coerce")
+    bad = ~label_num.isin([0, 1])
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise EpipairError(
+            f"{path}:{df['source_line'].iloc[i]}: field 'label' must be 0 or 1, got {labels.iloc[i]!r}"
+        )
+    out["label"] = label_num.to_numpy(dtype=np.int8)
+    out = out[INGEST_COLUMNS]
+
+    # duplicates: identical coordinates; conflicting labels resolve to 1
+    key = COORD_FIELDS
+    n_before = len(out)
+    conflicts = int((out.groupby(key, sort=False)["label"].nunique() > 1).sum())
+    out = (
+        out.sort_values(["label", "source_line"], ascending=[False, True], kind="stable")
+        .drop_duplicates(key, keep="first")
+        .sort_values("source_line", kind="stable")
+        .reset_index(drop=True)
+    )
+    dropped = n_before - len(out)
+    if dropped:
+        log.warning("%s: dropped %d duplicate pair row(s)", path, dropped)
+    if conflicts:
+        log.warning("%s: %d pair(s) listed with both labels were kept as label 1", path, conflicts)
+    log.info(
+        "%s: %d pairs, %d positives (%.1f%%)",
+        path,
+        len(out),
+        int(out["label"].sum()),
+        100.0 * out["label"].mean(),
+    )
+    return out

@@ -1,0 +1,160 @@
+"""The workflow's stages, one function each, called by the thin scripts in workflow/scripts.
+
+Each stage reads its inputs, calls the library and writes its outputs atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from . import regions, splits
+from .errors import EpipairError
+from .genome import read_chrom_sizes
+from .io import write_npy, write_text, write_tsv
+from .pairs import read_pairs
+from .sequence import FastaReader, extract_sequence
+from .signal import binned_signal
+
+log = logging.getLogger(__name__)
+
+PAIRS_COLUMNS = [
+    "pair_id",
+    "enhancer_chrom",
+    "enhancer_start",
+    "enhancer_end",
+    "promoter_chrom",
+    "promoter_start",
+    "promoter_end",
+    "label",
+    "distance",
+    "group",
+    "split",
+    "enhancer_window_start",
+    "promoter_window_start",
+    "source_line",
+]
+PAIRS_DTYPES = {
+    "pair_id": str,
+    "enhancer_chrom": str,
+    "promoter_chrom": str,
+    "split": str,
+}
+
+
+def read_pairs_table(path) -> pd.DataFrame:
+    """Read a ``results/<cell>/pairs.tsv`` written by :func:`build_regions`."""
+    return pd.read_csv(path, sep="\t", dtype=PAIRS_DTYPES, keep_default_na=False)
+
+
+def ingest(pairs_path, fmt: str, chrom_sizes_path, out_path) -> pd.DataFrame:
+    """Labels file -> canonical, checked table (``results/<cell>/ingested.tsv``)."""
+    sizes = read_chrom_sizes(chrom_sizes_path)
+    df = read_pairs(pairs_path, fmt, sizes)
+    write_tsv(df, out_path)
+    return df
+
+
+def build_regions(
+    ingested_path,
+    chrom_sizes_path,
+    cell: str,
+    windows: dict,
+    augment: dict,
+    split: dict,
+    out_pairs,
+    out_paper,
+    out_audit,
+) -> pd.DataFrame:
+    """Windows, groups, both protocols' splits and the leakage audit of one cell line."""
+    sizes = read_chrom_sizes(chrom_sizes_path)
+    df = pd.read_csv(
+        ingested_path, sep="\t", dtype={"enhancer_chrom": str, "promoter_chrom": str}
+    )
+    source = f"{cell} ({ingested_path})"
+    flank = int(augment["max_shift"])
+    df = regions.add_windows(df, sizes, windows, flank, source)
+    df.insert(0, "pair_id", [f"{cell}_{i:06d}" for i in range(len(df))])
+    df["distance"] = regions.pair_distance(df)
+    enh_c, prom_c = regions.element_clusters(df)
+    df["group"] = regions.pair_groups(enh_c, prom_c)
+    df["split"] = splits.leakage_free_split(
+        df, split["test_chroms"], split["valid_chroms"], source=source
+    )
+    paper = splits.paper_split(
+        df,
+        augment["positives"],
+        flank,
+        split["seed"],
+        split["paper_test_fraction"],
+        split["paper_valid_fraction"],
+    )
+    audits = []
+    for protocol, train_ids, test_ids in (
+        ("leakage_free", df.loc[df["split"] == "train", "pair_id"], df.loc[df["split"] == "test", "pair_id"]),
+        ("paper", paper.loc[paper["split"] == "train", "pair_id"], paper.loc[paper["split"] == "test", "pair_id"]),
+    ):
+        audit = splits.leakage_audit(df, enh_c, prom_c, train_ids, test_ids)
+        audits.append({"cell_line": cell, "protocol": protocol, **audit})
+        log.info(
+            "leakage audit %s: %.1f%% of %d test pairs share an element with training; "
+            "%.1f%% of test positives have a copy in training",
+            protocol,
+            100 * audit["test_share_element_in_train"],
+            audit["n_test_pairs"],
+            100 * audit["test_pos_copy_in_train"],
+        )
+    counts = df.groupby("split")["label"].agg(["size", "sum"])
+    for name, row in counts.iterrows():
+        log.info("split %s: %d pairs, %d positives", name, row["size"], row["sum"])
+    log.info("%d groups; %.1f%% of positives share an element with another pair",
+             df["group"].nunique(), 100 * audits[0]["pos_share_element"])
+    write_tsv(df[PAIRS_COLUMNS], out_pairs)
+    write_tsv(paper, out_paper)
+    write_tsv(pd.DataFrame(audits), out_audit)
+    return df
+
+
+def sequence_features(pairs_path, fasta_path, windows: dict, flank: int, out_enh, out_prom):
+    """uint8 tokens ``[n, width + 2 * flank]`` per element kind (see ``epipair.sequence``)."""
+    df = read_pairs_table(pairs_path)
+    fasta = FastaReader(fasta_path)
+    try:
+        for kind, out in (("enhancer", out_enh), ("promoter", out_prom)):
+            width = int(windows[kind])
+            tokens = extract_sequence(
+                fasta,
+                df[f"{kind}_chrom"].to_numpy(),
+                df[f"{kind}_window_start"].to_numpy() - flank,
+                width + 2 * flank,
+            )
+            n_frac = float((tokens == 4).mean()) if tokens.size else 0.0
+            log.info("%s: tokens %s, %.2f%% N", kind, tokens.shape, 100 * n_frac)
+            write_npy(tokens, out)
+    finally:
+        fasta.close()
+
+
+def signal_features(pairs_path, tracks: list, windows: dict, out_enh, out_prom, out_marks):
+    """float32 ``[n, marks, bins]`` per element kind, marks in ``tracks`` order.
+
+    ``tracks``: ``[(mark, path, kind), ...]``. The mark names are written to ``out_marks``.
+    """
+    if not tracks:
+        raise EpipairError(f"{pairs_path}: no tracks configured for signal features")
+    df = read_pairs_table(pairs_path)
+    bin_size = int(windows["signal_bin"])
+    for kind, out in (("enhancer", out_enh), ("promoter", out_prom)):
+        sig = binned_signal(
+            tracks,
+            df[f"{kind}_chrom"].to_numpy(),
+            df[f"{kind}_window_start"].to_numpy(),
+            int(windows[kind]),
+            bin_size,
+        )
+        log.info("%s: signal %s, mean per mark %s", kind, sig.shape,
+                 np.round(sig.mean(axis=(0, 2)), 3).tolist() if sig.size else [])
+        write_npy(sig, out)
+    write_text("".join(f"{mark}\n" for mark, _, _ in tracks), out_marks)

@@ -1,0 +1,210 @@
+"""Binned epigenomic signal around elements, from bigWig files and from peak files.
+
+Both kinds of track answer one question, ``values(chrom, start, end)``: the per-base signal
+as float32, NaN (no data) as 0. A bigWig answers with pyBigWig's bulk ``values``; a peak file
+(narrowPeak/broadPeak, BED6+) answers with each peak's signalValue (column 7) over the peak and
+0 elsewhere, the maximum where peaks overlap. Binning is then one code path
+(:func:`binned_signal`): windows on a chromosome are merged into spans, each span is read once,
+and bin means come from differences of a cumulative sum. pyBigWig's ``stats(nBins=...)`` is
+avoided: it was measured 25x slower than bulk values plus numpy.
+
+A track without a chromosome gives zeros for that chromosome and a warning naming both.
+Output shape: ``[n_windows, n_marks, width // bin]`` float32.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from .errors import EpipairError
+
+log = logging.getLogger(__name__)
+
+KINDS = ("bigwig", "peaks")
+
+
+class BigWigTrack:
+    def __init__(self, path):
+        import pyBigWig
+
+        self.path = Path(path)
+        if not self.path.exists():
+            raise EpipairError(f"{self.path}: track file not found")
+        try:
+            bw = pyBigWig.open(str(self.path))
+        except RuntimeError:
+            bw = None
+        if bw is None or not bw.isBigWig():
+            raise EpipairError(f"{self.path}: not a bigWig file")
+        self._bw = bw
+        self.chroms = dict(bw.chroms())
+
+    def values(self, chrom: str, start: int, end: int) -> np.ndarray:
+        out = np.zeros(end - start, dtype=np.float32)
+        stop = min(end, self.chroms.get(chrom, 0))
+        if stop > start:
+            vals = self._bw.values(chrom, int(start), int(stop), numpy=True)
+            out[: stop - start] = np.nan_to_num(vals, nan=0.0, posinf=0.0, neginf=0.0)
+        return out
+
+    def close(self):
+        self._bw.close()
+
+
+class PeakTrack:
+    """A narrowPeak/broadPeak file as a step function: signalValue over each peak."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        if not self.path.exists():
+            raise EpipairError(f"{self.path}: track file not found")
+        with open(self.path, "rb") as fh:
+            gz = fh.read(2) == b"\x1f\x8b"
+        opener = gzip.open if gz else open
+        per_chrom: dict[str, list] = {}
+        try:
+            with opener(self.path, "rt") as fh:
+                for lineno, line in enumerate(fh, 1):
+                    if not line.strip() or line.startswith(("#", "track", "browser")):
+                        continue
+                    parts = line.rstrip("\r\n").split("\t")
+                    if len(parts) < 7:
+                        raise EpipairError(
+                            f"{self.path}:{lineno}: peak file needs at least 7 tab-separated "
+                            f"columns (BED6 + signalValue), found {len(parts)}"
+                        )
+                    try:
+                        s, e, v = int(parts[1]), int(parts[2]), float(parts[6])
+                    except ValueError:
+                        raise EpipairError(
+                            f"{self.path}:{lineno}: start, end or signalValue is not a number"
+                        ) from None
+                    if e <= s or s < 0:
+                        raise EpipairError(
+                            f"{self.path}:{lineno}: peak end ({e}) is not after start ({s})"
+                        )
+                    if not np.isfinite(v) or v < 0:
+                        raise EpipairError(
+                            f"{self.path}:{lineno}: signalValue {parts[6]!r} is negative or not "
+                            "finite"
+                        )
+                    per_chrom.setdefault(parts[0], []).append((s, e, v))
+        except (UnicodeDecodeError, OSError, EOFError) as exc:
+            raise EpipairError(f"{self.path}: not a readable peak file ({exc})") from None
+        self._peaks = {}
+        for chrom, rows in per_chrom.items():
+            arr = np.array(rows, dtype=np.float64)
+            order = np.argsort(arr[:, 0], kind="stable")
+            arr = arr[order]
+            self._peaks[chrom] = (
+                arr[:, 0].astype(np.int64),
+                arr[:, 1].astype(np.int64),
+                arr[:, 2].astype(np.float32),
+                int((arr[:, 1] - arr[:, 0]).max()),
+            )
+        self.chroms = {c: int(p[1].max()) for c, p in self._peaks.items()}
+
+    def values(self, chrom: str, start: int, end: int) -> np.ndarray:
+        out = np.zeros(end - start, dtype=np.float32)
+        if chrom not in self._peaks:
+            return out
+        ps, pe, pv, maxlen = self._peaks[chrom]
+        lo = np.searchsorted(ps, start - maxlen, side="left")
+        hi = np.searchsorted(ps, end, side="left")
+        for s, e, v in zip(ps[lo:hi], pe[lo:hi], pv[lo:hi]):
+            if e <= start:
+                continue
+            a, b = max(s, start) - start, min(e, end) - start
+            np.maximum(out[a:b], v, out=out[a:b])
+        return out
+
+    def close(self):
+        pass
+
+
+def open_track(path, kind: str):
+    """Open a track of ``kind`` ``bigwig`` or ``peaks``."""
+    if kind == "bigwig":
+        return BigWigTrack(path)
+    if kind == "peaks":
+        return PeakTrack(path)
+    raise EpipairError(f"{path}: unknown track kind {kind!r}; use one of {KINDS}")
+
+
+def merge_spans(starts: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Merge windows ``[s, s + length)`` into disjoint spans.
+
+    Returns ``(span_start, span_end, span_of_window)``, windows indexed as given.
+    """
+    order = np.argsort(starts, kind="stable")
+    s = starts[order]
+    new_span = np.ones(s.size, dtype=bool)
+    if s.size > 1:
+        # a window opens a new span when it starts at or after the running end
+        running_end = np.maximum.accumulate(s + length)
+        new_span[1:] = s[1:] >= running_end[:-1]
+    span_id_sorted = np.cumsum(new_span) - 1
+    n_spans = int(span_id_sorted[-1]) + 1 if s.size else 0
+    span_start = s[new_span]
+    span_end = np.zeros(n_spans, dtype=np.int64)
+    np.maximum.at(span_end, span_id_sorted, s + length)
+    span_of = np.empty_like(span_id_sorted)
+    span_of[order] = span_id_sorted
+    return span_start, span_end, span_of
+
+
+def track_bins(track, chrom: str, starts: np.ndarray, width: int, bin_size: int) -> np.ndarray:
+    """Bin means ``[n, width // bin_size]`` of one track for windows on one chromosome."""
+    nb = width // bin_size
+    out = np.zeros((starts.size, nb), dtype=np.float32)
+    if starts.size == 0:
+        return out
+    span_start, span_end, span_of = merge_spans(starts, width)
+    edges = np.arange(0, width + 1, bin_size)
+    by_span = np.argsort(span_of, kind="stable")
+    bounds = np.searchsorted(span_of[by_span], np.arange(span_start.size + 1))
+    for k in range(span_start.size):
+        rows = by_span[bounds[k] : bounds[k + 1]]
+        vals = track.values(chrom, span_start[k], span_end[k])
+        cs = np.concatenate([[0.0], np.cumsum(vals, dtype=np.float64)])
+        idx = (starts[rows] - span_start[k])[:, None] + edges[None, :]
+        out[rows] = (np.diff(cs[idx], axis=1) / bin_size).astype(np.float32)
+    return out
+
+
+def binned_signal(
+    tracks: list[tuple[str, str, str]],
+    chroms: np.ndarray,
+    starts: np.ndarray,
+    width: int,
+    bin_size: int,
+) -> np.ndarray:
+    """Signal ``[n, marks, width // bin_size]`` for ``tracks`` = [(mark, path, kind), ...]."""
+    if width % bin_size:
+        raise EpipairError(f"window width {width} is not a multiple of signal_bin {bin_size}")
+    chroms = np.asarray(chroms)
+    starts = np.asarray(starts, dtype=np.int64)
+    out = np.zeros((starts.size, len(tracks), width // bin_size), dtype=np.float32)
+    for m, (mark, path, kind) in enumerate(tracks):
+        track = open_track(path, kind)
+        try:
+            for chrom in sorted(set(chroms.tolist())):
+                rows = np.flatnonzero(chroms == chrom)
+                if chrom not in track.chroms:
+                    log.warning(
+                        "track %s (%s) has no chromosome %s: %d windows get zeros",
+                        mark,
+                        path,
+                        chrom,
+                        rows.size,
+                    )
+                    continue
+                out[rows, m] = track_bins(track, chrom, starts[rows], width, bin_size)
+        finally:
+            track.close()
+        log.info("track %s: %d windows binned", mark, starts.size)
+    return out

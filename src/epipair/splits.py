@@ -1,0 +1,120 @@
+"""Train/valid/test splits under the two protocols, and the leakage audit.
+
+``leakage_free`` (the default): whole chromosomes are held out. A group of pairs (see
+``epipair.regions``) goes to *test* if any of its elements lies on a test chromosome, else to
+*valid* if any lies on a validation chromosome, else to *train*. So no group crosses sides and
+no training pair touches a test chromosome. Augmentation happens later, on training positives
+only.
+
+``paper`` (the published protocol, kept to measure its inflation): every positive is expanded
+into ``n_aug`` shifted instances first (shift 0 plus ``n_aug - 1`` random shifts within
+``+-max_shift``), negatives stay single, and the instances are split at random. Shifted copies
+of one positive land on both sides, and so do pairs that share an element.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from .errors import EpipairError
+
+log = logging.getLogger(__name__)
+
+SPLITS = ("train", "valid", "test")
+
+
+def leakage_free_split(
+    pairs: pd.DataFrame, test_chroms, valid_chroms, source: str = "pairs"
+) -> np.ndarray:
+    """Split labels per pair (``train``/``valid``/``test``) by held-out chromosomes."""
+    test_chroms, valid_chroms = set(test_chroms), set(valid_chroms)
+    both = test_chroms & valid_chroms
+    if both:
+        raise EpipairError(f"split: chromosome(s) {sorted(both)} are both test and valid")
+    e, p, g = (pairs[c].to_numpy() for c in ("enhancer_chrom", "promoter_chrom", "group"))
+    touches_test = np.isin(e, list(test_chroms)) | np.isin(p, list(test_chroms))
+    touches_valid = np.isin(e, list(valid_chroms)) | np.isin(p, list(valid_chroms))
+    group_test = pd.Series(touches_test).groupby(g).transform("any").to_numpy()
+    group_valid = pd.Series(touches_valid).groupby(g).transform("any").to_numpy()
+    split = np.where(group_test, "test", np.where(group_valid, "valid", "train")).astype(object)
+    present = set(e) | set(p)
+    for name, chroms in (("test", test_chroms), ("valid", valid_chroms)):
+        empty = sorted(chroms - present)
+        if empty:
+            log.warning("%s: %s chromosome(s) %s hold no pairs", source, name, ", ".join(empty))
+    labels = pairs["label"].to_numpy()
+    for name in SPLITS:
+        in_split = split == name
+        if not (in_split & (labels == 1)).any():
+            raise EpipairError(
+                f"{source}: the {name} split has no positive pair "
+                f"(test_chroms={sorted(test_chroms)}, valid_chroms={sorted(valid_chroms)}); "
+                "choose other chromosomes in config 'split'"
+            )
+    return split
+
+
+def paper_split(
+    pairs: pd.DataFrame,
+    n_aug: int,
+    max_shift: int,
+    seed: int,
+    test_fraction: float,
+    valid_fraction: float,
+) -> pd.DataFrame:
+    """Instances ``(pair_id, shift, split)`` of the published protocol; see module docstring."""
+    rng = np.random.default_rng(seed)
+    labels = pairs["label"].to_numpy()
+    ids = pairs["pair_id"].to_numpy()
+    pos = np.flatnonzero(labels == 1)
+    reps = np.where(labels == 1, max(n_aug, 1), 1)
+    inst_ids = np.repeat(ids, reps)
+    shifts = np.zeros(inst_ids.size, dtype=np.int64)
+    # positions of each positive's extra copies: after the first instance of that pair
+    offsets = np.concatenate([[0], np.cumsum(reps)[:-1]])
+    if n_aug > 1 and max_shift > 0 and pos.size:
+        extra = (offsets[pos][:, None] + np.arange(1, n_aug)[None, :]).ravel()
+        shifts[extra] = rng.integers(-max_shift, max_shift + 1, size=extra.size)
+    u = rng.random(inst_ids.size)
+    split = np.where(
+        u < test_fraction, "test", np.where(u < test_fraction + valid_fraction, "valid", "train")
+    )
+    return pd.DataFrame({"pair_id": inst_ids, "shift": shifts, "split": split})
+
+
+def leakage_audit(
+    pairs: pd.DataFrame,
+    enh_cluster: np.ndarray,
+    prom_cluster: np.ndarray,
+    train_ids,
+    test_ids,
+) -> dict[str, float]:
+    """Shares of test pairs that leak into training.
+
+    - ``test_share_element_in_train``: test pairs whose enhancer or promoter overlaps (same
+      element cluster) an element of a training pair.
+    - ``test_pos_copy_in_train``: test positives that also occur in training (as a shifted copy).
+    - ``pos_share_element``: positives that share an element with any other pair.
+    """
+    ids = pairs["pair_id"].to_numpy()
+    index = pd.Series(np.arange(len(ids)), index=ids)
+    tr = index.reindex(np.unique(np.asarray(train_ids))).dropna().to_numpy(dtype=np.int64)
+    te = index.reindex(np.unique(np.asarray(test_ids))).dropna().to_numpy(dtype=np.int64)
+    train_clusters = np.union1d(enh_cluster[tr], prom_cluster[tr])
+    leak = np.isin(enh_cluster[te], train_clusters) | np.isin(prom_cluster[te], train_clusters)
+    labels = pairs["label"].to_numpy()
+    te_pos = te[labels[te] == 1]
+    copy = np.isin(te_pos, tr)
+    counts = np.bincount(np.concatenate([enh_cluster, prom_cluster]))
+    pos = labels == 1
+    shared = (counts[enh_cluster] > 1) | (counts[prom_cluster] > 1)
+    return {
+        "n_train_pairs": int(tr.size),
+        "n_test_pairs": int(te.size),
+        "test_share_element_in_train": float(leak.mean()) if te.size else float("nan"),
+        "test_pos_copy_in_train": float(copy.mean()) if te_pos.size else float("nan"),
+        "pos_share_element": float(shared[pos].mean()) if pos.any() else float("nan"),
+    }

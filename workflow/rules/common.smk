@@ -1,0 +1,113 @@
+# Shared set-up: config validation, names, paths and input functions.
+# Logic lives in src/epipair; this file only maps the config onto paths.
+
+import re
+
+from epipair import config as epiconfig
+from epipair.errors import EpipairError
+
+try:
+    epiconfig.validate(config, workflow.source_path("../schemas/config.schema.yaml"))
+except EpipairError as exc:
+    raise WorkflowError(str(exc)) from None
+
+CELLS = epiconfig.selected_cells(config)
+ALL_CELLS = list(config["cell_lines"])
+DEMO = "demo" in config["genome"]
+FLANK = config["augment"]["max_shift"]
+
+
+def _alternation(names):
+    """A regex that matches exactly one of names (or nothing when names is empty)."""
+    return "|".join(re.escape(n) for n in sorted(names)) or "(?!x)x"
+
+
+def _source_target(url, folder):
+    """Where a configured file is read from: the local path, or its download target."""
+    if epiconfig.is_remote(url):
+        return f"resources/{folder}/{epiconfig.url_basename(url)}"
+    return epiconfig.local_path(url)
+
+
+# every remote file the config names -> (url, sha256); the download rule serves these
+DOWNLOADS = {}
+for _cell, _entry in config["cell_lines"].items():
+    for _src, _folder in [(_entry["pairs"], _cell)] + [
+        (_t, f"{_cell}/tracks") for _t in _entry.get("tracks", {}).values()
+    ]:
+        if epiconfig.is_remote(_src["url"]):
+            DOWNLOADS[_source_target(_src["url"], _folder)] = _src
+if not DEMO and epiconfig.is_remote(config["genome"]["url"]):
+    DOWNLOADS[_source_target(config["genome"]["url"], "genome")] = config["genome"]
+
+
+wildcard_constraints:
+    cell=_alternation(ALL_CELLS),
+    kind="enhancer|promoter",
+
+
+def genome_fasta():
+    """The uncompressed FASTA the sequence features read."""
+    if DEMO:
+        return "resources/demo/genome.fa"
+    url = config["genome"]["url"]
+    path = _source_target(url, "genome")
+    return path[: -len(".gz")] if path.endswith(".gz") else path
+
+
+def genome_fasta_gz():
+    return _source_target(config["genome"]["url"], "genome")
+
+
+def chrom_sizes():
+    if DEMO:
+        return "resources/demo/genome.chrom.sizes"
+    return config["genome"]["chrom_sizes"]
+
+
+def pairs_source(wildcards):
+    return _source_target(config["cell_lines"][wildcards.cell]["pairs"]["url"], wildcards.cell)
+
+
+def pairs_format(wildcards):
+    return config["cell_lines"][wildcards.cell]["pairs"]["format"]
+
+
+def track_specs(cell):
+    """[(mark, path, kind)] of a cell line, in config order."""
+    tracks = config["cell_lines"][cell].get("tracks", {})
+    return [
+        (mark, _source_target(t["url"], f"{cell}/tracks"), t["kind"])
+        for mark, t in tracks.items()
+    ]
+
+
+def track_files(wildcards):
+    return [path for _, path, _ in track_specs(wildcards.cell)]
+
+
+def track_param(wildcards):
+    return track_specs(wildcards.cell)
+
+
+def download_source(wildcards):
+    return DOWNLOADS[wildcards.path]
+
+
+def feature_targets(cell):
+    out = [f"results/{cell}/pairs.tsv"]
+    if epiconfig.uses_sequence(config):
+        out += expand("results/{cell}/features/{kind}_sequence.npy", cell=cell, kind=["enhancer", "promoter"])
+    if epiconfig.uses_signal(config):
+        out += expand("results/{cell}/features/{kind}_signal.npy", cell=cell, kind=["enhancer", "promoter"])
+    return out
+
+
+def all_targets():
+    return [t for cell in CELLS for t in feature_targets(cell)]
+
+
+from epipair import demo as epidemo
+
+DEMO_CELLS = list(epidemo.DEMO_CELLS)
+DEMO_TRACK_FILES = [f"{m}.bw" for m in epidemo.BIGWIG_MARKS] + [f"{epidemo.PEAK_MARK}.narrowPeak"]

@@ -1,0 +1,23 @@
+# The embedded demo: a synthetic genome, three cell lines, pairs and tracks (epipair.demo).
+
+if DEMO:
+
+    rule demo_data:
+        output:
+            genome="resources/demo/genome.fa",
+            chrom_sizes="resources/demo/genome.chrom.sizes",
+            elements="resources/demo/elements.tsv",
+            pairs=expand("resources/demo/{cell}/pairs.csv", cell=DEMO_CELLS),
+            tracks=expand(
+                "resources/demo/{cell}/tracks/{mark}",
+                cell=DEMO_CELLS,
+                mark=DEMO_TRACK_FILES,
+            ),
+        params:
+            settings=config["genome"]["demo"],
+        log:
+            "results/logs/demo_data.log",
+        conda:
+            "../../envs/features.yaml"
+        script:
+            "../scripts/demo_data.py"

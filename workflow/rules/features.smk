@@ -1,0 +1,45 @@
+# Features: uint8 sequence tokens (with augmentation flanks) and binned signal per pair.
+
+
+rule sequence_features:
+    input:
+        pairs="results/{cell}/pairs.tsv",
+        fasta=genome_fasta(),
+        fai=genome_fasta() + ".fai",
+    output:
+        enhancer="results/{cell}/features/enhancer_sequence.npy",
+        promoter="results/{cell}/features/promoter_sequence.npy",
+    params:
+        windows=config["windows"],
+        flank=FLANK,
+    log:
+        "results/logs/sequence_features/{cell}.log",
+    resources:
+        mem_mb=8000,
+        runtime=30,
+    conda:
+        "../../envs/features.yaml"
+    script:
+        "../scripts/sequence_features.py"
+
+
+rule signal_features:
+    input:
+        pairs="results/{cell}/pairs.tsv",
+        tracks=track_files,
+    output:
+        enhancer="results/{cell}/features/enhancer_signal.npy",
+        promoter="results/{cell}/features/promoter_signal.npy",
+        marks="results/{cell}/features/signal_marks.txt",
+    params:
+        tracks=track_param,
+        windows=config["windows"],
+    log:
+        "results/logs/signal_features/{cell}.log",
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    conda:
+        "../../envs/features.yaml"
+    script:
+        "../scripts/signal_features.py"

@@ -1,0 +1,41 @@
+# Labels -> canonical pairs table -> windows, groups, splits and the leakage audit.
+
+
+rule ingest:
+    input:
+        pairs=pairs_source,
+        chrom_sizes=chrom_sizes(),
+    output:
+        table="results/{cell}/ingested.tsv",
+    params:
+        format=pairs_format,
+    log:
+        "results/logs/ingest/{cell}.log",
+    group:
+        "regions"
+    conda:
+        "../../envs/features.yaml"
+    script:
+        "../scripts/ingest.py"
+
+
+rule regions:
+    input:
+        table="results/{cell}/ingested.tsv",
+        chrom_sizes=chrom_sizes(),
+    output:
+        pairs="results/{cell}/pairs.tsv",
+        paper="results/{cell}/splits_paper.tsv",
+        audit="results/{cell}/leakage_audit.tsv",
+    params:
+        windows=config["windows"],
+        augment=config["augment"],
+        split=config["split"],
+    log:
+        "results/logs/regions/{cell}.log",
+    group:
+        "regions"
+    conda:
+        "../../envs/features.yaml"
+    script:
+        "../scripts/regions.py"

@@ -1,0 +1,9 @@
+"""Write the embedded demo's genome, pairs and tracks (epipair.demo.generate)."""
+
+from pathlib import Path
+
+from epipair import demo
+from epipair.smk import script
+
+with script(snakemake):
+    demo.generate(Path(snakemake.output.genome).parent, **snakemake.params.settings)

@@ -1,0 +1,8 @@
+"""Fetch one configured file and verify it (epipair.download.fetch)."""
+
+from epipair.download import fetch
+from epipair.smk import script
+
+with script(snakemake):
+    src = snakemake.params.source
+    fetch(src["url"], snakemake.output[0], src.get("sha256"))
