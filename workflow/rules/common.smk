@@ -29,16 +29,22 @@ def _source_target(url, folder):
     return epiconfig.local_path(url)
 
 
-# every remote file the config names -> (url, sha256); the download rule serves these
+def genome_fasta_gz():
+    """The genome file as configured (downloaded when remote), possibly gzip-compressed."""
+    return _source_target(config["genome"]["url"], "genome")
+
+
+# every remote file the config names, by its path under resources/ -> {url, sha256};
+# the download rule serves these
 DOWNLOADS = {}
 for _cell, _entry in config["cell_lines"].items():
     for _src, _folder in [(_entry["pairs"], _cell)] + [
         (_t, f"{_cell}/tracks") for _t in _entry.get("tracks", {}).values()
     ]:
         if epiconfig.is_remote(_src["url"]):
-            DOWNLOADS[_source_target(_src["url"], _folder)] = _src
+            DOWNLOADS[_source_target(_src["url"], _folder).removeprefix("resources/")] = _src
 if not DEMO and epiconfig.is_remote(config["genome"]["url"]):
-    DOWNLOADS[_source_target(config["genome"]["url"], "genome")] = config["genome"]
+    DOWNLOADS[genome_fasta_gz().removeprefix("resources/")] = config["genome"]
 
 
 wildcard_constraints:
@@ -53,10 +59,6 @@ def genome_fasta():
     url = config["genome"]["url"]
     path = _source_target(url, "genome")
     return path[: -len(".gz")] if path.endswith(".gz") else path
-
-
-def genome_fasta_gz():
-    return _source_target(config["genome"]["url"], "genome")
 
 
 def chrom_sizes():

@@ -1,0 +1,40 @@
+# epipair: two commands on a fresh machine.
+#   make demo   set up .venv, then run the embedded demo end to end
+#   make test   set up .venv, then run the test suite (unit + end-to-end demo)
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+STAMP := $(VENV)/.installed
+CORES ?= 2
+export PATH := $(BIN):$(PATH)
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+
+.PHONY: setup bedtools demo test lint dry-run clean
+
+setup: $(STAMP) bedtools
+
+$(STAMP): envs/requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r envs/requirements.txt
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps -e .
+	touch $@
+
+bedtools:
+	@scripts/ensure-bedtools.sh
+
+demo: setup
+	$(BIN)/snakemake --cores $(CORES) --configfile config/demo.yaml
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/snakemake --lint --configfile config/demo.yaml
+	$(BIN)/snakemake --lint
+
+dry-run: setup
+	$(BIN)/snakemake -n --cores 8
+
+clean:
+	rm -rf results .snakemake resources/demo

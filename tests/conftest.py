@@ -1,0 +1,61 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+BIN = Path(sys.executable).parent
+
+
+def snakemake_cmd(*args):
+    """The snakemake of this interpreter's environment, with the repo's Snakefile."""
+    return [str(BIN / "snakemake"), "-s", str(ROOT / "Snakefile"), *args]
+
+
+def run_snakemake(workdir, *args, check=True, timeout=1200):
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    proc = subprocess.run(
+        snakemake_cmd("-d", str(workdir), *args),
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"snakemake {' '.join(args)} failed ({proc.returncode}):\n"
+            f"{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}"
+        )
+    return proc
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory):
+    """The demo files, generated once per test session."""
+    from epipair import demo
+
+    out = tmp_path_factory.mktemp("demo")
+    demo.generate(out)
+    return out
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    """A working directory with the repo's config files, as a user's checkout has them."""
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    (tmp_path / "resources").mkdir()
+    shutil.copy(ROOT / "config.yaml", tmp_path / "config.yaml")
+    shutil.copy(ROOT / "resources" / "hg19.chrom.sizes", tmp_path / "resources")
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path

@@ -1,0 +1,90 @@
+import copy
+
+import pytest
+import yaml
+from snakemake.exceptions import WorkflowError
+
+from epipair import config as epiconfig
+from epipair.errors import EpipairError
+
+from .conftest import ROOT
+
+
+def demo_config():
+    return yaml.safe_load((ROOT / "config" / "demo.yaml").read_text())
+
+
+def test_demo_and_real_configs_validate_with_defaults():
+    cfg = epiconfig.validate(demo_config())
+    assert cfg["train"]["epochs"] >= 1
+    assert cfg["windows"] == {"enhancer": 3000, "promoter": 2000, "signal_bin": 100}
+    assert cfg["pairs" if False else "cell_lines"]["CellA"]["pairs"]["format"] == "targetfinder"
+    assert cfg["genome"]["demo"]["chromosomes"] == 6
+    real = epiconfig.validate(yaml.safe_load((ROOT / "config.yaml").read_text()))
+    assert list(real["cell_lines"]) == ["GM12878", "HeLa-S3", "HUVEC", "IMR90", "K562", "NHEK"]
+    assert real["split"]["test_chroms"] == ["chr1", "chr2", "chr3"]
+
+
+def test_unknown_key_is_named():
+    cfg = demo_config()
+    cfg["windowz"] = {}
+    with pytest.raises(WorkflowError, match="windowz"):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg["windows"]["enhancr"] = 3
+    with pytest.raises(WorkflowError, match="enhancr"):
+        epiconfig.validate(cfg)
+
+
+@pytest.mark.parametrize("bad", ["../evil", "a/b", "-x", "", "K562 "])
+def test_bad_cell_and_mark_names(bad):
+    cfg = demo_config()
+    cfg["cell_lines"][bad] = copy.deepcopy(cfg["cell_lines"]["CellA"])
+    with pytest.raises(WorkflowError):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg["cell_lines"]["CellA"]["tracks"][bad] = {"url": "x.bw", "kind": "bigwig"}
+    with pytest.raises(WorkflowError):
+        epiconfig.validate(cfg)
+
+
+def test_bad_enums_and_urls():
+    for key, value in [("models", ["speid", "bert"]), ("protocol", ["random"])]:
+        cfg = demo_config()
+        cfg[key] = value
+        with pytest.raises(WorkflowError):
+            epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg["cell_lines"]["CellA"]["pairs"]["url"] = "ftp://host/pairs.csv"
+    with pytest.raises(WorkflowError):
+        epiconfig.validate(cfg)
+
+
+def test_only():
+    cfg = epiconfig.validate(dict(demo_config(), only="CellB, CellA"))
+    assert epiconfig.selected_cells(cfg) == ["CellA", "CellB"]
+    with pytest.raises(EpipairError, match="config only: unknown cell line\\(s\\) K562; known: CellA, CellB, CellC"):
+        epiconfig.validate(dict(demo_config(), only="K562"))
+
+
+def test_cross_checks():
+    cfg = demo_config()
+    cfg["windows"] = {"enhancer": 3050, "promoter": 2000, "signal_bin": 100}
+    with pytest.raises(EpipairError, match="windows.enhancer \\(3050\\) must be a multiple"):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg["genome"]["chrom_sizes"] = "x"
+    with pytest.raises(EpipairError, match="either 'demo' or 'url'"):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    del cfg["cell_lines"]["CellA"]["tracks"]
+    with pytest.raises(EpipairError, match="CellA: models .* read epigenomic signal"):
+        epiconfig.validate(cfg)
+
+
+def test_url_helpers():
+    assert epiconfig.is_remote("https://x/y.csv") and not epiconfig.is_remote("file:///a/b")
+    assert epiconfig.local_path("file:///a/b.csv") == "/a/b.csv"
+    assert epiconfig.url_basename("https://h/p/q/pairs.csv?x=1") == "pairs.csv"
+    with pytest.raises(EpipairError):
+        epiconfig.url_basename("https://h/")

@@ -1,0 +1,126 @@
+import gzip
+
+import pytest
+
+from epipair.errors import EpipairError
+from epipair.pairs import read_pairs
+
+from .conftest import write
+
+SIZES = {"chr1": 100_000, "chr2": 50_000, "chrX": 80_000}
+HEADER = "enhancer_chrom,enhancer_start,enhancer_end,enhancer_name,promoter_chrom,promoter_start,promoter_end,promoter_name,label\n"
+
+
+def tf(tmp_path, rows, header=HEADER, name="pairs.csv"):
+    return write(tmp_path / name, header + "".join(r + "\n" for r in rows))
+
+
+def test_targetfinder_ok(tmp_path):
+    p = tf(tmp_path, ["chr1,100,600,e1,chr1,5000,7000,p1,1", "chr2,10,20,e2,chr2,30,40,p2,0"])
+    df = read_pairs(p, "targetfinder", SIZES)
+    assert df["label"].tolist() == [1, 0]
+    assert df["enhancer_start"].tolist() == [100, 10]
+    assert df["promoter_end"].tolist() == [7000, 40]
+    assert df["source_line"].tolist() == [2, 3]
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("chr9,100,600,e,chr1,5000,7000,p,1", r"pairs.csv:2: field 'enhancer_chrom': chromosome 'chr9' is not in the genome"),
+        ("chr1,600,100,e,chr1,5000,7000,p,1", r"pairs.csv:2: field 'enhancer_end' \(100\) is not after 'enhancer_start' \(600\)"),
+        ("chr1,,600,e,chr1,5000,7000,p,1", r"pairs.csv:2: field 'enhancer_start' missing"),
+        ("chr1,100,6x0,e,chr1,5000,7000,p,1", r"pairs.csv:2: field 'enhancer_end' not an integer: '6x0'"),
+        ("chr1,100,600,e,chr1,5000,7000,p,2", r"pairs.csv:2: field 'label' must be 0 or 1, got '2'"),
+        ("chr1,100,600,e,chr1,5000,7000,p,", r"pairs.csv:2: field 'label' must be 0 or 1, got ''"),
+        ("chr1,100,600,e,chr2,5000,70000,p,1", r"pairs.csv:2: field 'promoter_end' \(70000\) is past the end of chr2 \(50000 bp\)"),
+        ("chr1,-5,600,e,chr1,5000,7000,p,1", r"pairs.csv:2: field 'enhancer_start' is negative"),
+    ],
+)
+def test_targetfinder_bad_row(tmp_path, row, message):
+    p = tf(tmp_path, ["chr1,1,2,e,chr1,3,4,p,0", row][1:])
+    with pytest.raises(EpipairError, match=message):
+        read_pairs(p, "targetfinder", SIZES)
+
+
+def test_bad_row_reports_its_own_line(tmp_path):
+    p = tf(tmp_path, ["chr1,1,2,e,chr1,3,4,p,0", "chr1,1,2,e,chr1,3,4,p,0", "chr1,1,2,e,chrZ,3,4,p,0"])
+    with pytest.raises(EpipairError, match=r"pairs.csv:4: field 'promoter_chrom'"):
+        read_pairs(p, "targetfinder", SIZES)
+
+
+def test_missing_column(tmp_path):
+    p = tf(tmp_path, ["chr1,1,2,chr1,3,4"], header="enhancer_chrom,enhancer_start,enhancer_end,promoter_chrom,promoter_start,promoter_end\n")
+    with pytest.raises(EpipairError, match=r"pairs.csv:1: missing column\(s\) label"):
+        read_pairs(p, "targetfinder", SIZES)
+
+
+def test_no_rows(tmp_path):
+    with pytest.raises(EpipairError, match="no pairs"):
+        read_pairs(tf(tmp_path, []), "targetfinder", SIZES)
+    with pytest.raises(EpipairError, match="empty file"):
+        read_pairs(write(tmp_path / "e.csv", ""), "targetfinder", SIZES)
+    with pytest.raises(EpipairError, match="no pairs"):
+        read_pairs(write(tmp_path / "e.bedpe", "# only a comment\n"), "bedpe", SIZES)
+
+
+def test_missing_file_and_unknown_format(tmp_path):
+    with pytest.raises(EpipairError, match="not found"):
+        read_pairs(tmp_path / "nope.csv", "targetfinder", SIZES)
+    with pytest.raises(EpipairError, match="unknown pairs format"):
+        read_pairs(tf(tmp_path, ["chr1,1,2,e,chr1,3,4,p,0"]), "bedpe2", SIZES)
+
+
+def test_chr_naming_reconciled(tmp_path):
+    p = tf(tmp_path, ["1,100,600,e,1,5000,7000,p,1", "X,10,20,e,X,30,40,p,0"])
+    df = read_pairs(p, "targetfinder", SIZES)
+    assert df["enhancer_chrom"].tolist() == ["chr1", "chrX"]
+    ens = {"1": 100_000, "X": 80_000}
+    p2 = tf(tmp_path, ["chr1,100,600,e,chr1,5000,7000,p,1"], name="p2.csv")
+    assert read_pairs(p2, "targetfinder", ens)["promoter_chrom"].tolist() == ["1"]
+
+
+def test_mixed_naming_is_ambiguous(tmp_path):
+    p = tf(tmp_path, ["1,100,600,e,1,5000,7000,p,1", "chr1,10,20,e,chr1,30,40,p,0"])
+    with pytest.raises(EpipairError, match="ambiguous: both 'chr1' and '1'|ambiguous: both '1' and 'chr1'"):
+        read_pairs(p, "targetfinder", SIZES)
+
+
+def test_duplicates_dropped_and_conflicts_positive(tmp_path, caplog):
+    p = tf(
+        tmp_path,
+        [
+            "chr1,100,600,e,chr1,5000,7000,p,0",
+            "chr1,100,600,e,chr1,5000,7000,p,0",
+            "chr1,100,600,e,chr1,5000,7000,p,1",
+            "chr2,10,20,e,chr2,30,40,p,0",
+        ],
+    )
+    caplog.set_level("INFO")
+    df = read_pairs(p, "targetfinder", SIZES)
+    assert len(df) == 2
+    assert df["label"].tolist() == [1, 0]
+    assert "dropped 2 duplicate" in caplog.text
+    assert "1 pair(s) listed with both labels" in caplog.text
+
+
+def test_bedpe_and_gzip(tmp_path):
+    text = "#comment\nchr1\t100\t600\tchr1\t5000\t7000\tpairA\t1\nchr2\t10\t20\tchr2\t30\t40\tpairB\t0\n"
+    p = tmp_path / "pairs.bedpe.gz"
+    with gzip.open(p, "wt") as fh:
+        fh.write(text)
+    df = read_pairs(p, "bedpe", SIZES)
+    assert df["label"].tolist() == [1, 0]
+    assert df["source_line"].tolist() == [2, 3]
+    assert df["promoter_start"].tolist() == [5000, 30]
+
+
+def test_bedpe_errors(tmp_path):
+    with pytest.raises(EpipairError, match=r"p.bedpe:1: BEDPE needs at least 7 tab-separated columns"):
+        read_pairs(write(tmp_path / "p.bedpe", "chr1\t1\t2\tchr1\t3\t4\n"), "bedpe", SIZES)
+    with pytest.raises(EpipairError, match=r"q.bedpe:2: 8 columns where earlier lines have 7"):
+        read_pairs(
+            write(tmp_path / "q.bedpe", "chr1\t1\t2\tchr1\t3\t4\t1\nchr1\t1\t2\tchr1\t3\t4\tx\t1\n"),
+            "bedpe",
+            SIZES,
+        )

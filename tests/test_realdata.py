@@ -1,0 +1,68 @@
+"""Real TargetFinder labels and peaks from ../shared/data (skipped when absent)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from epipair import pipeline
+from epipair.signal import binned_signal
+
+from .conftest import ROOT, SHARED_DATA
+
+pytestmark = [
+    pytest.mark.realdata,
+    pytest.mark.skipif(not (SHARED_DATA / "targetfinder").is_dir(), reason="../shared/data is absent"),
+]
+CELLS = {"GM12878": 44_313, "HeLa-S3": 36_540, "HUVEC": 31_924, "IMR90": 26_254, "K562": 41_477, "NHEK": 26_891}
+SIZES = ROOT / "resources" / "hg19.chrom.sizes"
+WINDOWS = {"enhancer": 3000, "promoter": 2000, "signal_bin": 100}
+AUGMENT = {"positives": 20, "max_shift": 300}
+SPLIT = {
+    "test_chroms": ["chr1", "chr2", "chr3"],
+    "valid_chroms": ["chr4"],
+    "seed": 0,
+    "paper_test_fraction": 0.1,
+    "paper_valid_fraction": 0.1,
+}
+
+
+def test_shipped_chrom_sizes_match_shared():
+    assert SIZES.read_text() == (SHARED_DATA / "hg19.chrom.sizes").read_text()
+
+
+@pytest.mark.parametrize("cell", list(CELLS))
+def test_ingest_and_audit_real_cell_line(cell, tmp_path):
+    src = SHARED_DATA / "targetfinder" / cell / "ep_pairs.csv.gz"
+    df = pipeline.ingest(src, "targetfinder", SIZES, tmp_path / "ingested.tsv")
+    assert len(df) == CELLS[cell]
+    assert 0.04 < df["label"].mean() < 0.06
+    pairs = pipeline.build_regions(
+        tmp_path / "ingested.tsv", SIZES, cell, WINDOWS, AUGMENT, SPLIT,
+        tmp_path / "pairs.tsv", tmp_path / "paper.tsv", tmp_path / "audit.tsv",
+    )
+    audit = pd.read_csv(tmp_path / "audit.tsv", sep="\t").set_index("protocol")
+    # nearly every positive shares an element with another pair (DESIGN section 5)
+    assert audit.loc["leakage_free", "pos_share_element"] > 0.98
+    assert audit.loc["leakage_free", "test_share_element_in_train"] == 0
+    # the published protocol leaks: most test pairs touch a training element
+    assert audit.loc["paper", "test_share_element_in_train"] > 0.5
+    assert audit.loc["paper", "test_pos_copy_in_train"] > 0.5
+    assert pairs.groupby("group")["split"].nunique().max() == 1
+
+
+def test_real_peaks_to_signal(tmp_path):
+    cell = "K562"
+    df = pipeline.ingest(SHARED_DATA / "targetfinder" / cell / "ep_pairs.csv.gz", "targetfinder", SIZES, tmp_path / "i.tsv")
+    peaks = sorted((SHARED_DATA / "targetfinder" / cell / "peaks").glob("*H3k27ac*"))
+    sub = df.iloc[:3000]
+    sig = binned_signal(
+        [("H3K27ac", str(peaks[0]), "peaks")],
+        sub["enhancer_chrom"].to_numpy(),
+        ((sub["enhancer_start"] + sub["enhancer_end"]) // 2 - 1500).clip(lower=0).to_numpy(),
+        3000,
+        100,
+    )
+    assert sig.shape == (3000, 1, 30)
+    # TargetFinder enhancers are called from marks: most windows carry some H3K27ac signal
+    assert (sig.max(axis=(1, 2)) > 0).mean() > 0.3
+    assert np.isfinite(sig).all() and sig.min() >= 0

@@ -1,0 +1,90 @@
+import numpy as np
+import pyBigWig
+import pytest
+
+from epipair import signal
+from epipair.errors import EpipairError
+
+from .conftest import write
+
+
+def test_peaks_binned_by_hand(tmp_path):
+    peaks = write(
+        tmp_path / "p.narrowPeak",
+        "c1\t10\t30\t.\t0\t.\t2.0\t-1\t-1\t5\n"
+        "c1\t25\t40\t.\t0\t.\t4.0\t-1\t-1\t5\n"  # overlaps the first: max wins on [25, 30)
+        "c1\t95\t100\t.\t0\t.\t1.0\t-1\t-1\t2\n",
+    )
+    out = signal.binned_signal([("m", str(peaks), "peaks")], np.array(["c1", "c1"]), np.array([0, 20]), 40, 10)
+    assert out.shape == (2, 1, 4)
+    # window [0, 40): bins [0,10)=0, [10,20)=2, [20,30)=(5*2+5*4)/10=3, [30,40)=4
+    np.testing.assert_allclose(out[0, 0], [0, 2, 3, 4])
+    # window [20, 60): [20,30)=3, [30,40)=4, then 0, 0
+    np.testing.assert_allclose(out[1, 0], [3, 4, 0, 0])
+
+
+def write_bigwig(path, chroms, entries):
+    bw = pyBigWig.open(str(path), "w")
+    bw.addHeader(list(chroms.items()), maxZooms=0)
+    for chrom, starts, ends, values in entries:
+        bw.addEntries([chrom] * len(starts), starts, ends=ends, values=values)
+    bw.close()
+    return path
+
+
+def test_bigwig_binned_by_hand_and_missing_chrom(tmp_path, caplog):
+    bw = write_bigwig(
+        tmp_path / "t.bw",
+        {"c1": 1000, "c2": 500},
+        [("c1", [0, 100, 150], [100, 150, 300], [1.0, 3.0, 5.0])],
+    )
+    caplog.set_level("WARNING")
+    out = signal.binned_signal(
+        [("m", str(bw), "bigwig")], np.array(["c1", "c1", "c3"]), np.array([50, 200, 0]), 200, 50
+    )
+    # [50,100)=1, [100,150)=3, [150,200)=5, [200,250)=5 ; then [200,300)=5, beyond 300 no data = 0
+    np.testing.assert_allclose(out[0, 0], [1, 3, 5, 5])
+    np.testing.assert_allclose(out[1, 0], [5, 5, 0, 0])
+    np.testing.assert_allclose(out[2, 0], [0, 0, 0, 0])
+    assert "track m" in caplog.text and "has no chromosome c3" in caplog.text
+
+
+def test_bigwig_and_peaks_one_code_path(tmp_path):
+    """The same step function as bigWig and as peaks bins to the same numbers."""
+    bw = write_bigwig(tmp_path / "t.bw", {"c1": 1000}, [("c1", [100, 400], [250, 420], [2.5, 7.0])])
+    pk = write(tmp_path / "t.bed", "c1\t100\t250\t.\t0\t.\t2.5\nc1\t400\t420\t.\t0\t.\t7.0\n")
+    starts = np.array([0, 130, 300, 700])
+    a = signal.binned_signal([("m", str(bw), "bigwig")], np.array(["c1"] * 4), starts, 300, 30)
+    b = signal.binned_signal([("m", str(pk), "peaks")], np.array(["c1"] * 4), starts, 300, 30)
+    np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_merge_spans():
+    s0, s1, of = signal.merge_spans(np.array([100, 0, 50, 500, 499]), 60)
+    assert s0.tolist() == [0, 499] and s1.tolist() == [160, 560]
+    assert of.tolist() == [0, 0, 0, 1, 1]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("c1\t30\t10\t.\t0\t.\t1.0\n", r"p.bed:1: peak end \(10\) is not after start \(30\)"),
+        ("c1\t10\t30\t.\t0\t.\t-1.0\n", r"p.bed:1: signalValue '-1.0' is negative"),
+        ("c1\t10\t30\n", r"p.bed:1: peak file needs at least 7"),
+        ("c1\tx\t30\t.\t0\t.\t1\n", r"p.bed:1: start, end or signalValue is not a number"),
+    ],
+)
+def test_bad_peak_files(tmp_path, text, message):
+    with pytest.raises(EpipairError, match=message):
+        signal.PeakTrack(write(tmp_path / "p.bed", text))
+
+
+def test_text_file_is_not_a_bigwig(tmp_path):
+    with pytest.raises(EpipairError, match="not a bigWig file"):
+        signal.BigWigTrack(write(tmp_path / "x.bw", "this is text\n"))
+
+
+def test_window_must_be_bin_multiple(tmp_path):
+    pk = write(tmp_path / "t.bed", "c1\t100\t250\t.\t0\t.\t2.5\n")
+    with pytest.raises(EpipairError, match="not a multiple of signal_bin"):
+        signal.binned_signal([("m", str(pk), "peaks")], np.array(["c1"]), np.array([0]), 105, 10)

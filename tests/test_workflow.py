@@ -1,0 +1,134 @@
+"""End-to-end Snakemake runs of the demo, and dry runs of the real study."""
+
+import filecmp
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from .conftest import run_snakemake
+
+pytestmark = pytest.mark.slow
+
+FEATURES = [
+    "pairs.tsv",
+    "splits_paper.tsv",
+    "leakage_audit.tsv",
+    "features/enhancer_sequence.npy",
+    "features/promoter_sequence.npy",
+    "features/enhancer_signal.npy",
+    "features/promoter_signal.npy",
+    "features/signal_marks.txt",
+]
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """The demo's feature stages, run twice from clean in two folders."""
+    from .conftest import ROOT
+
+    runs = []
+    for i in range(2):
+        wd = tmp_path_factory.mktemp(f"run{i}")
+        shutil.copytree(ROOT / "config", wd / "config")
+        run_snakemake(wd, "--cores", "2", "--configfile", "config/demo.yaml")
+        runs.append(wd)
+    return runs
+
+
+def test_demo_features_end_to_end(demo_run):
+    wd = demo_run[0]
+    for cell in ["CellA", "CellB", "CellC"]:
+        pairs = pd.read_csv(wd / "results" / cell / "pairs.tsv", sep="\t")
+        assert {"pair_id", "label", "distance", "group", "split"} <= set(pairs.columns)
+        assert set(pairs["split"]) == {"train", "valid", "test"}
+        assert set(pairs.loc[pairs["split"] == "test", "enhancer_chrom"]) == {"chr1"}
+        n = len(pairs)
+        enh = np.load(wd / "results" / cell / "features" / "enhancer_sequence.npy")
+        prom = np.load(wd / "results" / cell / "features" / "promoter_sequence.npy")
+        assert enh.shape == (n, 3000 + 2 * 100) and enh.dtype == np.uint8
+        assert prom.shape == (n, 2000 + 2 * 100)
+        assert enh.max() <= 4
+        sig = np.load(wd / "results" / cell / "features" / "enhancer_signal.npy")
+        assert sig.shape == (n, 5, 30) and sig.dtype == np.float32
+        marks = (wd / "results" / cell / "features" / "signal_marks.txt").read_text().split()
+        assert marks == ["H3K27ac", "H3K4me1", "H3K4me3", "DNase", "CTCF"]
+        # the planted activity signal: positives' enhancers carry more H3K27ac than negatives'
+        pos = pairs["label"].to_numpy() == 1
+        assert sig[pos, 0].mean() > 1.15 * sig[~pos, 0].mean()
+        audit = pd.read_csv(wd / "results" / cell / "leakage_audit.tsv", sep="\t").set_index("protocol")
+        assert audit.loc["leakage_free", "test_share_element_in_train"] == 0
+        assert audit.loc["paper", "test_pos_copy_in_train"] > 0.5
+        assert (wd / "results" / "logs" / "regions" / f"{cell}.log").read_text().count("leakage audit") == 2
+
+
+def test_demo_features_are_byte_identical_across_runs(demo_run):
+    a, b = demo_run
+    for cell in ["CellA", "CellB", "CellC"]:
+        for f in FEATURES:
+            assert filecmp.cmp(a / "results" / cell / f, b / "results" / cell / f, shallow=False), f
+
+
+def test_nothing_left_half_written(demo_run):
+    leftovers = [p for p in demo_run[0].rglob(".*.tmp")] + list(demo_run[0].rglob("*.part"))
+    assert leftovers == []
+
+
+def test_rerun_is_a_no_op(demo_run):
+    proc = run_snakemake(demo_run[0], "-n", "--cores", "2", "--configfile", "config/demo.yaml")
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_real_study_dry_run_plans_six_cell_lines(workdir):
+    proc = run_snakemake(workdir, "-n", "--cores", "8")
+    out = proc.stdout + proc.stderr
+    for cell in ["GM12878", "HeLa-S3", "HUVEC", "IMR90", "K562", "NHEK"]:
+        assert f"results/{cell}/pairs.tsv" in out
+        assert f"resources/{cell}/pairs.csv" in out
+    assert "resources/genome/hg19.fa.gz" in out
+
+
+def test_epigenome_only_plans_no_fasta(workdir):
+    proc = run_snakemake(workdir, "-n", "--cores", "8", "--config", "models=[epi_cnn]")
+    out = proc.stdout + proc.stderr
+    assert "hg19.fa" not in out
+    assert "results/K562/features/enhancer_signal.npy" in out
+
+
+def test_only_one_cell_line(workdir):
+    proc = run_snakemake(workdir, "-n", "--cores", "8", "--config", "only=K562")
+    out = proc.stdout + proc.stderr
+    assert "results/K562/pairs.tsv" in out
+    assert "GM12878" not in out and "HeLa-S3" not in out
+    bad = run_snakemake(workdir, "-n", "--cores", "8", "--config", "only=K999", check=False)
+    assert bad.returncode != 0
+    assert "unknown cell line(s) K999" in bad.stdout + bad.stderr
+
+
+def test_bad_pairs_file_fails_with_one_line(workdir):
+    (workdir / "bad.csv").write_text(
+        "enhancer_chrom,enhancer_start,enhancer_end,promoter_chrom,promoter_start,promoter_end,label\n"
+        "chr1,100,600,chr1,5000,7000,1\nchr1,100,600,chr1,7000,5000,0\n"
+    )
+    cfg = (workdir / "config" / "demo.yaml").read_text().replace(
+        "resources/demo/CellA/pairs.csv", "bad.csv"
+    )
+    (workdir / "config" / "bad.yaml").write_text(cfg)
+    proc = run_snakemake(
+        workdir, "results/CellA/ingested.tsv", "--cores", "1", "--configfile", "config/bad.yaml", check=False
+    )
+    assert proc.returncode != 0
+    msg = "bad.csv:3: field 'promoter_end' (5000) is not after 'promoter_start' (7000)"
+    assert msg in proc.stdout + proc.stderr
+    assert msg in (workdir / "results" / "logs" / "ingest" / "CellA.log").read_text()
+    assert "Traceback" not in (workdir / "results" / "logs" / "ingest" / "CellA.log").read_text()
+    assert not (workdir / "results" / "CellA" / "ingested.tsv").exists()
+
+
+def test_lint_is_clean(workdir):
+    for args in (["--configfile", "config/demo.yaml"], []):
+        proc = run_snakemake(workdir, "--lint", *args, check=False)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 0, out
+        assert "Lints for" not in out, out
