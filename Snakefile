@@ -19,6 +19,7 @@ include: "workflow/rules/demo.smk"
 include: "workflow/rules/download.smk"
 include: "workflow/rules/regions.smk"
 include: "workflow/rules/features.smk"
+include: "workflow/rules/train.smk"
 
 
 rule all:

@@ -59,3 +59,42 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return path
+
+
+DEMO_WINDOWS = {"enhancer": 1000, "promoter": 1000, "signal_bin": 50}
+DEMO_AUGMENT = {"positives": 5, "max_shift": 100}
+DEMO_SPLIT = {
+    "test_chroms": ["chr1"],
+    "valid_chroms": ["chr2"],
+    "seed": 0,
+    "paper_test_fraction": 0.1,
+    "paper_valid_fraction": 0.1,
+}
+DEMO_MARKS = ["H3K27ac", "H3K4me1", "H3K4me3", "DNase", "CTCF"]
+
+
+@pytest.fixture(scope="session")
+def demo_features(demo_dir, tmp_path_factory):
+    """Pairs and features of demo cell line CellA, built with the library's stage functions."""
+    from epipair import demo, pipeline
+
+    out = tmp_path_factory.mktemp("CellA")
+    files = demo.demo_files(demo_dir)
+    pipeline.ingest(files["CellA/pairs"], "targetfinder", files["chrom_sizes"], out / "ingested.tsv")
+    pipeline.build_regions(
+        out / "ingested.tsv", files["chrom_sizes"], "CellA", DEMO_WINDOWS, DEMO_AUGMENT,
+        DEMO_SPLIT, out / "pairs.tsv", out / "splits_paper.tsv", out / "leakage_audit.tsv",
+    )
+    feats = out / "features"
+    pipeline.sequence_features(
+        out / "pairs.tsv", files["genome"], DEMO_WINDOWS, DEMO_AUGMENT["max_shift"],
+        feats / "enhancer_sequence.npy", feats / "promoter_sequence.npy",
+    )
+    tracks = [
+        (m, str(files[f"CellA/{m}"]), "peaks" if m == "CTCF" else "bigwig") for m in DEMO_MARKS
+    ]
+    pipeline.signal_features(
+        out / "pairs.tsv", tracks, DEMO_WINDOWS, feats / "enhancer_signal.npy",
+        feats / "promoter_signal.npy", feats / "signal_marks.txt",
+    )
+    return out

@@ -47,11 +47,11 @@ def test_demo_features_end_to_end(demo_run):
         n = len(pairs)
         enh = np.load(wd / "results" / cell / "features" / "enhancer_sequence.npy")
         prom = np.load(wd / "results" / cell / "features" / "promoter_sequence.npy")
-        assert enh.shape == (n, 3000 + 2 * 100) and enh.dtype == np.uint8
-        assert prom.shape == (n, 2000 + 2 * 100)
+        assert enh.shape == (n, 1000 + 2 * 100) and enh.dtype == np.uint8
+        assert prom.shape == (n, 1000 + 2 * 100)
         assert enh.max() <= 4
         sig = np.load(wd / "results" / cell / "features" / "enhancer_signal.npy")
-        assert sig.shape == (n, 5, 30) and sig.dtype == np.float32
+        assert sig.shape == (n, 5, 20) and sig.dtype == np.float32
         marks = (wd / "results" / cell / "features" / "signal_marks.txt").read_text().split()
         assert marks == ["H3K27ac", "H3K4me1", "H3K4me3", "DNase", "CTCF"]
         # the planted activity signal: positives' enhancers carry more H3K27ac than negatives'

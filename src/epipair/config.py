@@ -9,6 +9,8 @@ from urllib.parse import urlparse
 from .errors import EpipairError
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+ALL_MODELS = ("speid", "simple_cnn", "epi_cnn", "seq_epi", "cnn_gru", "distance", "gbm")
+BASELINE_MODELS = ("distance", "gbm")
 SEQUENCE_MODELS = {"speid", "simple_cnn", "seq_epi", "cnn_gru"}
 SIGNAL_MODELS = {"epi_cnn", "seq_epi", "gbm"}
 SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
@@ -58,9 +60,28 @@ def check(config: dict) -> None:
                     f"config cell_lines.{cell}: models {sorted(set(config['models']) & SIGNAL_MODELS)} "
                     "read epigenomic signal but the cell line has no 'tracks'"
                 )
+    model_marks(config)
     s = config["split"]
     if s["paper_test_fraction"] + s["paper_valid_fraction"] >= 1:
         raise EpipairError("config split: paper_test_fraction + paper_valid_fraction must be < 1")
+
+
+def model_marks(config: dict) -> list[str]:
+    """Marks the epigenomic models read: ``signal_marks``, or those all cell lines share."""
+    cells = config["cell_lines"]
+    if config.get("signal_marks"):
+        for cell, entry in cells.items():
+            missing = [m for m in config["signal_marks"] if m not in entry.get("tracks", {})]
+            if missing:
+                raise EpipairError(
+                    f"config signal_marks: cell line {cell} has no track for {', '.join(missing)}"
+                )
+        return list(config["signal_marks"])
+    first = list(next(iter(cells.values())).get("tracks", {}))
+    common = [m for m in first if all(m in e.get("tracks", {}) for e in cells.values())]
+    if uses_signal(config) and not common:
+        raise EpipairError("config cell_lines: no mark is shared by all cell lines; set signal_marks")
+    return common
 
 
 def selected_cells(config: dict) -> list[str]:

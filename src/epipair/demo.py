@@ -130,7 +130,7 @@ def _elements(rng, chroms, blocked, n_prom, n_enh):
             fams = rng.integers(0, len(motifs), size=len(elems))
             for (s, e), f in zip(elems, fams):
                 centre = (s + e) // 2
-                _implant(rng, seq, centre, motifs[f], copies=4, spread=min(300, (e - s) // 2))
+                _implant(rng, seq, centre, motifs[f], copies=6, spread=min(150, (e - s) // 2))
                 rows.append((name, s, e, kind, int(f)))
     df = pd.DataFrame(rows, columns=["chrom", "start", "end", "kind", "family"])
     return df.sort_values(["chrom", "start"], kind="stable").reset_index(drop=True)

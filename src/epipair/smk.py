@@ -10,15 +10,16 @@ from .errors import EpipairError
 
 
 @contextlib.contextmanager
-def script(snakemake):
+def script(snakemake, append: bool = False):
     """Run a workflow script body: log to ``snakemake.log[0]``; turn errors into one line.
 
     An :class:`EpipairError` is written to the log and to stderr as a single line and the job
     exits with status 1, so the user sees what is wrong instead of a traceback.
+    ``append`` keeps earlier lines of the log (training resumed after a kill).
     """
     handlers = [logging.StreamHandler(sys.stderr)]
     if len(snakemake.log):
-        handlers.append(logging.FileHandler(snakemake.log[0], mode="w"))
+        handlers.append(logging.FileHandler(snakemake.log[0], mode="a" if append else "w"))
     logging.basicConfig(
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

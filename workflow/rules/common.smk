@@ -14,6 +14,9 @@ except EpipairError as exc:
 CELLS = epiconfig.selected_cells(config)
 ALL_CELLS = list(config["cell_lines"])
 DEMO = "demo" in config["genome"]
+NEURAL_MODELS = sorted(set(epiconfig.ALL_MODELS) - set(epiconfig.BASELINE_MODELS))
+BASELINE_MODELS = list(epiconfig.BASELINE_MODELS)
+MARKS = epiconfig.model_marks(config)
 FLANK = config["augment"]["max_shift"]
 
 
@@ -49,6 +52,7 @@ if not DEMO and epiconfig.is_remote(config["genome"]["url"]):
 
 wildcard_constraints:
     cell=_alternation(ALL_CELLS),
+    protocol="leakage_free|paper",
     kind="enhancer|promoter",
 
 
@@ -96,17 +100,53 @@ def download_source(wildcards):
     return DOWNLOADS[wildcards.path]
 
 
-def feature_targets(cell):
-    out = [f"results/{cell}/pairs.tsv"]
-    if epiconfig.uses_sequence(config):
+def feature_files(cell, sequence=True, signal=True):
+    out = []
+    if sequence:
         out += expand("results/{cell}/features/{kind}_sequence.npy", cell=cell, kind=["enhancer", "promoter"])
-    if epiconfig.uses_signal(config):
+    if signal:
         out += expand("results/{cell}/features/{kind}_signal.npy", cell=cell, kind=["enhancer", "promoter"])
     return out
 
 
+def feature_targets(cell):
+    return [f"results/{cell}/pairs.tsv"] + feature_files(
+        cell, epiconfig.uses_sequence(config), epiconfig.uses_signal(config)
+    )
+
+
+def train_inputs(wildcards):
+    """pairs.tsv, the paper split and the features the model reads."""
+    model = wildcards.model
+    return {
+        "pairs": f"results/{wildcards.cell}/pairs.tsv",
+        "paper": f"results/{wildcards.cell}/splits_paper.tsv",
+        "features": feature_files(
+            wildcards.cell,
+            sequence=model in epiconfig.SEQUENCE_MODELS,
+            signal=model in epiconfig.SIGNAL_MODELS,
+        ),
+    }
+
+
+def model_params(wildcards):
+    return config["model_params"].get(wildcards.model, {})
+
+
+def model_file(model):
+    return "model.pkl" if model in BASELINE_MODELS else "model.keras"
+
+
+def model_targets(cell):
+    return [
+        f"results/models/{m}/{p}/{cell}/{model_file(m)}"
+        for m in config["models"]
+        for p in config["protocol"]
+    ]
+
+
 def all_targets():
-    return [t for cell in CELLS for t in feature_targets(cell)]
+    return [t for cell in CELLS for t in feature_targets(cell) + model_targets(cell)]
 
 
 from epipair import demo as epidemo

@@ -1,0 +1,82 @@
+"""Choose the Keras backend before Keras is imported, and describe the device in use."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .errors import EpipairError
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def select(name: str) -> None:
+    """Set ``KERAS_BACKEND``; an error if Keras is already loaded with another backend."""
+    if name not in BACKENDS:
+        raise EpipairError(f"config train.backend: unknown backend {name!r}; use one of {BACKENDS}")
+    if "keras" in sys.modules:
+        import keras
+
+        if keras.backend.backend() != name:
+            raise EpipairError(
+                f"Keras is already loaded with backend {keras.backend.backend()!r}, not {name!r}"
+            )
+        return
+    os.environ["KERAS_BACKEND"] = name
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def describe_device() -> str:
+    """A short description of the accelerator (or CPU) the current backend computes on."""
+    import keras
+
+    backend = keras.backend.backend()
+    try:
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            gpus = tf.config.list_physical_devices("GPU")
+            return f"tensorflow on {len(gpus)} GPU(s)" if gpus else "tensorflow on CPU"
+        if backend == "torch":
+            import torch
+
+            if torch.cuda.is_available():
+                return f"torch on {torch.cuda.get_device_name(0)}"
+            return "torch on CPU"
+        if backend == "jax":
+            import jax
+
+            return f"jax on {jax.devices()[0].device_kind}"
+    except Exception as exc:  # describing the device must never stop training
+        return f"{backend} (device unknown: {exc})"
+    return backend
+
+
+def seed_everything(seed: int, deterministic: bool = True) -> None:
+    """Seed Python, numpy and the backend; on TensorFlow also ask for deterministic ops."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    if deterministic and keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+
+
+def set_threads(n: int) -> None:
+    """Limit the backend's CPU threads to the job's ``threads`` (call before building models)."""
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(n)
+            tf.config.threading.set_inter_op_parallelism_threads(min(n, 2))
+        except RuntimeError:  # already initialised
+            pass
+    elif backend == "torch":
+        import torch
+
+        torch.set_num_threads(n)

@@ -1,0 +1,252 @@
+"""Training of the neural models: seeded, checkpointed every epoch, resumable after a kill.
+
+One call of :func:`train_neural` trains one model for one cell line under one protocol:
+
+- instances per split come from :func:`split_instances` (``leakage_free``: pairs.tsv's
+  ``split``, training positives augmented on the fly; ``paper``: splits_paper.tsv's shifted
+  instances, drawn before the split as published);
+- Adam on binary cross-entropy; after each epoch the exact validation AUPR
+  (``sklearn.metrics.average_precision_score`` on the whole validation split) decides early
+  stopping (``patience``) and the best weights;
+- every epoch writes ``checkpoint/last.keras`` (weights and optimizer state),
+  ``checkpoint/best.weights.h5`` and ``checkpoint/state.json`` (epoch, history, early-stopping
+  counters) under temporary names then renamed. A rerun after a kill resumes at the next
+  epoch; batches depend only on ``(seed, epoch)``, so the resumed run sees what an unbroken
+  run would have seen;
+- ``retrain_imbalanced`` adds SPEID's second stage: convolutions and recurrent layers frozen,
+  the dense head retrained on the unaugmented, imbalanced training pairs with class weights
+  proportional to ``1 / sqrt(class count)``;
+- ``model.keras`` and ``history.tsv`` are written only when training completes; then the
+  checkpoint folder is removed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import EpipairError
+from .io import atomic_path, write_text, write_tsv
+
+log = logging.getLogger(__name__)
+
+HISTORY_COLUMNS = ["epoch", "stage", "loss", "val_aupr", "val_auroc", "seconds", "samples_per_s"]
+
+
+def split_instances(pairs: pd.DataFrame, paper: pd.DataFrame | None, protocol: str, split: str):
+    """``(rows, shifts)`` of one split: row indices into ``pairs`` and sequence shifts."""
+    if protocol == "leakage_free":
+        rows = np.flatnonzero(pairs["split"].to_numpy() == split)
+        return rows, np.zeros(rows.size, dtype=np.int64)
+    if protocol == "paper":
+        index = pd.Series(np.arange(len(pairs)), index=pairs["pair_id"].to_numpy())
+        sub = paper[paper["split"] == split]
+        rows = index.reindex(sub["pair_id"].to_numpy())
+        if rows.isna().any():
+            raise EpipairError("splits_paper.tsv names pairs that pairs.tsv lacks; rerun regions")
+        return rows.to_numpy(dtype=np.int64), sub["shift"].to_numpy(dtype=np.int64)
+    raise EpipairError(f"unknown protocol {protocol!r}")
+
+
+def _aupr_auroc(labels, scores):
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    if len(np.unique(labels)) < 2:
+        return float("nan"), float("nan")
+    return float(average_precision_score(labels, scores)), float(roc_auc_score(labels, scores))
+
+
+def predict(model, features, names, rows, shifts, batch_size: int) -> np.ndarray:
+    """Scores for ``rows`` (no shuffling, no augmentation)."""
+    from .data import FixedInstances, PairBatches
+
+    ds = PairBatches(features, None, FixedInstances(rows, shifts), names,
+                     batch_size, shuffle=False, seed=0)
+    out = [np.asarray(model.predict_on_batch(ds[i][0])).reshape(-1) for i in range(len(ds))]
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
+
+
+class Checkpoint:
+    """The resumable state of one training run, in ``<out>/checkpoint/``."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.state_path = self.folder / "state.json"
+        self.last = self.folder / "last.keras"
+        self.best = self.folder / "best.weights.h5"
+
+    def load(self):
+        if self.state_path.exists() and self.last.exists():
+            return json.loads(self.state_path.read_text())
+        return None
+
+    def save(self, model, state: dict, improved: bool):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with atomic_path(self.last, suffix=".keras") as tmp:
+            model.save(tmp)
+        if improved or not self.best.exists():
+            with atomic_path(self.best, suffix=".weights.h5") as tmp:
+                model.save_weights(tmp)
+        write_text(json.dumps(state, indent=1), self.state_path)
+
+    def remove(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def train_neural(
+    model_name: str,
+    protocol: str,
+    pairs_path,
+    paper_path,
+    features_dir,
+    windows: dict,
+    augment: dict,
+    train_cfg: dict,
+    model_params: dict,
+    marks: list[str] | None,
+    out_model,
+    out_history,
+) -> pd.DataFrame:
+    """Train one model; see the module docstring. Returns the history table."""
+    import keras
+
+    from . import models
+    from .backend import describe_device, seed_everything
+    from .data import AugmentedInstances, Features, FixedInstances, PairBatches
+    from .pipeline import read_pairs_table
+
+    seed = int(train_cfg["seed"])
+    seed_everything(seed)
+    pairs = read_pairs_table(pairs_path)
+    paper = pd.read_csv(paper_path, sep="\t", dtype={"pair_id": str}) if protocol == "paper" else None
+    labels = pairs["label"].to_numpy()
+    features = Features(features_dir, augment["max_shift"], windows, marks)
+    names = models.input_names(model_name)
+    missing = [n for n in names if n not in features.arrays]
+    if missing:
+        raise EpipairError(f"{features_dir}: model {model_name} needs features {', '.join(missing)}")
+
+    tr_rows, tr_shifts = split_instances(pairs, paper, protocol, "train")
+    va_rows, va_shifts = split_instances(pairs, paper, protocol, "valid")
+    for what, rows in (("training", tr_rows), ("validation", va_rows)):
+        if rows.size == 0 or labels[rows].sum() == 0:
+            raise EpipairError(f"{pairs_path}: the {what} split of protocol {protocol} has no positive pair")
+    if protocol == "leakage_free":
+        train_inst = AugmentedInstances(tr_rows, labels, augment["positives"], augment["max_shift"], seed)
+    else:
+        train_inst = FixedInstances(tr_rows, tr_shifts)
+    bs = int(train_cfg["batch_size"])
+    workers = int(train_cfg.get("workers", 1))
+    train_ds = PairBatches(features, labels, train_inst, names, bs, shuffle=True, seed=seed,
+                           workers=workers, use_multiprocessing=workers > 1)
+    out_dir = Path(out_model).parent
+    ckpt = Checkpoint(out_dir / "checkpoint")
+
+    state = ckpt.load()
+    if state is not None:
+        model = keras.models.load_model(ckpt.last)
+        log.info("resuming from %s after epoch %d", ckpt.folder, state["epoch"])
+    else:
+        model = models.build(model_name, features.shapes(), model_params)
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=float(train_cfg["learning_rate"])),
+            loss="binary_crossentropy",
+        )
+        state = {"epoch": 0, "history": [], "best_aupr": -1.0, "best_epoch": 0, "wait": 0,
+                 "stopped": False}
+    log.info(
+        "model %s, protocol %s: %d parameters; %d training instances per epoch (%d pairs), "
+        "%d validation instances; device: %s",
+        model_name, protocol, model.count_params(), train_ds.n_samples, np.unique(tr_rows).size,
+        va_rows.size, describe_device(),
+    )
+
+    epochs, patience = int(train_cfg["epochs"]), int(train_cfg["patience"])
+    for epoch in range(state["epoch"], epochs):
+        if state["stopped"]:
+            break
+        train_ds.set_epoch(epoch)
+        t0 = time.perf_counter()
+        fit = model.fit(train_ds, epochs=1, verbose=0, shuffle=False)
+        seconds = time.perf_counter() - t0
+        scores = predict(model, features, names, va_rows, va_shifts, bs)
+        aupr, auroc = _aupr_auroc(labels[va_rows], scores)
+        row = {
+            "epoch": epoch + 1,
+            "stage": "train",
+            "loss": float(fit.history["loss"][-1]),
+            "val_aupr": aupr,
+            "val_auroc": auroc,
+            "seconds": round(seconds, 3),
+            "samples_per_s": round(train_ds.n_samples / seconds, 1),
+        }
+        state["history"].append(row)
+        improved = aupr > state["best_aupr"]
+        if improved:
+            state.update(best_aupr=aupr, best_epoch=epoch + 1, wait=0)
+        else:
+            state["wait"] += 1
+            state["stopped"] = state["wait"] >= patience
+        state["epoch"] = epoch + 1
+        log.info(
+            "epoch %d/%d: loss %.4f, val AUPR %.4f (AUROC %.4f), %.1f samples/s%s",
+            epoch + 1, epochs, row["loss"], aupr, auroc, row["samples_per_s"],
+            ", early stop" if state["stopped"] else "",
+        )
+        ckpt.save(model, state, improved)
+    model.load_weights(ckpt.best)
+    log.info("best epoch %d (val AUPR %.4f)", state["best_epoch"], state["best_aupr"])
+
+    if train_cfg.get("retrain_imbalanced"):
+        _retrain_imbalanced(model, features, names, labels, tr_rows, tr_shifts, va_rows,
+                            va_shifts, train_cfg, state)
+
+    with atomic_path(out_model, suffix=".keras") as tmp:
+        model.save(tmp)
+    history = pd.DataFrame(state["history"], columns=HISTORY_COLUMNS)
+    write_tsv(history, out_history)
+    ckpt.remove()
+    return history
+
+
+def _retrain_imbalanced(model, features, names, labels, tr_rows, tr_shifts, va_rows, va_shifts,
+                        train_cfg, state):
+    """SPEID's second stage: freeze convolutions and recurrent layers, refit the dense head."""
+    import keras
+
+    from .data import FixedInstances, PairBatches
+
+    frozen = []
+    for layer in model.layers:
+        if isinstance(layer, (keras.layers.Conv1D, keras.layers.Bidirectional, keras.layers.LSTM,
+                              keras.layers.GRU)):
+            layer.trainable = False
+            frozen.append(layer.name)
+    model.compile(optimizer=keras.optimizers.Adam(float(train_cfg["learning_rate"])),
+                  loss="binary_crossentropy")
+    rows = np.unique(tr_rows)  # the unaugmented, imbalanced pairs
+    counts = np.bincount(labels[rows], minlength=2).astype(float)
+    weights = 1.0 / np.sqrt(np.maximum(counts, 1))
+    weights = weights / weights[0]
+    ds = PairBatches(features, labels, FixedInstances(rows), names, int(train_cfg["batch_size"]),
+                     shuffle=True, seed=int(train_cfg["seed"]) + 1)
+    log.info("retrain_imbalanced: frozen %s; class weights %s", frozen, weights.round(3).tolist())
+    for epoch in range(int(train_cfg.get("retrain_epochs", 5))):
+        ds.set_epoch(epoch)
+        t0 = time.perf_counter()
+        fit = model.fit(ds, epochs=1, verbose=0, class_weight={0: weights[0], 1: weights[1]})
+        seconds = time.perf_counter() - t0
+        scores = predict(model, features, names, va_rows, va_shifts, int(train_cfg["batch_size"]))
+        aupr, auroc = _aupr_auroc(labels[va_rows], scores)
+        state["history"].append({
+            "epoch": len(state["history"]) + 1, "stage": "retrain_imbalanced",
+            "loss": float(fit.history["loss"][-1]), "val_aupr": aupr, "val_auroc": auroc,
+            "seconds": round(seconds, 3), "samples_per_s": round(rows.size / seconds, 1),
+        })
+        log.info("retrain epoch %d: loss %.4f, val AUPR %.4f", epoch + 1, fit.history["loss"][-1], aupr)

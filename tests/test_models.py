@@ -1,0 +1,93 @@
+"""Architectures: parameter counts at paper size, computed by hand from the layer shapes."""
+
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import pytest
+
+from epipair.errors import EpipairError
+from epipair.models import DEFAULTS, build, input_names
+
+PAPER = {"enhancer_seq": 3000, "promoter_seq": 2000, "enhancer_sig": (30, 5), "promoter_sig": (20, 5)}
+
+
+def conv(c_in, filters, kernel):
+    return c_in * kernel * filters + filters
+
+
+def bn(c):
+    return 4 * c  # gamma, beta, moving mean, moving variance
+
+
+def lstm(c_in, units):
+    return 4 * (units * (c_in + units) + units)
+
+
+def dense(c_in, units):
+    return c_in * units + units
+
+
+def pooled(length, kernel=40, pool=20):
+    return (length - kernel + 1) // pool
+
+
+def test_speid_paper_size_parameter_count():
+    steps = pooled(3000) + pooled(2000)  # 148 + 98 positions after conv + pool
+    assert steps == 246
+    expected = (
+        2 * conv(4, 1024, 40)
+        + bn(1024)
+        + 2 * lstm(1024, 100)
+        + bn(200)
+        + dense(steps * 200, 1000)
+        + bn(1000)
+        + dense(1000, 1)
+        + bn(1)
+    )
+    model = build("speid", PAPER)
+    assert model.count_params() == expected == 50_440_629
+    assert model.get_layer("enhancer_conv").activation.__name__ == "linear"  # as the released code
+    assert model.output_shape == (None, 1)
+
+
+def test_simple_cnn_paper_size_parameter_count():
+    steps = pooled(3000) + pooled(2000)
+    expected = (
+        2 * conv(4, 1024, 40)
+        + bn(1024)
+        + dense(steps * 1024, 800)
+        + bn(800)
+        + dense(800, 1)
+        + bn(1)
+    )
+    assert build("simple_cnn", PAPER).count_params() == expected
+
+
+def test_simple_cnn_second_conv_variant():
+    e = (3000 - 40 + 1 - 20 + 1) // 20
+    p = (2000 - 40 + 1 - 20 + 1) // 20
+    expected = (
+        2 * (conv(4, 1024, 40) + conv(1024, 200, 20))
+        + bn(200)
+        + dense((e + p) * 200, 800)
+        + bn(800)
+        + dense(800, 1)
+        + bn(1)
+    )
+    assert build("simple_cnn", PAPER, {"second_conv": True}).count_params() == expected
+
+
+@pytest.mark.parametrize("name", ["epi_cnn", "seq_epi", "cnn_gru"])
+def test_other_models_build_and_read_their_inputs(name):
+    model = build(name, PAPER)
+    assert [i.name for i in model.inputs] == list(input_names(name))
+    assert model.output_shape == (None, 1)
+
+
+def test_unknown_params_and_models_are_errors():
+    with pytest.raises(EpipairError, match="model_params.speid: unknown key\\(s\\) filterz"):
+        build("speid", PAPER, {"filterz": 3})
+    with pytest.raises(EpipairError, match="unknown neural model 'bert'"):
+        build("bert", PAPER)
+    assert set(DEFAULTS) == {"speid", "simple_cnn", "epi_cnn", "seq_epi", "cnn_gru"}

@@ -1,0 +1,150 @@
+"""Data pipeline, short training runs of every model, resume after SIGKILL, reload."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from epipair.data import AugmentedInstances, Features, FixedInstances, PairBatches
+from epipair.pipeline import read_pairs_table
+from epipair.sequence import ONE_HOT
+from epipair.train import split_instances
+
+from .conftest import DEMO_AUGMENT, DEMO_MARKS, DEMO_WINDOWS, ROOT
+
+TRAIN = {"epochs": 2, "batch_size": 64, "learning_rate": 0.002, "patience": 5, "seed": 0}
+SMALL = {
+    "speid": {"filters": 16, "kernel": 12, "pool": 20, "lstm_units": 8, "dense_units": 32},
+    "simple_cnn": {"filters": 16, "kernel": 12, "pool": 20, "dense_units": 32},
+    "epi_cnn": {"filters": 8, "kernel": 3, "dense_units": 16},
+    "seq_epi": {"filters": 16, "kernel": 12, "pool": 20, "signal_filters": 8, "dense_units": 16},
+    "cnn_gru": {"filters": 16, "kernel": 12, "pool": 10, "gru_units": 8, "dense_units": 16},
+    "distance": {},
+    "gbm": {"max_iter": 50},
+}
+
+
+def loaders(folder, protocol="leakage_free", seed=0):
+    pairs = read_pairs_table(folder / "pairs.tsv")
+    labels = pairs["label"].to_numpy()
+    feats = Features(folder / "features", DEMO_AUGMENT["max_shift"], DEMO_WINDOWS, DEMO_MARKS)
+    rows, _ = split_instances(pairs, None, protocol, "train")
+    inst = AugmentedInstances(rows, labels, DEMO_AUGMENT["positives"], DEMO_AUGMENT["max_shift"], seed)
+    return pairs, labels, feats, inst
+
+
+def test_batches_repeatable_balanced_and_shifts_inside_flanks(demo_features):
+    pairs, labels, feats, inst = loaders(demo_features)
+    names = ("enhancer_seq", "promoter_seq", "enhancer_sig", "promoter_sig")
+    a = PairBatches(feats, labels, inst, names, 64, shuffle=True, seed=3)
+    b = PairBatches(feats, labels, inst, names, 64, shuffle=True, seed=3)
+    for i in (0, 5, len(a) - 1):
+        xa, ya = a[i]
+        xb, yb = b[i]
+        np.testing.assert_array_equal(ya, yb)
+        for k in names:
+            np.testing.assert_array_equal(xa[k], xb[k])
+    assert xa["enhancer_seq"].shape[1:] == (1000, 4) and xa["enhancer_sig"].shape[1:] == (20, 5)
+    # another epoch draws other shifts; the same epoch again draws the same
+    rows0, shifts0 = inst.draw(0)
+    rows1, shifts1 = inst.draw(1)
+    np.testing.assert_array_equal(rows0, rows1)
+    assert (shifts0 != shifts1).any()
+    np.testing.assert_array_equal(inst.draw(0)[1], shifts0)
+    # positives get n_aug instances; shifts stay within the stored flanks
+    n_pos = int(labels[inst.rows].sum())
+    assert rows0.size == inst.rows.size + (DEMO_AUGMENT["positives"] - 1) * n_pos
+    assert np.abs(shifts0).max() <= DEMO_AUGMENT["max_shift"] and np.abs(shifts0).max() > 0
+    # every shifted window is the stored tokens at flank + shift
+    tok = np.load(demo_features / "features" / "enhancer_sequence.npy")
+    a.set_epoch(0)
+    x, y = a[2]
+    rows, shifts = a.rows[128:192], a.shifts[128:192]
+    for r, s, onehot in zip(rows, shifts, x["enhancer_seq"]):
+        np.testing.assert_array_equal(onehot, ONE_HOT[tok[r, 100 + s : 100 + s + 1000]])
+    # balanced: each full batch is within a few samples of the epoch's positive share
+    share = labels[a.rows].mean()
+    for i in range(len(a) - 1):
+        assert abs(a[i][1].mean() - share) <= 3 / 64
+
+
+def run_train(name, folder, out, protocol="leakage_free", train=TRAIN):
+    from epipair.baselines import BASELINES, train_baseline
+    from epipair.train import train_neural
+
+    fn = train_baseline if name in BASELINES else train_neural
+    suffix = "model.pkl" if name in BASELINES else "model.keras"
+    return fn(
+        name, protocol, folder / "pairs.tsv", folder / "splits_paper.tsv", folder / "features",
+        DEMO_WINDOWS, DEMO_AUGMENT, train, SMALL[name], DEMO_MARKS, out / suffix, out / "history.tsv",
+    )
+
+
+@pytest.mark.parametrize("name", list(SMALL))
+def test_short_training_run_per_model(name, demo_features, tmp_path):
+    history = run_train(name, demo_features, tmp_path)
+    assert (tmp_path / ("model.pkl" if name in ("distance", "gbm") else "model.keras")).exists()
+    saved = pd.read_csv(tmp_path / "history.tsv", sep="\t")
+    assert len(saved) == len(history) >= 1
+    assert saved["val_aupr"].between(0, 1).all()
+    assert not (tmp_path / "checkpoint").exists()
+
+
+def test_paper_protocol_trains_on_its_instances(demo_features, tmp_path):
+    history = run_train("epi_cnn", demo_features, tmp_path, protocol="paper")
+    assert len(history) == 2
+
+
+def test_saved_model_reloads_and_predicts_the_same(demo_features, tmp_path):
+    import keras
+
+    from epipair.train import predict
+
+    run_train("simple_cnn", demo_features, tmp_path)
+    pairs, labels, feats, _ = loaders(demo_features)
+    rows = np.arange(100)
+    model = keras.models.load_model(tmp_path / "model.keras")
+    names = ("enhancer_seq", "promoter_seq")
+    a = predict(model, feats, names, rows, np.zeros(100, int), 32)
+    again = keras.models.load_model(tmp_path / "model.keras")
+    b = predict(again, feats, names, rows, np.zeros(100, int), 64)
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert a.shape == (100,) and ((a >= 0) & (a <= 1)).all()
+
+
+KILL_SCRIPT = """
+import sys, pathlib
+sys.path.insert(0, {root!r})
+from tests.test_train import run_train
+run_train("epi_cnn", pathlib.Path({folder!r}), pathlib.Path({out!r}), train={train!r})
+"""
+
+
+def test_resume_after_sigkill(demo_features, tmp_path):
+    train = dict(TRAIN, epochs=4, patience=10)
+    code = KILL_SCRIPT.format(root=str(ROOT), folder=str(demo_features), out=str(tmp_path), train=train)
+    proc = subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    state = tmp_path / "checkpoint" / "state.json"
+    deadline = time.time() + 300
+    try:
+        while time.time() < deadline and proc.poll() is None:
+            if state.exists() and json.loads(state.read_text())["epoch"] >= 1:
+                break
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    killed_at = json.loads(state.read_text())["epoch"]
+    assert 1 <= killed_at < 4, "the run must be killed part-way"
+    assert not (tmp_path / "model.keras").exists()
+    history = run_train("epi_cnn", demo_features, tmp_path, train=train)
+    assert history["epoch"].tolist() == [1, 2, 3, 4]
+    assert (tmp_path / "model.keras").exists() and not (tmp_path / "checkpoint").exists()
