@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The GPU check of the models issue, as one script for a machine with a GPU, PyTorch and JAX
+# but no TensorFlow: paper-size throughput (benchmarks/gpu_train.py) on torch and jax, and
+# one real training run through epipair.train on the demo's CellA features (copied to
+# $FEATURES beforehand). Writes TSVs and logs to $OUT.
+set -uo pipefail
+OUT=${OUT:-/tmp/gpu_out}
+FEATURES=${FEATURES:-.gpu/CellA}
+mkdir -p "$OUT"
+export PYTHONUNBUFFERED=1 PYTHONPATH="src:${PYTHONPATH:-}"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$OUT/gpu.txt"
+KERAS_BACKEND=torch timeout 240 python3 benchmarks/gpu_train.py --batch-sizes 64 128 256 \
+    --steps 10 --out "$OUT/torch_fp32.tsv" 2>&1 | grep -v Warning
+KERAS_BACKEND=torch timeout 90 python3 benchmarks/gpu_train.py --batch-sizes 256 \
+    --precision mixed_bfloat16 --steps 10 --out "$OUT/torch_bf16.tsv" 2>&1 | grep -v Warning
+KERAS_BACKEND=jax timeout 120 python3 benchmarks/gpu_train.py --batch-sizes 64 256 \
+    --steps 10 --out "$OUT/jax_fp32.tsv" 2>&1 | grep -v Warning
+if [ -d "$FEATURES" ]; then
+KERAS_BACKEND=torch timeout 120 python3 - "$FEATURES" "$OUT" <<'PY' 2>&1 | grep -v Warning
+import logging, sys, pathlib
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
+                    handlers=[logging.StreamHandler(), logging.FileHandler(sys.argv[2] + "/train_gpu.log")])
+from epipair.train import train_neural
+f, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+w = {"enhancer": 1000, "promoter": 1000, "signal_bin": 50}
+train_neural("speid", "leakage_free", f / "pairs.tsv", f / "splits_paper.tsv", f / "features", w,
+             {"positives": 5, "max_shift": 100},
+             {"epochs": 3, "batch_size": 64, "learning_rate": 1e-3, "patience": 5, "seed": 0},
+             {"filters": 1024, "kernel": 40, "pool": 20}, None,
+             pathlib.Path("/tmp/gpu_model/model.keras"), out / "history.tsv")
+PY
+fi
+ls -la "$OUT"
