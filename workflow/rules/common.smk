@@ -1,6 +1,7 @@
 # Shared set-up: config validation, names, paths and input functions.
 # Logic lives in src/epipair; this file only maps the config onto paths.
 
+import os
 import re
 
 from epipair import config as epiconfig
@@ -145,8 +146,54 @@ def model_targets(cell):
     ]
 
 
+def test_cells(train_cell):
+    return CELLS if config["cross_cell_line"] else [train_cell]
+
+
+def predict_inputs(wildcards):
+    """Every trained model of this model and protocol, and each test cell's tables and features."""
+    model = wildcards.model
+    out = {
+        f"model_{a}": f"results/models/{model}/{wildcards.protocol}/{a}/{model_file(model)}"
+        for a in CELLS
+    }
+    for test in CELLS:
+        out[f"pairs_{test}"] = f"results/{test}/pairs.tsv"
+        out[f"paper_{test}"] = f"results/{test}/splits_paper.tsv"
+        for i, f in enumerate(
+            feature_files(
+                test,
+                sequence=model in epiconfig.SEQUENCE_MODELS,
+                signal=model in epiconfig.SIGNAL_MODELS,
+            )
+        ):
+            out[f"features_{test}_{i}"] = f
+    return out
+
+
+# (train cell, test cell) pairs the predict rule scores, in the order of its outputs
+TESTS = [[a, b] for a in CELLS for b in test_cells(a)]
+# every prediction table: (model, protocol, train cell, test cell) -> path
+PREDICTIONS = {
+    (m, p, a, b): f"results/predictions/{m}/{p}/{a}__{b}.tsv"
+    for m in config["models"]
+    for p in config["protocol"]
+    for a in CELLS
+    for b in test_cells(a)
+}
+WITHIN_PREDICTIONS = {k: v for k, v in PREDICTIONS.items() if k[2] == k[3]}
+PUBLISHED = os.path.join(workflow.basedir, "resources", "published.tsv")
+
+
+def report_targets():
+    out = ["results/metrics.tsv", "results/report/leakage.tsv", "results/report/summary.md",
+           "results/report/pr_curves.png", "results/report/protocol_comparison.png"]
+    out += [f"results/report/aupr_matrix_{m}_{p}.png" for m in config["models"] for p in config["protocol"]]
+    return out
+
+
 def all_targets():
-    return [t for cell in CELLS for t in feature_targets(cell) + model_targets(cell)]
+    return [t for cell in CELLS for t in feature_targets(cell) + model_targets(cell)] + report_targets()
 
 
 from epipair import demo as epidemo

@@ -1,0 +1,100 @@
+"""AUPR and AUROC with stratified bootstrap intervals.
+
+AUPR is ``sklearn.metrics.average_precision_score`` (step-wise area, no interpolation) and
+AUROC is ``roc_auc_score``. Intervals resample positives and negatives separately (so every
+resample keeps the base rate), ``n_boot`` times from ``seed``, and report the 2.5 and 97.5
+percentiles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+METRIC_COLUMNS = [
+    "model", "protocol", "train_cell", "test_cell", "n", "n_pos", "base_rate",
+    "aupr", "aupr_low", "aupr_high", "auroc", "auroc_low", "auroc_high",
+]
+
+
+def aupr(labels, scores) -> float:
+    from sklearn.metrics import average_precision_score
+
+    labels = np.asarray(labels)
+    if labels.min() == labels.max():
+        return float("nan")
+    return float(average_precision_score(labels, scores))
+
+
+def auroc(labels, scores) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    labels = np.asarray(labels)
+    if labels.min() == labels.max():
+        return float("nan")
+    return float(roc_auc_score(labels, scores))
+
+
+def _weighted_curves(labels_sorted, starts, weights):
+    """AP and AUROC for rows of sample ``weights`` over scores sorted descending.
+
+    ``starts`` are the first positions of the groups of tied scores: a tie group enters the
+    curves at once, as in scikit-learn. Returns ``(ap, auc)`` arrays, one value per row.
+    """
+    pos_w = np.add.reduceat(weights * labels_sorted, starts, axis=1).cumsum(axis=1)
+    neg_w = np.add.reduceat(weights * (1 - labels_sorted), starts, axis=1).cumsum(axis=1)
+    p_tot, n_tot = pos_w[:, -1:], neg_w[:, -1:]
+    precision = pos_w / np.maximum(pos_w + neg_w, 1e-12)
+    recall = pos_w / p_tot
+    ap = (np.diff(recall, axis=1, prepend=0.0) * precision).sum(axis=1)
+    tpr = np.concatenate([np.zeros_like(p_tot), recall], axis=1)
+    fpr = np.concatenate([np.zeros_like(n_tot), neg_w / n_tot], axis=1)
+    auc = (np.diff(fpr, axis=1) * (tpr[:, 1:] + tpr[:, :-1]) / 2).sum(axis=1)
+    return ap, auc
+
+
+def bootstrap(labels, scores, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> dict:
+    """Point estimates and stratified bootstrap intervals of AUPR and AUROC.
+
+    Vectorised: scores are sorted once and each resample is a row of multiplicities, so
+    1,000 resamples of 40,000 pairs take about a second.
+    """
+    labels = np.asarray(labels).astype(np.int64)
+    scores = np.asarray(scores, dtype=np.float64)
+    out = {"n": int(labels.size), "n_pos": int(labels.sum())}
+    out["base_rate"] = float(labels.mean()) if labels.size else float("nan")
+    out["aupr"], out["auroc"] = aupr(labels, scores), auroc(labels, scores)
+    pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
+    if pos.size == 0 or neg.size == 0 or n_boot <= 0:
+        for k in ("aupr", "auroc"):
+            out[f"{k}_low"] = out[f"{k}_high"] = float("nan")
+        return out
+    order = np.argsort(-scores, kind="stable")
+    s_sorted, l_sorted = scores[order], labels[order].astype(np.float64)
+    starts = np.flatnonzero(np.r_[True, s_sorted[1:] != s_sorted[:-1]])
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    rng = np.random.default_rng(seed)
+    stats = []
+    for lo_b in range(0, n_boot, 100):
+        b = min(100, n_boot - lo_b)
+        w = np.zeros((b, labels.size))
+        w[:, rank[pos]] = rng.multinomial(pos.size, np.full(pos.size, 1 / pos.size), size=b)
+        w[:, rank[neg]] = rng.multinomial(neg.size, np.full(neg.size, 1 / neg.size), size=b)
+        stats.append(np.stack(_weighted_curves(l_sorted, starts, w), axis=1))
+    stats = np.concatenate(stats)
+    lo, hi = 100 * (1 - level) / 2, 100 * (1 + level) / 2
+    out["aupr_low"], out["aupr_high"] = (float(x) for x in np.percentile(stats[:, 0], [lo, hi]))
+    out["auroc_low"], out["auroc_high"] = (float(x) for x in np.percentile(stats[:, 1], [lo, hi]))
+    return out
+
+
+def metrics_table(prediction_files: dict, n_boot: int, seed: int) -> pd.DataFrame:
+    """``{(model, protocol, train, test): path}`` -> the metrics table (METRIC_COLUMNS)."""
+    rows = []
+    for (model, protocol, train, test), path in sorted(prediction_files.items()):
+        pred = pd.read_csv(path, sep="\t")
+        stats = bootstrap(pred["label"], pred["score"], n_boot, seed)
+        rows.append({"model": model, "protocol": protocol, "train_cell": train,
+                     "test_cell": test, **stats})
+    return pd.DataFrame(rows, columns=METRIC_COLUMNS)

@@ -1,0 +1,190 @@
+"""Figures and the Markdown summary of the evaluation."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .io import atomic_path, write_text, write_tsv
+
+log = logging.getLogger(__name__)
+PROTOCOL_LABEL = {"leakage_free": "leakage-free (chromosomes held out)",
+                  "paper": "paper protocol (augment, then random split: inflated)"}
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path):
+    with atomic_path(path, suffix=".png") as tmp:
+        fig.savefig(tmp, dpi=120, bbox_inches="tight")
+    _plt().close(fig)
+
+
+def aupr_matrix(metrics: pd.DataFrame, model: str, protocol: str, path) -> None:
+    """Heatmap of AUPR, train cell lines in rows, test cell lines in columns."""
+    plt = _plt()
+    sub = metrics[(metrics["model"] == model) & (metrics["protocol"] == protocol)]
+    cells = list(dict.fromkeys(list(sub["train_cell"]) + list(sub["test_cell"])))
+    mat = np.full((len(cells), len(cells)), np.nan)
+    base = {}
+    for r in sub.itertuples():
+        mat[cells.index(r.train_cell), cells.index(r.test_cell)] = r.aupr
+        base[r.test_cell] = r.base_rate
+    fig, ax = plt.subplots(figsize=(1.3 * len(cells) + 2.5, 1.1 * len(cells) + 1.8))
+    im = ax.imshow(mat, vmin=0, vmax=1, cmap="viridis")
+    for i in range(len(cells)):
+        for j in range(len(cells)):
+            if np.isfinite(mat[i, j]):
+                ax.text(j, i, f"{mat[i, j]:.2f}", ha="center", va="center",
+                        color="white" if mat[i, j] < 0.6 else "black", fontsize=9)
+    ax.set_xticks(range(len(cells)), [f"{c}\nbase {base.get(c, np.nan):.3f}" for c in cells],
+                  fontsize=8)
+    ax.set_yticks(range(len(cells)), cells, fontsize=8)
+    ax.set_xlabel("test cell line (base rate = AUPR of a random scorer)")
+    ax.set_ylabel("train cell line")
+    ax.set_title(f"{model}: AUPR, {PROTOCOL_LABEL.get(protocol, protocol)}", fontsize=9)
+    fig.colorbar(im, ax=ax, label="AUPR")
+    _save(fig, path)
+
+
+def pr_curves(prediction_files: dict, path) -> None:
+    """Within-cell-line precision-recall curves, one panel per cell line."""
+    from sklearn.metrics import precision_recall_curve
+
+    plt = _plt()
+    cells = sorted({k[2] for k in prediction_files})
+    fig, axes = plt.subplots(1, len(cells), figsize=(4 * len(cells), 3.8), squeeze=False)
+    for ax, cell in zip(axes[0], cells):
+        base = None
+        for (model, protocol, train, test), f in sorted(prediction_files.items()):
+            if train != cell or test != cell:
+                continue
+            pred = pd.read_csv(f, sep="\t")
+            if pred["label"].nunique() < 2:
+                continue
+            prec, rec, _ = precision_recall_curve(pred["label"], pred["score"])
+            ax.plot(rec, prec, lw=1.2, ls="-" if protocol == "leakage_free" else "--",
+                    label=f"{model} ({protocol})")
+            if protocol == "leakage_free":
+                base = pred["label"].mean()
+        if base is not None:
+            ax.axhline(base, color="grey", lw=0.8, ls=":", label=f"base rate {base:.3f}")
+        ax.set(title=cell, xlabel="recall", ylabel="precision", xlim=(0, 1), ylim=(0, 1.02))
+        ax.legend(fontsize=6)
+    fig.suptitle("Precision-recall, within cell line (dashed: paper protocol)", fontsize=10)
+    _save(fig, path)
+
+
+def protocol_comparison(metrics: pd.DataFrame, path) -> None:
+    """Within-cell AUPR per model, paper protocol next to leakage-free, 95% intervals."""
+    plt = _plt()
+    within = metrics[metrics["train_cell"] == metrics["test_cell"]]
+    cells = list(dict.fromkeys(within["train_cell"]))
+    models = list(dict.fromkeys(within["model"]))
+    fig, axes = plt.subplots(1, len(cells), figsize=(max(4, 1.2 * len(models)) * len(cells), 3.8),
+                             squeeze=False, sharey=True)
+    width = 0.38
+    for ax, cell in zip(axes[0], cells):
+        for k, protocol in enumerate(["paper", "leakage_free"]):
+            sub = within[(within["train_cell"] == cell) & (within["protocol"] == protocol)]
+            sub = sub.set_index("model").reindex(models)
+            x = np.arange(len(models)) + (k - 0.5) * width
+            err = np.vstack([sub["aupr"] - sub["aupr_low"], sub["aupr_high"] - sub["aupr"]])
+            ax.bar(x, sub["aupr"], width, yerr=np.nan_to_num(err), capsize=2,
+                   label=PROTOCOL_LABEL[protocol], color="tab:red" if protocol == "paper" else "tab:blue")
+            if protocol == "leakage_free" and sub["base_rate"].notna().any():
+                ax.axhline(sub["base_rate"].dropna().iloc[0], color="grey", ls=":", lw=1)
+        ax.set_xticks(range(len(models)), models, rotation=30, fontsize=8)
+        ax.set(title=cell, ylim=(0, 1))
+    axes[0][0].set_ylabel("AUPR (95% bootstrap interval)")
+    axes[0][0].legend(fontsize=7, loc="upper left")
+    _save(fig, path)
+
+
+def leakage_table(audit_files: dict) -> pd.DataFrame:
+    return pd.concat([pd.read_csv(f, sep="\t") for _, f in sorted(audit_files.items())],
+                     ignore_index=True)
+
+
+def _fmt(v, lo=None, hi=None):
+    if v is None or not np.isfinite(v):
+        return "—"
+    if lo is None or not np.isfinite(lo):
+        return f"{v:.3f}"
+    return f"{v:.3f} [{lo:.3f}, {hi:.3f}]"
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    cols = list(df.columns)
+    lines = ["| " + " | ".join(map(str, cols)) + " |", "|" + "---|" * len(cols)]
+    for row in df.itertuples(index=False):
+        lines.append("| " + " | ".join(str(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
+def summary_markdown(metrics: pd.DataFrame, leakage: pd.DataFrame, published: pd.DataFrame) -> str:
+    within = metrics[metrics["train_cell"] == metrics["test_cell"]].copy()
+    out = ["# epipair evaluation summary", "",
+           "AUPR and AUROC with 95% stratified bootstrap intervals. `paper`: the published",
+           "protocol (augmentation before a random split; its test set holds shifted copies of",
+           "training positives and is inflated). `leakage_free`: whole chromosomes held out.",
+           "A leakage-free AUPR near the base rate is not by itself a bug.", ""]
+    out += ["## Within cell line", ""]
+    tab = within.assign(
+        AUPR=[_fmt(r.aupr, r.aupr_low, r.aupr_high) for r in within.itertuples()],
+        AUROC=[_fmt(r.auroc, r.auroc_low, r.auroc_high) for r in within.itertuples()],
+        base_rate=within["base_rate"].map(lambda v: f"{v:.3f}"),
+    )[["model", "protocol", "train_cell", "n", "n_pos", "base_rate", "AUPR", "AUROC"]]
+    out += [_md_table(tab.rename(columns={"train_cell": "cell line"})), ""]
+    out += ["## Published numbers beside ours", "",
+            "Only values that can be cited to a table of the paper are listed; an empty cell",
+            "means no citable value was entered (see resources/published.tsv).", ""]
+    if len(published):
+        ours = within.set_index(["model", "protocol", "train_cell"])
+        rows = []
+        for r in published.itertuples():
+            def get(protocol, metric):
+                key = (r.model, protocol, r.cell_line)
+                return _fmt(ours.loc[key, metric]) if key in ours.index else "—"
+            value = r.value if isinstance(r.value, str) or np.isfinite(r.value) else ""
+            rows.append({"model": r.model, "cell line": r.cell_line, "metric": r.metric,
+                         "published": value, "source": r.source,
+                         "ours (paper protocol)": get("paper", r.metric),
+                         "ours (leakage-free)": get("leakage_free", r.metric)})
+        out += [_md_table(pd.DataFrame(rows)), ""]
+    cross = metrics[metrics["train_cell"] != metrics["test_cell"]]
+    if len(cross):
+        out += ["## Across cell lines (AUPR; rows: train, columns: test)", ""]
+        for (model, protocol), sub in metrics.groupby(["model", "protocol"], sort=False):
+            mat = sub.pivot(index="train_cell", columns="test_cell", values="aupr")
+            mat = mat.map(lambda v: _fmt(v)).reset_index().rename(columns={"train_cell": "train \\ test"})
+            out += [f"### {model}, {protocol}", "", _md_table(mat), ""]
+    out += ["## Leakage audit", "",
+            "Share of test pairs whose enhancer or promoter overlaps an element of a training",
+            "pair, and share of test positives with a (shifted) copy in training.", ""]
+    lk = leakage.copy()
+    for c in ("test_share_element_in_train", "test_pos_copy_in_train", "pos_share_element"):
+        lk[c] = lk[c].map(lambda v: f"{100 * v:.1f}%" if np.isfinite(v) else "—")
+    out += [_md_table(lk), ""]
+    return "\n".join(out)
+
+
+def write_summary(metrics_path, leakage_path, published_path, out_path) -> None:
+    metrics = pd.read_csv(metrics_path, sep="\t")
+    leakage = pd.read_csv(leakage_path, sep="\t")
+    published = pd.read_csv(published_path, sep="\t", comment="#")
+    write_text(summary_markdown(metrics, leakage, published), out_path)
+
+
+def write_leakage(audit_files: dict, out_path) -> None:
+    write_tsv(leakage_table(audit_files), out_path)

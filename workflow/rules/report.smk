@@ -1,0 +1,96 @@
+# Figures, the leakage audit table and the summary, tagged for `snakemake --report`.
+
+
+rule leakage_report:
+    input:
+        expand("results/{cell}/leakage_audit.tsv", cell=CELLS),
+    output:
+        report(
+            "results/report/leakage.tsv",
+            caption="../report/leakage.rst",
+            category="Leakage audit",
+        ),
+    log:
+        "results/logs/report/leakage.log",
+    localrule: True
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../scripts/report_leakage.py"
+
+
+rule aupr_matrix:
+    input:
+        "results/metrics.tsv",
+    output:
+        report(
+            "results/report/aupr_matrix_{model}_{protocol}.png",
+            caption="../report/aupr_matrix.rst",
+            category="{model}",
+            subcategory="{protocol}",
+        ),
+    log:
+        "results/logs/report/aupr_matrix_{model}_{protocol}.log",
+    localrule: True
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../scripts/report_matrix.py"
+
+
+rule pr_curves:
+    input:
+        predictions=list(WITHIN_PREDICTIONS.values()),
+    output:
+        report(
+            "results/report/pr_curves.png",
+            caption="../report/pr_curves.rst",
+            category="Overview",
+        ),
+    params:
+        prediction_keys=list(WITHIN_PREDICTIONS),
+    log:
+        "results/logs/report/pr_curves.log",
+    localrule: True
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../scripts/report_pr_curves.py"
+
+
+rule protocol_comparison:
+    input:
+        "results/metrics.tsv",
+    output:
+        report(
+            "results/report/protocol_comparison.png",
+            caption="../report/protocol_comparison.rst",
+            category="Overview",
+        ),
+    log:
+        "results/logs/report/protocol_comparison.log",
+    localrule: True
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../scripts/report_protocols.py"
+
+
+rule summary:
+    input:
+        metrics="results/metrics.tsv",
+        leakage="results/report/leakage.tsv",
+        published=PUBLISHED,
+    output:
+        report(
+            "results/report/summary.md",
+            caption="../report/summary.rst",
+            category="Overview",
+        ),
+    log:
+        "results/logs/report/summary.log",
+    localrule: True
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../scripts/report_summary.py"

@@ -1,0 +1,7 @@
+"""The Markdown summary with published numbers beside ours (epipair.report.write_summary)."""
+
+from epipair.report import write_summary
+from epipair.smk import script
+
+with script(snakemake):
+    write_summary(snakemake.input.metrics, snakemake.input.leakage, snakemake.input.published, snakemake.output[0])
