@@ -1,0 +1,92 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from epipair import metrics, report
+
+
+def test_aupr_auroc_hand_cases():
+    # ranking: 0.9(+) 0.8(-) 0.7(+) 0.1(-): precision at the positives 1 and 2/3
+    y, s = [1, 0, 1, 0], [0.9, 0.8, 0.7, 0.1]
+    assert metrics.aupr(y, s) == pytest.approx((1 + 2 / 3) / 2)
+    # AUROC: of the 4 positive-negative pairs, 3 are ordered right
+    assert metrics.auroc(y, s) == pytest.approx(3 / 4)
+    # perfect and reversed rankings
+    assert metrics.aupr([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4]) == 1.0
+    assert metrics.auroc([0, 0, 1, 1], [0.4, 0.3, 0.2, 0.1]) == 0.0
+    # one class only: undefined
+    assert np.isnan(metrics.aupr([1, 1], [0.1, 0.2]))
+
+
+def test_ties_count_as_one_threshold():
+    # all scores tied: precision = base rate at the single threshold
+    assert metrics.aupr([1, 0, 0, 0], [0.5] * 4) == pytest.approx(0.25)
+    assert metrics.auroc([1, 0, 0, 0], [0.5] * 4) == pytest.approx(0.5)
+
+
+def test_bootstrap_interval_contains_estimate_and_narrows_with_n():
+    rng = np.random.default_rng(1)
+    widths = []
+    for n in (400, 4000, 40000):
+        y = (rng.random(n) < 0.1).astype(int)
+        s = rng.random(n) + 0.4 * y
+        r = metrics.bootstrap(y, s, n_boot=300, seed=0)
+        assert r["aupr_low"] <= r["aupr"] <= r["aupr_high"]
+        assert r["auroc_low"] <= r["auroc"] <= r["auroc_high"]
+        assert r["n"] == n and r["n_pos"] == y.sum()
+        widths.append(r["aupr_high"] - r["aupr_low"])
+    assert widths[0] > widths[1] > widths[2]
+    again = metrics.bootstrap(y, s, n_boot=300, seed=0)
+    assert again == r
+
+
+def test_bootstrap_matches_sklearn_point_estimates():
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    rng = np.random.default_rng(2)
+    y = (rng.random(3000) < 0.05).astype(int)
+    s = np.round(rng.random(3000) + 0.3 * y, 2)  # with ties
+    r = metrics.bootstrap(y, s, n_boot=50, seed=0)
+    assert r["aupr"] == pytest.approx(average_precision_score(y, s))
+    assert r["auroc"] == pytest.approx(roc_auc_score(y, s))
+
+
+def small_metrics():
+    rows = []
+    for m in ("gbm", "speid"):
+        for p in ("leakage_free", "paper"):
+            for a in ("A", "B"):
+                for b in ("A", "B"):
+                    v = 0.3 if p == "leakage_free" else 0.8
+                    rows.append(dict(model=m, protocol=p, train_cell=a, test_cell=b, n=100,
+                                     n_pos=10, base_rate=0.1, aupr=v, aupr_low=v - 0.05,
+                                     aupr_high=v + 0.05, auroc=0.7, auroc_low=0.6, auroc_high=0.8))
+    return pd.DataFrame(rows, columns=metrics.METRIC_COLUMNS)
+
+
+def test_heatmap_and_summary_from_small_table(tmp_path):
+    m = small_metrics()
+    report.aupr_matrix(m, "gbm", "paper", tmp_path / "h.png")
+    assert (tmp_path / "h.png").read_bytes()[:4] == b"\x89PNG"
+    report.protocol_comparison(m, tmp_path / "p.png")
+    assert (tmp_path / "p.png").stat().st_size > 1000
+    leakage = pd.DataFrame([{"cell_line": "A", "protocol": "paper", "n_train_pairs": 5,
+                             "n_test_pairs": 2, "test_share_element_in_train": 0.5,
+                             "test_pos_copy_in_train": 1.0, "pos_share_element": 0.99}])
+    published = pd.DataFrame([
+        {"model": "gbm", "cell_line": "A", "metric": "aupr", "value": 0.91, "source": "X, Table 2"},
+        {"model": "speid", "cell_line": "B", "metric": "aupr", "value": np.nan, "source": "Y"},
+    ])
+    md = report.summary_markdown(m, leakage, published)
+    assert "| gbm | leakage_free | A | 100 | 10 | 0.100 | 0.300 [0.250, 0.350] | 0.700 [0.600, 0.800] |" in md
+    assert "| gbm | A | aupr | 0.91 | X, Table 2 | 0.800 | 0.300 |" in md
+    assert "| speid | B | aupr |  | Y |" in md  # no published value: the cell stays empty
+    assert "### gbm, paper" in md and "50.0%" in md and "100.0%" in md
+
+
+def test_shipped_published_table_parses():
+    from .conftest import ROOT
+
+    pub = pd.read_csv(ROOT / "resources" / "published.tsv", sep="\t", comment="#")
+    assert list(pub.columns) == ["model", "cell_line", "metric", "value", "source"]
+    assert pub["source"].notna().all()
