@@ -10,7 +10,7 @@ CORES ?= 2
 export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup bedtools demo test lint dry-run clean
+.PHONY: setup bedtools demo test lint dry-run lock clean
 
 setup: $(STAMP) bedtools
 
@@ -32,6 +32,10 @@ test: setup
 lint: setup
 	$(BIN)/snakemake --lint --configfile config/demo.yaml
 	$(BIN)/snakemake --lint
+
+# print resources/downloads.lock.tsv (checksums recorded at first download) as config entries
+lock: setup
+	@$(BIN)/python -m epipair.download lock resources/downloads.lock.tsv
 
 dry-run: setup
 	$(BIN)/snakemake -n --cores 8

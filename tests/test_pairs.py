@@ -124,3 +124,13 @@ def test_bedpe_errors(tmp_path):
             "bedpe",
             SIZES,
         )
+
+
+def test_unlabelled_pairs_to_score(tmp_path):
+    p = write(tmp_path / "q.bedpe", "chr1\t100\t600\tchr1\t5000\t7000\tq1\nchr2\t10\t20\tchr2\t30\t40\tq2\n")
+    df = read_pairs(p, "bedpe", SIZES, labelled=False)
+    assert df["label"].tolist() == [0, 0] and df["promoter_end"].tolist() == [7000, 40]
+    six = write(tmp_path / "s.bedpe", "chr1\t100\t600\tchr1\t5000\t7000\n")
+    assert len(read_pairs(six, "bedpe", SIZES, labelled=False)) == 1
+    with pytest.raises(EpipairError, match="needs at least 6"):
+        read_pairs(write(tmp_path / "b.bedpe", "chr1\t1\t2\n"), "bedpe", SIZES, labelled=False)

@@ -66,3 +66,48 @@ def test_real_peaks_to_signal(tmp_path):
     # TargetFinder enhancers are called from marks: most windows carry some H3K27ac signal
     assert (sig.max(axis=(1, 2)) > 0).mean() > 0.3
     assert np.isfinite(sig).all() and sig.min() >= 0
+
+
+COMMIT = "114e927a511f8396ca17292597d107494818e40f"
+
+
+def build_mirror(root, cell):
+    """../shared/data laid out as `wget -x` would have saved the config's URLs."""
+    import gzip
+    import shutil
+
+    base = root / "raw.githubusercontent.com" / "shwhalen" / "targetfinder" / COMMIT / "paper" / "targetfinder" / cell
+    (base / "output-ep").mkdir(parents=True)
+    with gzip.open(SHARED_DATA / "targetfinder" / cell / "ep_pairs.csv.gz", "rb") as fin:
+        (base / "output-ep" / "pairs.csv").write_bytes(fin.read())
+    (base / "peaks").mkdir()
+    for f in (SHARED_DATA / "targetfinder" / cell / "peaks").iterdir():
+        shutil.copy(f, base / "peaks" / f.name)
+    return root
+
+
+@pytest.mark.slow
+def test_epigenome_only_path_through_the_mirror(workdir, tmp_path):
+    """config.yaml's real URLs, served from a mirror: labels and peaks in, features out."""
+    import time
+
+    from .conftest import run_snakemake
+
+    mirror = build_mirror(tmp_path / "mirror", "K562")
+    targets = [f"results/K562/features/{k}_signal.npy" for k in ("enhancer", "promoter")]
+    args = ["--cores", "2", "--config", f"mirror={mirror}", "only=K562", "models=[epi_cnn]"]
+    plan = run_snakemake(workdir, *targets, "-n", *args)
+    assert "hg19.fa" not in plan.stdout + plan.stderr
+    t0 = time.perf_counter()
+    run_snakemake(workdir, *targets, *args)
+    seconds = time.perf_counter() - t0
+    pairs = pd.read_csv(workdir / "results" / "K562" / "pairs.tsv", sep="\t")
+    assert len(pairs) == CELLS["K562"]
+    sig = np.load(workdir / "results" / "K562" / "features" / "enhancer_signal.npy")
+    marks = (workdir / "results" / "K562" / "features" / "signal_marks.txt").read_text().split()
+    assert sig.shape == (len(pairs), len(marks), 30) and len(marks) == 5
+    assert (sig.max(axis=(1, 2)) > 0).mean() > 0.5
+    assert not (workdir / "resources" / "genome").exists()
+    lock = (workdir / "resources" / "downloads.lock.tsv").read_text()
+    assert lock.count("\n") == 1 + 1 + 5  # header, pairs, five peak files
+    print(f"K562 from the mirror to signal features: {seconds:.1f} s")

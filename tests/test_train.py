@@ -148,3 +148,15 @@ def test_resume_after_sigkill(demo_features, tmp_path):
     history = run_train("epi_cnn", demo_features, tmp_path, train=train)
     assert history["epoch"].tolist() == [1, 2, 3, 4]
     assert (tmp_path / "model.keras").exists() and not (tmp_path / "checkpoint").exists()
+
+
+def test_retrain_imbalanced_stage(demo_features, tmp_path):
+    train = dict(TRAIN, epochs=1, retrain_imbalanced=True, retrain_epochs=2)
+    history = run_train("speid", demo_features, tmp_path, train=train)
+    assert history["stage"].tolist() == ["train", "retrain_imbalanced", "retrain_imbalanced"]
+    import keras
+
+    model = keras.models.load_model(tmp_path / "model.keras")
+    assert model.get_layer("bilstm").trainable is False
+    assert model.get_layer("enhancer_conv").trainable is False
+    assert model.get_layer("dense").trainable is True

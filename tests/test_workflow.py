@@ -196,3 +196,13 @@ def test_lint_is_clean(workdir):
         out = proc.stdout + proc.stderr
         assert proc.returncode == 0, out
         assert "Lints for" not in out, out
+
+
+def test_predict_own_pairs(demo_run):
+    wd = demo_run[0]
+    out = pd.read_csv(wd / "results" / "predict" / "my_pairs.tsv", sep="\t")
+    query = pd.read_csv(wd / "resources" / "demo" / "to_score.bedpe", sep="\t", header=None)
+    assert len(out) == len(query)
+    assert out["enhancer_start"].tolist() == query[1].tolist()
+    assert out["score"].between(0, 1).all() and out["score"].nunique() > 10
+    assert "label" not in out.columns

@@ -61,6 +61,16 @@ def check(config: dict) -> None:
                     "read epigenomic signal but the cell line has no 'tracks'"
                 )
     model_marks(config)
+    for name, entry in config.get("predict", {}).items():
+        where = f"config predict.{name}"
+        if entry["model"] not in config["models"]:
+            raise EpipairError(f"{where}: model {entry['model']!r} is not in config 'models'")
+        if entry["protocol"] not in config["protocol"]:
+            raise EpipairError(f"{where}: protocol {entry['protocol']!r} is not in config 'protocol'")
+        if entry["cell_line"] not in config["cell_lines"]:
+            raise EpipairError(
+                f"{where}: cell_line {entry['cell_line']!r} is not in config 'cell_lines'"
+            )
     s = config["split"]
     if s["paper_test_fraction"] + s["paper_valid_fraction"] >= 1:
         raise EpipairError("config split: paper_test_fraction + paper_valid_fraction must be < 1")

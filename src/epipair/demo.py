@@ -48,6 +48,7 @@ def demo_files(outdir, cells=tuple(DEMO_CELLS)) -> dict[str, Path]:
         "genome": outdir / "genome.fa",
         "chrom_sizes": outdir / "genome.chrom.sizes",
         "elements": outdir / "elements.tsv",
+        "to_score": outdir / "to_score.bedpe",
     }
     for cell in cells:
         files[f"{cell}/pairs"] = outdir / cell / "pairs.csv"
@@ -55,6 +56,15 @@ def demo_files(outdir, cells=tuple(DEMO_CELLS)) -> dict[str, Path]:
             files[f"{cell}/{mark}"] = outdir / cell / "tracks" / f"{mark}.bw"
         files[f"{cell}/{PEAK_MARK}"] = outdir / cell / "tracks" / f"{PEAK_MARK}.narrowPeak"
     return files
+
+
+def _to_score(pairs: pd.DataFrame) -> str:
+    """Unlabelled BEDPE of the chr1 pairs of a cell line: an example for config 'predict'."""
+    sub = pairs[pairs["enhancer_chrom"] == "chr1"]
+    cols = ["enhancer_chrom", "enhancer_start", "enhancer_end",
+            "promoter_chrom", "promoter_start", "promoter_end"]
+    lines = ["\t".join(map(str, r)) + f"\tquery{i}" for i, r in enumerate(sub[cols].itertuples(index=False))]
+    return "\n".join(lines) + "\n"
 
 
 def _genome(rng, n_chroms, length):
@@ -263,6 +273,8 @@ def generate(
         pairs = _pairs(cell_rng, elements, active, negatives_per_positive, 0.6, 40_000, 5_000, 150_000)
         with atomic_path(files[f"{cell}/pairs"]) as tmp:
             pairs.to_csv(tmp, index=False)
+        if cell == "CellA":
+            write_text(_to_score(pairs), files["to_score"])
         _tracks(cell_rng, sizes, elements, active, outdir / cell)
         log.info(
             "%s: %d pairs, %d positives, active families %s",

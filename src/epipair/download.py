@@ -1,21 +1,38 @@
-"""Verified downloads: temp name in the target folder, sha256 check, then rename.
+"""Verified, resumable downloads.
 
-Sources: ``https://``, ``http://``, ``file://`` and plain local paths. A partial transfer
-is kept as ``<target>.part`` and resumed with an HTTP Range request when the server allows it;
-otherwise it starts over. A checksum mismatch removes the file and says sha256, the expected
-and the observed value.
+``fetch(url, dest, ...)`` accepts ``https://``, ``http://``, ``file://`` and plain local paths:
+
+- the transfer goes to ``<dest>.part`` in the target folder; it is renamed to ``dest`` only
+  after the sha256 matches, so an interrupted or damaged download never counts;
+- an interrupted HTTP transfer is resumed with a Range request when the server answers 206,
+  else it starts over; a body shorter than its Content-Length is an error that keeps the
+  partial file for the next attempt; 404 and other HTTP errors say the status;
+- transient failures (connection errors, 5xx, truncated bodies) are retried ``attempts``
+  times with a short back-off (Snakemake's ``retries`` adds an outer layer);
+- a checksum mismatch removes the file and says sha256, the expected and the observed value;
+- without a configured sha256, the first download records its checksum in the lock file
+  (``resources/downloads.lock.tsv``: url, sha256, bytes, date) and later downloads are
+  verified against it;
+- ``mirror``: a folder laid out as ``wget -x`` does (``<mirror>/<host>/<path>``) is looked at
+  before the network, for offline cluster nodes; its files are verified like downloads;
+- ``root``: the folder a download may write into (``resources/``); anything else is refused.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as _dt
+import fcntl
 import gzip
 import hashlib
 import logging
 import os
 import shutil
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 from .config import is_remote, local_path
 from .errors import EpipairError
@@ -24,6 +41,11 @@ from .io import atomic_path
 log = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
+LOCK_COLUMNS = ("url", "sha256", "bytes", "date")
+
+
+class TransientError(EpipairError):
+    """A failure worth retrying (connection, 5xx, truncated body)."""
 
 
 def sha256sum(path) -> str:
@@ -45,11 +67,12 @@ def _http_to(url: str, part: Path, timeout: float) -> None:
         if exc.code == 416 and have:  # range not satisfiable: start over
             part.unlink()
             return _http_to(url, part, timeout)
-        raise EpipairError(f"{url}: HTTP {exc.code} {exc.reason}") from None
+        kind = TransientError if exc.code >= 500 else EpipairError
+        raise kind(f"{url}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise EpipairError(f"{url}: cannot connect: {getattr(exc, 'reason', exc)}") from None
+        raise TransientError(f"{url}: cannot connect: {getattr(exc, 'reason', exc)}") from None
     with resp:
-        resumed = have and resp.status == 206
+        resumed = bool(have) and resp.status == 206
         if have and not resumed:
             log.info("%s: server ignored the Range request; starting over", url)
         expected = resp.headers.get("Content-Length")
@@ -61,9 +84,11 @@ def _http_to(url: str, part: Path, timeout: float) -> None:
                     fh.write(block)
                     got += len(block)
             except (TimeoutError, OSError) as exc:
-                raise EpipairError(f"{url}: transfer interrupted after {got} bytes: {exc}") from None
+                raise TransientError(
+                    f"{url}: transfer interrupted after {got} bytes ({exc}); partial kept to resume"
+                ) from None
         if expected is not None and got != expected:
-            raise EpipairError(
+            raise TransientError(
                 f"{url}: truncated body: Content-Length {expected}, received {got} bytes "
                 f"(partial kept as {part.name} to resume)"
             )
@@ -71,31 +96,129 @@ def _http_to(url: str, part: Path, timeout: float) -> None:
             log.info("%s: resumed at byte %d", url, have)
 
 
-def fetch(url: str, dest, sha256: str | None = None, timeout: float = 60.0) -> str:
-    """Fetch ``url`` to ``dest``; verify ``sha256`` when given; return the observed sha256."""
+def mirror_path(mirror, url: str) -> Path:
+    """Where ``wget -x`` would have saved ``url`` under ``mirror``."""
+    parsed = urlparse(url)
+    return Path(mirror) / parsed.netloc / parsed.path.lstrip("/")
+
+
+@contextlib.contextmanager
+def _locked(lock_path: Path):
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(str(lock_path) + ".flock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def read_lock(lock_path) -> dict[str, dict]:
+    """``{url: {sha256, bytes, date}}`` from the lock file (empty when absent)."""
+    lock_path = Path(lock_path)
+    out = {}
+    if not lock_path.exists():
+        return out
+    for lineno, line in enumerate(lock_path.read_text().splitlines(), 1):
+        if not line.strip() or line.startswith("#") or line.startswith("url\t"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != len(LOCK_COLUMNS):
+            raise EpipairError(f"{lock_path}:{lineno}: expected {len(LOCK_COLUMNS)} columns")
+        out[parts[0]] = dict(zip(LOCK_COLUMNS[1:], parts[1:]))
+    return out
+
+
+def record_lock(lock_path, url: str, sha256: str, nbytes: int) -> None:
+    lock_path = Path(lock_path)
+    with _locked(lock_path):
+        entries = read_lock(lock_path)
+        entries[url] = {"sha256": sha256, "bytes": str(nbytes),
+                        "date": _dt.date.today().isoformat()}
+        text = "\t".join(LOCK_COLUMNS) + "\n" + "".join(
+            f"{u}\t{e['sha256']}\t{e['bytes']}\t{e['date']}\n" for u, e in sorted(entries.items())
+        )
+        with atomic_path(lock_path) as tmp:
+            tmp.write_text(text)
+
+
+def lock_as_yaml(lock_path) -> str:
+    """The lock's entries as ``url``/``sha256`` lines to paste into a config."""
+    return "".join(f"- url: {u}\n  sha256: {e['sha256']}\n" for u, e in read_lock(lock_path).items())
+
+
+def _inside(dest: Path, root) -> None:
+    if root is None:
+        return
+    root = Path(root).resolve()
+    if not dest.resolve().is_relative_to(root):
+        raise EpipairError(f"refusing to write {dest}: downloads go under {root}")
+
+
+def fetch(url: str, dest, sha256: str | None = None, *, timeout: float = 60.0,
+          attempts: int = 3, backoff: float = 1.0, mirror=None, lock=None, root=None) -> str:
+    """Fetch ``url`` to ``dest``; see the module docstring. Returns the observed sha256."""
     dest = Path(dest)
+    _inside(dest, root)
+    scheme = urlparse(url).scheme
+    if scheme not in ("http", "https", "file", ""):
+        raise EpipairError(f"{url}: URL scheme {scheme!r} not allowed (https, http, file, path)")
+    expected = sha256
+    locked = read_lock(lock).get(url) if (lock and not sha256) else None
+    if locked:
+        expected = locked["sha256"]
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
-    if is_remote(url):
-        _http_to(url, part, timeout)
+    source = url
+    if is_remote(url) and mirror and mirror_path(mirror, url).is_file():
+        source = str(mirror_path(mirror, url))
+        log.info("%s: taken from the mirror %s", url, source)
+    if is_remote(source):
+        for attempt in range(1, attempts + 1):
+            try:
+                _http_to(source, part, timeout)
+                break
+            except TransientError as exc:
+                if attempt == attempts:
+                    raise
+                log.warning("%s (attempt %d of %d; retrying)", exc, attempt, attempts)
+                time.sleep(backoff * attempt)
     else:
-        src = Path(local_path(url))
-        if not src.exists():
+        src = Path(local_path(source))
+        if not src.is_file():
             raise EpipairError(f"{url}: local file not found")
         shutil.copyfile(src, part)
     observed = sha256sum(part)
-    if sha256 and observed != sha256:
+    if expected and observed != expected:
         part.unlink()
+        what = "lock file" if locked else "config"
         raise EpipairError(
-            f"{url}: sha256 mismatch: expected {sha256}, observed {observed}; file removed"
+            f"{url}: sha256 mismatch: expected {expected} ({what}), observed {observed}; "
+            "file removed"
         )
+    nbytes = part.stat().st_size
     os.replace(part, dest)
-    log.info("%s -> %s (%d bytes, sha256 %s)", url, dest, dest.stat().st_size, observed)
+    if lock and not sha256 and not locked and is_remote(url):
+        record_lock(lock, url, observed, nbytes)
+        log.info("%s: no sha256 configured; recorded %s in %s", url, observed, lock)
+    log.info("%s -> %s (%d bytes, sha256 %s)", url, dest, nbytes, observed)
     return observed
 
 
 def gunzip(src, dest) -> None:
     """Decompress ``src`` to ``dest`` atomically (for the genome FASTA)."""
     with atomic_path(dest) as tmp:
-        with gzip.open(src, "rb") as fin, open(tmp, "wb") as fout:
-            shutil.copyfileobj(fin, fout, CHUNK)
+        try:
+            with gzip.open(src, "rb") as fin, open(tmp, "wb") as fout:
+                shutil.copyfileobj(fin, fout, CHUNK)
+        except (OSError, EOFError) as exc:
+            raise EpipairError(f"{src}: cannot decompress: {exc}") from None
+
+
+if __name__ == "__main__":  # python -m epipair.download lock [resources/downloads.lock.tsv]
+    import sys
+
+    if len(sys.argv) >= 2 and sys.argv[1] == "lock":
+        print(lock_as_yaml(sys.argv[2] if len(sys.argv) > 2 else "resources/downloads.lock.tsv"), end="")
+    else:
+        sys.exit("usage: python -m epipair.download lock [LOCKFILE]")

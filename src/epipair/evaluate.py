@@ -77,3 +77,23 @@ def predict_all(model_name, protocol, model_paths: dict, cell_dirs: dict, tests:
         write_tsv(table, out)
         log.info("%s -> %s: %d test instances, %d positives", train, test, len(table),
                  int(table["label"].sum()))
+
+
+def score_pairs(model_name, model_path, sample_dir, windows, augment, marks, labelled: bool,
+                out_path, batch_size: int = 256) -> pd.DataFrame:
+    """Score the pairs prepared by ``pipeline.prepare_pairs_to_score`` with a trained model."""
+    from .pipeline import read_pairs_table
+
+    model = load_model(model_path)
+    pred = predict_test_split(model_name, model, "leakage_free", sample_dir, windows, augment,
+                              marks, batch_size)
+    pairs = read_pairs_table(Path(sample_dir) / "pairs.tsv").set_index("pair_id")
+    coords = ["enhancer_chrom", "enhancer_start", "enhancer_end", "promoter_chrom",
+              "promoter_start", "promoter_end", "distance"]
+    out = pairs.loc[pred["pair_id"], coords].reset_index()
+    if labelled:
+        out["label"] = pred["label"].to_numpy()
+    out["score"] = pred["score"].to_numpy()
+    write_tsv(out, out_path)
+    log.info("%s: scored %d pairs with %s", out_path, len(out), model_path)
+    return out

@@ -52,7 +52,7 @@ def _open_text(path: Path):
     return open(path, newline="")
 
 
-def _read_targetfinder(path: Path) -> pd.DataFrame:
+def _read_targetfinder(path: Path, labelled: bool = True) -> pd.DataFrame:
     with _open_text(path) as fh:
         try:
             df = pd.read_csv(fh, dtype=str, keep_default_na=False, na_filter=False)
@@ -61,17 +61,18 @@ def _read_targetfinder(path: Path) -> pd.DataFrame:
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
             raise EpipairError(f"{path}: not a readable CSV: {str(exc).splitlines()[0]}") from None
     df.columns = [c.strip() for c in df.columns]
-    missing = [c for c in REQUIRED if c not in df.columns]
+    required = REQUIRED if labelled else COORD_FIELDS
+    missing = [c for c in required if c not in df.columns]
     if missing:
         raise EpipairError(
             f"{path}:1: missing column(s) {', '.join(missing)} "
-            f"(TargetFinder CSV header needs {', '.join(REQUIRED)})"
+            f"(TargetFinder CSV header needs {', '.join(required)})"
         )
     df["source_line"] = np.arange(2, len(df) + 2)
     return df
 
 
-def _read_bedpe(path: Path) -> pd.DataFrame:
+def _read_bedpe(path: Path, labelled: bool = True) -> pd.DataFrame:
     rows, lines = [], []
     ncol = None
     with _open_text(path) as fh:
@@ -80,10 +81,11 @@ def _read_bedpe(path: Path) -> pd.DataFrame:
             if not line.strip() or line.startswith(("#", "track", "browser")):
                 continue
             parts = line.split("\t")
-            if len(parts) < 7:
+            need = 7 if labelled else 6
+            if len(parts) < need:
                 raise EpipairError(
-                    f"{path}:{lineno}: BEDPE needs at least 7 tab-separated columns "
-                    f"(6 coordinates and a label), found {len(parts)}"
+                    f"{path}:{lineno}: BEDPE needs at least {need} tab-separated columns "
+                    f"(6 coordinates{' and a label' if labelled else ''}), found {len(parts)}"
                 )
             if ncol is None:
                 ncol = len(parts)
@@ -97,8 +99,9 @@ def _read_bedpe(path: Path) -> pd.DataFrame:
         return pd.DataFrame(columns=INGEST_COLUMNS)
     arr = np.array(rows, dtype=object)
     df = pd.DataFrame(arr[:, :6], columns=COORD_FIELDS)
-    df["label"] = arr[:, -1]
-    if ncol >= 8:
+    if labelled:
+        df["label"] = arr[:, -1]
+    if ncol >= 8 or (not labelled and ncol >= 7):
         df["name"] = arr[:, 6]
     df["source_line"] = lines
     return df
@@ -123,21 +126,23 @@ def _check_integer(df: pd.DataFrame, field: str, path: Path) -> np.ndarray:
     return out
 
 
-def read_pairs(path, fmt: str, sizes: dict[str, int]) -> pd.DataFrame:
+def read_pairs(path, fmt: str, sizes: dict[str, int], labelled: bool = True) -> pd.DataFrame:
     """Read, check and normalise a pairs file; see the module docstring for the formats.
 
     ``sizes`` are the genome's chromosome sizes: chromosomes are renamed to the genome's
     naming where that is unambiguous, and every coordinate must lie on its chromosome.
     Exact duplicate pairs are dropped (counted in the log); a pair listed with both labels
-    keeps label 1 (counted in the log).
+    keeps label 1 (counted in the log). With ``labelled=False`` (pairs to score, not to
+    train on) no label is read: BEDPE has 6 coordinate columns and an optional name, and
+    every pair gets label 0.
     """
     path = Path(path)
     if not path.exists():
         raise EpipairError(f"{path}: pairs file not found")
     if fmt == "targetfinder":
-        df = _read_targetfinder(path)
+        df = _read_targetfinder(path, labelled)
     elif fmt == "bedpe":
-        df = _read_bedpe(path)
+        df = _read_bedpe(path, labelled)
     else:
         raise EpipairError(f"{path}: unknown pairs format {fmt!r}; use one of {FORMATS}")
     if len(df) == 0:
@@ -194,6 +199,8 @@ def read_pairs(path, fmt: str, sizes: dict[str, int]) -> pd.DataFrame:
         out[f"{kind}_start"] = start
         out[f"{kind}_end"] = end
 
+    if not labelled:
+        df["label"] = "0"
     labels = df["label"].astype(str).str.strip()
     label_num = pd.to_numeric(labels, errors="coerce")
     bad = ~label_num.isin([0, 1])

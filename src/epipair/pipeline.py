@@ -117,6 +117,21 @@ def build_regions(
     return df
 
 
+def prepare_pairs_to_score(pairs_path, fmt: str, labelled: bool, chrom_sizes_path, name: str,
+                           windows: dict, augment: dict, out_pairs) -> pd.DataFrame:
+    """Your own pairs -> a pairs.tsv like a cell line's, every pair in split ``test``."""
+    sizes = read_chrom_sizes(chrom_sizes_path)
+    df = read_pairs(pairs_path, fmt, sizes, labelled=labelled)
+    df = regions.add_windows(df, sizes, windows, int(augment["max_shift"]), f"predict {name}")
+    df.insert(0, "pair_id", [f"{name}_{i:06d}" for i in range(len(df))])
+    df["distance"] = regions.pair_distance(df)
+    enh_c, prom_c = regions.element_clusters(df)
+    df["group"] = regions.pair_groups(enh_c, prom_c)
+    df["split"] = "test"
+    write_tsv(df[PAIRS_COLUMNS], out_pairs)
+    return df
+
+
 def sequence_features(pairs_path, fasta_path, windows: dict, flank: int, out_enh, out_prom):
     """uint8 tokens ``[n, width + 2 * flank]`` per element kind (see ``epipair.sequence``)."""
     df = read_pairs_table(pairs_path)

@@ -47,6 +47,9 @@ for _cell, _entry in config["cell_lines"].items():
     ]:
         if epiconfig.is_remote(_src["url"]):
             DOWNLOADS[_source_target(_src["url"], _folder).removeprefix("resources/")] = _src
+for _name, _entry in config.get("predict", {}).items():
+    if epiconfig.is_remote(_entry["pairs"]["url"]):
+        DOWNLOADS[_source_target(_entry["pairs"]["url"], f"predict/{_name}").removeprefix("resources/")] = _entry["pairs"]
 if not DEMO and epiconfig.is_remote(config["genome"]["url"]):
     DOWNLOADS[genome_fasta_gz().removeprefix("resources/")] = config["genome"]
 
@@ -80,8 +83,9 @@ def pairs_format(wildcards):
     return config["cell_lines"][wildcards.cell]["pairs"]["format"]
 
 
-def track_specs(cell):
-    """[(mark, path, kind)] of a cell line, in config order."""
+def track_specs(sample):
+    """[(mark, path, kind)] of a cell line (or of the cell line a predict set uses)."""
+    cell = sample_cell(sample)
     tracks = config["cell_lines"][cell].get("tracks", {})
     return [
         (mark, _source_target(t["url"], f"{cell}/tracks"), t["kind"])
@@ -90,11 +94,51 @@ def track_specs(cell):
 
 
 def track_files(wildcards):
-    return [path for _, path, _ in track_specs(wildcards.cell)]
+    return [path for _, path, _ in track_specs(wildcards.sample)]
 
 
 def track_param(wildcards):
-    return track_specs(wildcards.cell)
+    return track_specs(wildcards.sample)
+
+
+PREDICT = config.get("predict", {})
+# feature rules serve cell lines and the predict sets (results/predict/<name>/...)
+SAMPLE_RE = _alternation(ALL_CELLS + [f"predict/{n}" for n in PREDICT])
+
+
+def sample_cell(sample):
+    """The cell line whose tracks a sample uses."""
+    if sample.startswith("predict/"):
+        return PREDICT[sample.removeprefix("predict/")]["cell_line"]
+    return sample
+
+
+def predict_pairs_source(wildcards):
+    return _source_target(PREDICT[wildcards.name]["pairs"]["url"], f"predict/{wildcards.name}")
+
+
+def score_inputs(wildcards):
+    entry = PREDICT[wildcards.name]
+    model, sample = entry["model"], f"predict/{wildcards.name}"
+    return {
+        "model": f"results/models/{model}/{entry['protocol']}/{entry['cell_line']}/{model_file(model)}",
+        "pairs": f"results/{sample}/pairs.tsv",
+        "features": feature_files(
+            sample,
+            sequence=model in epiconfig.SEQUENCE_MODELS,
+            signal=model in epiconfig.SIGNAL_MODELS,
+        ),
+    }
+
+
+def predict_setting(key):
+    """An input function: one setting of the predict set named by the wildcard."""
+
+    def get(wildcards):
+        entry = PREDICT[wildcards.name]
+        return entry["pairs"][key] if key in ("format", "labelled") else entry[key]
+
+    return get
 
 
 def download_source(wildcards):
@@ -193,7 +237,8 @@ def report_targets():
 
 
 def all_targets():
-    return [t for cell in CELLS for t in feature_targets(cell) + model_targets(cell)] + report_targets()
+    out = [t for cell in CELLS for t in feature_targets(cell) + model_targets(cell)]
+    return out + report_targets() + [f"results/predict/{n}.tsv" for n in PREDICT]
 
 
 from epipair import demo as epidemo

@@ -7,6 +7,7 @@ if DEMO:
             genome="resources/demo/genome.fa",
             chrom_sizes="resources/demo/genome.chrom.sizes",
             elements="resources/demo/elements.tsv",
+            to_score="resources/demo/to_score.bedpe",
             pairs=expand("resources/demo/{cell}/pairs.csv", cell=DEMO_CELLS),
             tracks=expand(
                 "resources/demo/{cell}/tracks/{mark}",

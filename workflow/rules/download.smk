@@ -9,6 +9,8 @@ rule download:
         path=_alternation(DOWNLOADS),
     params:
         source=download_source,
+        mirror=config.get("mirror") or None,
+        lock="resources/downloads.lock.tsv",
     log:
         "results/logs/download/{path}.log",
     retries: 2

@@ -1,19 +1,22 @@
 # Features: uint8 sequence tokens (with augmentation flanks) and binned signal per pair.
+# {sample} is a cell line, or predict/<name> for pairs to score (config "predict").
 
 
 rule sequence_features:
     input:
-        pairs="results/{cell}/pairs.tsv",
+        pairs="results/{sample}/pairs.tsv",
         fasta=genome_fasta(),
         fai=genome_fasta() + ".fai",
     output:
-        enhancer="results/{cell}/features/enhancer_sequence.npy",
-        promoter="results/{cell}/features/promoter_sequence.npy",
+        enhancer="results/{sample}/features/enhancer_sequence.npy",
+        promoter="results/{sample}/features/promoter_sequence.npy",
     params:
         windows=config["windows"],
         flank=FLANK,
     log:
-        "results/logs/sequence_features/{cell}.log",
+        "results/logs/sequence_features/{sample}.log",
+    wildcard_constraints:
+        sample=SAMPLE_RE,
     resources:
         mem_mb=8000,
         runtime=30,
@@ -25,17 +28,19 @@ rule sequence_features:
 
 rule signal_features:
     input:
-        pairs="results/{cell}/pairs.tsv",
+        pairs="results/{sample}/pairs.tsv",
         tracks=track_files,
     output:
-        enhancer="results/{cell}/features/enhancer_signal.npy",
-        promoter="results/{cell}/features/promoter_signal.npy",
-        marks="results/{cell}/features/signal_marks.txt",
+        enhancer="results/{sample}/features/enhancer_signal.npy",
+        promoter="results/{sample}/features/promoter_signal.npy",
+        marks="results/{sample}/features/signal_marks.txt",
     params:
         tracks=track_param,
         windows=config["windows"],
     log:
-        "results/logs/signal_features/{cell}.log",
+        "results/logs/signal_features/{sample}.log",
+    wildcard_constraints:
+        sample=SAMPLE_RE,
     resources:
         mem_mb=4000,
         runtime=30,

@@ -5,4 +5,11 @@ from epipair.smk import script
 
 with script(snakemake):
     src = snakemake.params.source
-    fetch(src["url"], snakemake.output[0], src.get("sha256"))
+    fetch(
+        src["url"],
+        snakemake.output[0],
+        src.get("sha256"),
+        mirror=snakemake.params.mirror,
+        lock=snakemake.params.lock,
+        root="resources",
+    )

@@ -1,0 +1,167 @@
+"""Downloads against a loopback HTTP server started by the tests."""
+
+import hashlib
+import http.server
+import threading
+
+import pytest
+
+from epipair import download
+from epipair.errors import EpipairError
+
+PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
+SHA = hashlib.sha256(PAYLOAD).hexdigest()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    counts: dict = {}
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, body, status=200, length=None, extra=()):
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        for k, v in extra:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        n = Handler.counts[self.path] = Handler.counts.get(self.path, 0) + 1
+        rng = self.headers.get("Range")
+        if self.path == "/data.bin":
+            return self._send(PAYLOAD)
+        if self.path == "/ranged.bin":
+            if n == 1:  # first request: cut off half-way
+                return self._send(PAYLOAD[: len(PAYLOAD) // 2], length=len(PAYLOAD))
+            if rng:
+                start = int(rng.split("=")[1].rstrip("-"))
+                return self._send(PAYLOAD[start:], status=206,
+                                  extra=[("Content-Range", f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}")])
+            return self._send(PAYLOAD)
+        if self.path == "/norange.bin":
+            if n == 1:
+                return self._send(PAYLOAD[:1000], length=len(PAYLOAD))
+            return self._send(PAYLOAD)  # ignores Range: a full 200 answer
+        if self.path == "/flaky.bin":
+            if n <= 2:
+                return self._send(b"busy", status=503)
+            return self._send(PAYLOAD)
+        if self.path == "/truncated.bin":
+            return self._send(PAYLOAD[:5000], length=len(PAYLOAD))
+        self._send(b"not found", status=404)
+
+
+@pytest.fixture
+def server():
+    Handler.counts = {}
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def leftovers(folder):
+    return sorted(p.name for p in folder.rglob("*") if p.is_file() and (p.name.endswith(".part") or p.name.startswith(".")))
+
+
+def test_good_file(server, tmp_path):
+    dest = tmp_path / "resources" / "x" / "data.bin"
+    assert download.fetch(f"{server}/data.bin", dest, SHA, root=tmp_path / "resources") == SHA
+    assert dest.read_bytes() == PAYLOAD
+    assert leftovers(tmp_path) == []
+
+
+def test_wrong_checksum_leaves_nothing(server, tmp_path):
+    dest = tmp_path / "resources" / "data.bin"
+    with pytest.raises(EpipairError, match=f"sha256 mismatch: expected {'0' * 64} \\(config\\), observed {SHA}; file removed"):
+        download.fetch(f"{server}/data.bin", dest, "0" * 64)
+    assert not dest.exists() and leftovers(tmp_path) == []
+
+
+def test_server_failing_twice_then_succeeding_is_retried(server, tmp_path, caplog):
+    dest = tmp_path / "flaky.bin"
+    download.fetch(f"{server}/flaky.bin", dest, SHA, attempts=3, backoff=0.01)
+    assert dest.read_bytes() == PAYLOAD
+    assert Handler.counts["/flaky.bin"] == 3
+    assert "HTTP 503" in caplog.text and "retrying" in caplog.text
+
+
+def test_truncated_body(server, tmp_path):
+    dest = tmp_path / "t.bin"
+    with pytest.raises(EpipairError, match="truncated body: Content-Length 1048576, received 5000 bytes"):
+        download.fetch(f"{server}/truncated.bin", dest, SHA, attempts=2, backoff=0.01)
+    assert not dest.exists()
+
+
+def test_404(server, tmp_path):
+    with pytest.raises(EpipairError, match="HTTP 404"):
+        download.fetch(f"{server}/missing.bin", tmp_path / "m.bin", SHA)
+    assert Handler.counts["/missing.bin"] == 1  # a 404 is not retried
+    assert leftovers(tmp_path) == []
+
+
+def test_interrupted_transfer_resumes_with_range(server, tmp_path, caplog):
+    caplog.set_level("INFO")
+    dest = tmp_path / "r.bin"
+    download.fetch(f"{server}/ranged.bin", dest, SHA, attempts=2, backoff=0.01)
+    assert dest.read_bytes() == PAYLOAD
+    assert "resumed at byte 524288" in caplog.text
+
+
+def test_server_without_range_starts_over(server, tmp_path, caplog):
+    caplog.set_level("INFO")
+    dest = tmp_path / "n.bin"
+    download.fetch(f"{server}/norange.bin", dest, SHA, attempts=2, backoff=0.01)
+    assert dest.read_bytes() == PAYLOAD
+    assert "ignored the Range request; starting over" in caplog.text
+
+
+def test_file_url_and_local_path(tmp_path):
+    src = tmp_path / "src.bin"
+    src.write_bytes(PAYLOAD)
+    download.fetch(f"file://{src}", tmp_path / "a.bin", SHA)
+    download.fetch(str(src), tmp_path / "b.bin", SHA)
+    assert (tmp_path / "a.bin").read_bytes() == (tmp_path / "b.bin").read_bytes() == PAYLOAD
+    with pytest.raises(EpipairError, match="local file not found"):
+        download.fetch(str(tmp_path / "nope"), tmp_path / "c.bin")
+
+
+def test_lock_file_round_trip(server, tmp_path, caplog):
+    caplog.set_level("INFO")
+    lock = tmp_path / "resources" / "downloads.lock.tsv"
+    url = f"{server}/data.bin"
+    download.fetch(url, tmp_path / "resources" / "d.bin", lock=lock)
+    assert "no sha256 configured; recorded" in caplog.text
+    entry = download.read_lock(lock)[url]
+    assert entry["sha256"] == SHA and entry["bytes"] == str(len(PAYLOAD))
+    assert download.lock_as_yaml(lock) == f"- url: {url}\n  sha256: {SHA}\n"
+    # a later download is verified against the lock
+    download.fetch(url, tmp_path / "resources" / "d2.bin", lock=lock)
+    lock.write_text(lock.read_text().replace(SHA, "1" * 64))
+    with pytest.raises(EpipairError, match="expected 1{64} \\(lock file\\)"):
+        download.fetch(url, tmp_path / "resources" / "d3.bin", lock=lock)
+    assert not (tmp_path / "resources" / "d3.bin").exists()
+
+
+def test_mirror_is_used_before_the_network(tmp_path):
+    url = "https://example.invalid/some/dir/pairs.csv"
+    mirrored = tmp_path / "mirror" / "example.invalid" / "some" / "dir" / "pairs.csv"
+    mirrored.parent.mkdir(parents=True)
+    mirrored.write_bytes(PAYLOAD)
+    dest = tmp_path / "out.csv"
+    download.fetch(url, dest, SHA, mirror=tmp_path / "mirror")
+    assert dest.read_bytes() == PAYLOAD
+    mirrored.write_bytes(b"damaged")
+    with pytest.raises(EpipairError, match="sha256 mismatch"):
+        download.fetch(url, tmp_path / "out2.csv", SHA, mirror=tmp_path / "mirror")
+
+
+def test_refuses_to_write_outside_root_and_odd_schemes(tmp_path):
+    with pytest.raises(EpipairError, match="refusing to write"):
+        download.fetch("x", tmp_path / "elsewhere" / "f", root=tmp_path / "resources")
+    with pytest.raises(EpipairError, match="scheme 'ftp' not allowed"):
+        download.fetch("ftp://h/f", tmp_path / "f")

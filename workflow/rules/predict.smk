@@ -1,0 +1,49 @@
+# Score your own pairs (config "predict"): the same ingest checks, windows and feature rules
+# as the cell lines, then a trained model.
+
+
+rule pairs_to_score:
+    input:
+        pairs=predict_pairs_source,
+        chrom_sizes=chrom_sizes(),
+    output:
+        "results/predict/{name}/pairs.tsv",
+    params:
+        format=predict_setting("format"),
+        labelled=predict_setting("labelled"),
+        windows=config["windows"],
+        augment=config["augment"],
+    log:
+        "results/logs/predict_pairs/{name}.log",
+    wildcard_constraints:
+        name=_alternation(PREDICT),
+    conda:
+        "../../envs/features.yaml"
+    script:
+        "../scripts/pairs_to_score.py"
+
+
+rule score_pairs:
+    input:
+        unpack(score_inputs),
+    output:
+        "results/predict/{name}.tsv",
+    params:
+        model=predict_setting("model"),
+        labelled=predict_setting("labelled"),
+        windows=config["windows"],
+        augment=config["augment"],
+        marks=MARKS,
+        backend=config["train"]["backend"],
+    log:
+        "results/logs/score_pairs/{name}.log",
+    wildcard_constraints:
+        name=_alternation(PREDICT),
+    threads: config["train"]["threads"]
+    resources:
+        mem_mb=8000,
+        runtime=60,
+    conda:
+        "../../envs/train.yaml"
+    script:
+        "../scripts/score_pairs.py"
