@@ -10,7 +10,7 @@ CORES ?= 2
 export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup bedtools demo test lint dry-run lock clean
+.PHONY: setup bedtools slurm-deps demo test lint dry-run lock clean
 
 setup: $(STAMP) bedtools
 
@@ -23,10 +23,14 @@ $(STAMP): envs/requirements.txt pyproject.toml
 bedtools:
 	@scripts/ensure-bedtools.sh
 
+# a real one-node SLURM for tests/test_slurm.py (skipped where it cannot be installed)
+slurm-deps:
+	@scripts/ensure-slurm.sh
+
 demo: setup
 	$(BIN)/snakemake --cores $(CORES) --configfile config/demo.yaml
 
-test: setup
+test: setup slurm-deps
 	$(BIN)/python -m pytest
 
 lint: setup

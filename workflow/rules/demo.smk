@@ -18,6 +18,7 @@ if DEMO:
             settings=config["genome"]["demo"],
         log:
             "results/logs/demo_data.log",
+        localrule: True
         conda:
             "../../envs/features.yaml"
         script:
