@@ -52,7 +52,7 @@ def test_demo_stages_and_training_through_slurm(slurm, tmp_path):
         "--default-resources", "slurm_partition=debug", "mem_mb=300", "runtime=10",
         "--set-resources", "train_neural:slurm_partition=debug", "train_neural:mem_mb=1500",
         "train_neural:cpus_per_gpu=1",
-        "--jobs", "2", "--local-cores", "1",
+        "--jobs", "2", "--local-cores", "1", "--verbose",
     ]
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}", TF_CPP_MIN_LOG_LEVEL="2")
     proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True)
@@ -61,9 +61,11 @@ def test_demo_stages_and_training_through_slurm(slurm, tmp_path):
     for t in targets:
         assert (tmp_path / t).exists(), t
     # which rules went through SLURM, under which job ids (scontrol keeps finished jobs 5 min)
-    ids = re.findall(r"SLURM (?:run )?ID:? ?(\d+)|jobid (\d+)", out)
-    job_ids = sorted({a or b for a, b in ids if (a or b)})
+    job_ids = sorted(set(re.findall(r"has been submitted with SLURM jobid (\d+)", out)))
     assert job_ids, out[-4000:]
+    calls = [c for c in re.findall(r"sbatch call: ([^\n]+)", out) if "train_neural" in c]
+    assert calls and "--gpus=1" in calls[0] and "--cpus-per-gpu=1" in calls[0], calls
+    print("training job sbatch call:", calls[0])
     records = {}
     for jid in job_ids:
         records[jid] = subprocess.run(["scontrol", "show", "job", jid], capture_output=True, text=True).stdout

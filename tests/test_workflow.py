@@ -206,3 +206,15 @@ def test_predict_own_pairs(demo_run):
     assert out["enhancer_start"].tolist() == query[1].tolist()
     assert out["score"].between(0, 1).all() and out["score"].nunique() > 10
     assert "label" not in out.columns
+
+
+def test_slurm_profile_plans_demo_and_real_study(workdir):
+    from .conftest import ROOT
+
+    profile = str(ROOT / "profiles" / "slurm")
+    demo = run_snakemake(workdir, "-n", "--profile", profile, "--configfile", "config/demo.yaml")
+    assert "train_neural" in demo.stdout + demo.stderr
+    real = run_snakemake(workdir, "-n", "--profile", profile, "--config", "only=K562")
+    out = real.stdout + real.stderr
+    assert "results/models/speid/leakage_free/K562/model.keras" in out
+    assert not any(c in out for c in ("GM12878", "HeLa-S3", "HUVEC", "IMR90", "NHEK"))

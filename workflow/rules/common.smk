@@ -60,6 +60,23 @@ wildcard_constraints:
     kind="enhancer|promoter",
 
 
+def _pairs_estimate(path, default=50_000):
+    """Pairs in a pairs table, estimated from its size (about 100 bytes a row)."""
+    return os.path.getsize(path) / 100 if os.path.exists(path) else default
+
+
+def sequence_mem_mb(wildcards, input, attempt):
+    """Tokens of every window (gathered, then mapped) plus one chromosome, x attempt."""
+    row = config["windows"]["enhancer"] + config["windows"]["promoter"] + 4 * FLANK
+    return int((1500 + 3 * _pairs_estimate(input.pairs) * row / 1e6 + 750) * attempt)
+
+
+def signal_mem_mb(wildcards, input, attempt):
+    """Binned signal of every window plus the merged spans of one chromosome, x attempt."""
+    row = 4 * (config["windows"]["enhancer"] + config["windows"]["promoter"])
+    return int((1500 + 2 * _pairs_estimate(input.pairs) * row / 1e6) * attempt)
+
+
 def genome_fasta():
     """The uncompressed FASTA the sequence features read."""
     if DEMO:

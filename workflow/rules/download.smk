@@ -30,6 +30,9 @@ if not DEMO and genome_fasta() != genome_fasta_gz():
             genome_fasta(),
         log:
             "results/logs/decompress_genome.log",
+        resources:
+            mem_mb=1000,
+            runtime=60,
         conda:
             "../../envs/features.yaml"
         script:
@@ -43,6 +46,9 @@ rule index_fasta:
         "{prefix}.fa.fai",
     log:
         "results/logs/index_fasta/{prefix}.log",
+    resources:
+        mem_mb=1000,
+        runtime=60,
     conda:
         "../../envs/features.yaml"
     script:

@@ -18,8 +18,8 @@ rule sequence_features:
     wildcard_constraints:
         sample=SAMPLE_RE,
     resources:
-        mem_mb=8000,
-        runtime=30,
+        mem_mb=sequence_mem_mb,
+        runtime=60,
     conda:
         "../../envs/features.yaml"
     script:
@@ -42,8 +42,8 @@ rule signal_features:
     wildcard_constraints:
         sample=SAMPLE_RE,
     resources:
-        mem_mb=4000,
-        runtime=30,
+        mem_mb=signal_mem_mb,
+        runtime=60,
     conda:
         "../../envs/features.yaml"
     script:

@@ -15,6 +15,9 @@ rule pairs_to_score:
         augment=config["augment"],
     log:
         "results/logs/predict_pairs/{name}.log",
+    resources:
+        mem_mb=2000,
+        runtime=15,
     wildcard_constraints:
         name=_alternation(PREDICT),
     conda:

@@ -13,6 +13,9 @@ rule ingest:
         "results/logs/ingest/{cell}.log",
     group:
         "regions"
+    resources:
+        mem_mb=2000,
+        runtime=15,
     conda:
         "../../envs/features.yaml"
     script:
@@ -35,6 +38,9 @@ rule regions:
         "results/logs/regions/{cell}.log",
     group:
         "regions"
+    resources:
+        mem_mb=4000,
+        runtime=30,
     conda:
         "../../envs/features.yaml"
     script:
