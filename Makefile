@@ -10,7 +10,7 @@ CORES ?= 2
 export PATH := $(BIN):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: setup bedtools slurm-deps demo test lint dry-run lock clean
+.PHONY: setup bedtools slurm-deps demo test bench lint dry-run lock clean
 
 setup: $(STAMP) bedtools
 
@@ -32,6 +32,10 @@ demo: setup
 
 test: setup slurm-deps
 	$(BIN)/python -m pytest
+
+# speed and memory figures against baselines measured in the same run -> results/benchmarks.tsv
+bench: setup
+	$(BIN)/python benchmarks/run.py
 
 lint: setup
 	$(BIN)/snakemake --lint --configfile config/demo.yaml

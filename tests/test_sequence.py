@@ -79,3 +79,11 @@ def test_index_fasta_atomic(tmp_path):
     lines = (tmp_path / "g.fa.fai").read_text().splitlines()
     assert [line.split("\t")[:2] for line in lines] == [["c1", "12"], ["c2", "2"]]
     assert not list(tmp_path.glob(".g.fa.fai.*"))
+
+
+def test_stale_index_detected_when_gathering(tmp_path):
+    fa = write(tmp_path / "g.fa", ">c1\nACGTACGT\nACGTACGT\nACGT\n")
+    sequence.FastaReader(fa).close()
+    fa.write_text(">c1\nACGTAC\nGTACGT\nACGTACGT\n")  # same length, other line width
+    with pytest.raises(EpipairError, match="index is stale"):
+        sequence.FastaReader(fa).gather("c1", [0], 12)

@@ -88,3 +88,24 @@ def test_window_must_be_bin_multiple(tmp_path):
     pk = write(tmp_path / "t.bed", "c1\t100\t250\t.\t0\t.\t2.5\n")
     with pytest.raises(EpipairError, match="not a multiple of signal_bin"):
         signal.binned_signal([("m", str(pk), "peaks")], np.array(["c1"]), np.array([0]), 105, 10)
+
+
+def test_merge_spans_with_gap_and_cap():
+    starts = np.array([0, 100, 1000, 5000])
+    s0, s1, of = signal.merge_spans(starts, 60, gap=1000)
+    assert s0.tolist() == [0, 5000] and s1.tolist() == [1060, 5060]
+    s0, s1, of = signal.merge_spans(starts, 60, gap=10_000, max_span=500)
+    assert s0.tolist() == [0, 1000, 5000] and of.tolist() == [0, 0, 1, 2]
+
+
+def test_far_apart_windows_bin_like_near_ones(tmp_path):
+    """Spans that join distant windows give the same bins as one read per window."""
+    rng = np.random.default_rng(0)
+    starts = np.sort(rng.integers(0, 400_000, 50)) // 10 * 10
+    bw = write_bigwig(tmp_path / "t.bw", {"c1": 500_000},
+                      [("c1", list(range(0, 500_000, 50)), list(range(50, 500_050, 50)),
+                        rng.random(10_000).tolist())])
+    got = signal.binned_signal([("m", str(bw), "bigwig")], np.array(["c1"] * 50), starts, 1000, 100)
+    track = signal.BigWigTrack(bw)
+    want = np.stack([track.values("c1", s, s + 1000).reshape(10, 100).mean(axis=1) for s in starts])
+    np.testing.assert_allclose(got[:, 0], want, rtol=1e-5)

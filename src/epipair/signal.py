@@ -4,8 +4,9 @@ Both kinds of track answer one question, ``values(chrom, start, end)``: the per-
 as float32, NaN (no data) as 0. A bigWig answers with pyBigWig's bulk ``values``; a peak file
 (narrowPeak/broadPeak, BED6+) answers with each peak's signalValue (column 7) over the peak and
 0 elsewhere, the maximum where peaks overlap. Binning is then one code path
-(:func:`binned_signal`): windows on a chromosome are merged into spans, each span is read once,
-and bin means come from differences of a cumulative sum. pyBigWig's ``stats(nBins=...)`` is
+(:func:`binned_signal`): windows on a chromosome are merged into spans (windows up to 100 kb
+apart share one read, which decompresses each bigWig block once), and each window's bins are
+averaged from the span's values with a strided view and a reshape. pyBigWig's ``stats(nBins=...)`` is
 avoided: it was measured 25x slower than bulk values plus numpy.
 
 A track without a chromosome gives zeros for that chromosome and a warning naming both.
@@ -135,18 +136,31 @@ def open_track(path, kind: str):
     raise EpipairError(f"{path}: unknown track kind {kind!r}; use one of {KINDS}")
 
 
-def merge_spans(starts: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def merge_spans(
+    starts: np.ndarray, length: int, gap: int = 0, max_span: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Merge windows ``[s, s + length)`` into disjoint spans.
 
-    Returns ``(span_start, span_end, span_of_window)``, windows indexed as given.
+    Windows closer than ``gap`` bp join one span (one read serves them all), as long as the
+    span stays within ``max_span`` bp. Returns ``(span_start, span_end, span_of_window)``,
+    windows indexed as given.
     """
     order = np.argsort(starts, kind="stable")
-    s = starts[order]
+    s = np.asarray(starts, dtype=np.int64)[order]
     new_span = np.ones(s.size, dtype=bool)
     if s.size > 1:
-        # a window opens a new span when it starts at or after the running end
+        # a window opens a new span when it starts beyond the running end plus the gap
         running_end = np.maximum.accumulate(s + length)
-        new_span[1:] = s[1:] >= running_end[:-1]
+        new_span[1:] = s[1:] >= running_end[:-1] + gap
+    if max_span is not None and s.size > 1:
+        # split spans that grew too long (a sequential pass over the span openings only)
+        span_first = s[0]
+        for i in range(1, s.size):
+            if new_span[i]:
+                span_first = s[i]
+            elif s[i] + length - span_first > max_span:
+                new_span[i] = True
+                span_first = s[i]
     span_id_sorted = np.cumsum(new_span) - 1
     n_spans = int(span_id_sorted[-1]) + 1 if s.size else 0
     span_start = s[new_span]
@@ -157,22 +171,29 @@ def merge_spans(starts: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray
     return span_start, span_end, span_of
 
 
+SPAN_GAP = 100_000  # bp of unused signal worth reading to save a separate read
+MAX_SPAN = 4_000_000  # bp read at once at most (16 MB of float32)
+
+
 def track_bins(track, chrom: str, starts: np.ndarray, width: int, bin_size: int) -> np.ndarray:
-    """Bin means ``[n, width // bin_size]`` of one track for windows on one chromosome."""
+    """Bin means ``[n, width // bin_size]`` of one track for windows on one chromosome.
+
+    Nearby windows share one read of the track (:func:`merge_spans`); each span's windows are
+    gathered from that read with a strided view and averaged per bin by a reshape.
+    """
     nb = width // bin_size
     out = np.zeros((starts.size, nb), dtype=np.float32)
     if starts.size == 0:
         return out
-    span_start, span_end, span_of = merge_spans(starts, width)
-    edges = np.arange(0, width + 1, bin_size)
+    span_start, span_end, span_of = merge_spans(starts, width, SPAN_GAP, max(MAX_SPAN, width))
     by_span = np.argsort(span_of, kind="stable")
     bounds = np.searchsorted(span_of[by_span], np.arange(span_start.size + 1))
     for k in range(span_start.size):
         rows = by_span[bounds[k] : bounds[k + 1]]
         vals = track.values(chrom, span_start[k], span_end[k])
-        cs = np.concatenate([[0.0], np.cumsum(vals, dtype=np.float64)])
-        idx = (starts[rows] - span_start[k])[:, None] + edges[None, :]
-        out[rows] = (np.diff(cs[idx], axis=1) / bin_size).astype(np.float32)
+        view = np.lib.stride_tricks.sliding_window_view(vals, width)
+        windows = view[starts[rows] - span_start[k]]
+        out[rows] = windows.reshape(rows.size, nb, bin_size).mean(axis=2, dtype=np.float64)
     return out
 
 

@@ -1,0 +1,366 @@
+"""One measurement per process: ``python benchmarks/measure.py NAME [--quick]`` prints JSON rows.
+
+Each row: ``{name, value, unit, baseline, ratio, note}``; ``ratio`` is baseline time / our
+time (or baseline bytes / our bytes), both measured here, in this process, on the same data.
+Timings are the median of ``REPEATS`` runs after one warm-up. ``benchmarks/run.py`` calls every
+measurement in its own process and writes results/benchmarks.tsv.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+SHARED = ROOT.parent / "shared" / "data"
+CACHE = ROOT / "results" / "bench"
+REPEATS = 3
+N_WINDOWS = 20_000
+
+
+def timed(fn, repeats=REPEATS):
+    fn()  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def hg19_sizes(chroms=None):
+    from epipair.genome import read_chrom_sizes
+
+    sizes = read_chrom_sizes(ROOT / "resources" / "hg19.chrom.sizes")
+    return {c: s for c, s in sizes.items() if chroms is None or c in chroms}
+
+
+def synthetic_genome(chroms):
+    """A random FASTA with hg19 chromosome sizes (cached under results/bench/)."""
+    from epipair.sequence import index_fasta
+
+    sizes = hg19_sizes(chroms)
+    path = CACHE / f"genome_{len(sizes)}chroms.fa"
+    if path.exists() and Path(str(path) + ".fai").exists():
+        return path, sizes
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    bases = np.frombuffer(b"ACGTacgtN", dtype=np.uint8)
+    with open(path, "wb") as fh:
+        for chrom, size in sizes.items():
+            fh.write(f">{chrom}\n".encode())
+            seq = bases[rng.integers(0, 9, size=size, dtype=np.uint8)]
+            full = size // 60 * 60
+            lines = np.empty((size // 60, 61), dtype=np.uint8)
+            lines[:, :60] = seq[:full].reshape(-1, 60)
+            lines[:, 60] = 10
+            fh.write(lines.tobytes())
+            if size > full:
+                fh.write(seq[full:].tobytes() + b"\n")
+    index_fasta(path, str(path) + ".fai")
+    return path, sizes
+
+
+def real_or_synthetic_windows(sizes, n, width_e=3000, width_p=2000, seed=0):
+    """Enhancer and promoter window starts: K562 coordinates when ../shared/data has them."""
+    rng = np.random.default_rng(seed)
+    src = SHARED / "targetfinder" / "K562" / "ep_pairs.csv.gz"
+    chroms = list(sizes)
+    if src.exists():
+        import pandas as pd
+
+        df = pd.read_csv(src, usecols=["enhancer_chrom", "enhancer_start", "enhancer_end",
+                                       "promoter_chrom", "promoter_start", "promoter_end"])
+        df = df[df["enhancer_chrom"].isin(chroms)]
+        df = df.iloc[rng.permutation(len(df))[: n // 2]]
+        out = []
+        for kind, w in (("enhancer", width_e), ("promoter", width_p)):
+            c = df[f"{kind}_chrom"].to_numpy()
+            centre = (df[f"{kind}_start"].to_numpy() + df[f"{kind}_end"].to_numpy()) // 2
+            lim = np.array([sizes[x] for x in c]) - w
+            out.append((c, np.clip(centre - w // 2, 0, lim), w))
+        return out, "K562 coordinates"
+    out = []
+    for w in (width_e, width_p):
+        c = rng.choice(chroms, size=n // 2)
+        s = np.array([rng.integers(0, sizes[x] - w) for x in c])
+        out.append((c, s, w))
+    return out, "random coordinates"
+
+
+def naive_one_hot(seq: str) -> np.ndarray:
+    table = {"A": 0, "C": 1, "G": 2, "T": 3}
+    out = np.zeros((len(seq), 4), dtype=np.float32)
+    for i, b in enumerate(seq.upper()):
+        j = table.get(b)
+        if j is not None:
+            out[i, j] = 1.0
+    return out
+
+
+def bench_sequence(quick=False):
+    import pyfaidx
+
+    from epipair.sequence import FastaReader, extract_sequence, one_hot
+
+    chroms = ["chr1", "chr2", "chr3"] if not quick else ["chr21", "chr22"]
+    fa, sizes = synthetic_genome(chroms)
+    n = N_WINDOWS if not quick else 2000
+    windows, coords = real_or_synthetic_windows(sizes, n)
+
+    def ours():
+        reader = FastaReader(fa)
+        for c, s, w in windows:
+            extract_sequence(reader, c, s, w)
+        reader.close()
+
+    t_ours = timed(ours)
+    # naive: pyfaidx slice per window plus a Python one-hot per window, on a subsample
+    k = 400 if not quick else 100
+    fasta = pyfaidx.Fasta(str(fa), as_raw=True)
+
+    def naive():
+        for c, s, w in windows:
+            for chrom, start in zip(c[: k // 2], s[: k // 2]):
+                naive_one_hot(fasta[chrom][int(start): int(start) + w])
+
+    t_naive = timed(naive, repeats=1) * (n / k)
+    # library baseline: kipoiseq when importable, else bedtools getfasta + numpy one-hot
+    try:
+        from kipoiseq import Interval
+        from kipoiseq.extractors import FastaStringExtractor
+        from kipoiseq.transforms.functional import one_hot_dna
+
+        ext = FastaStringExtractor(str(fa))
+
+        def library():
+            for c, s, w in windows:
+                for chrom, start in zip(c, s):
+                    one_hot_dna(ext.extract(Interval(chrom, int(start), int(start) + w)))
+
+        lib_name = "kipoiseq FastaStringExtractor + one_hot_dna"
+    except ImportError:
+        bed = Path(tempfile.mkdtemp()) / "w.bed"
+        with open(bed, "w") as fh:
+            for c, s, w in windows:
+                for chrom, start in zip(c, s):
+                    fh.write(f"{chrom}\t{start}\t{start + w}\n")
+
+        def library():
+            out = subprocess.run(["bedtools", "getfasta", "-fi", str(fa), "-bed", str(bed), "-tab"],
+                                 capture_output=True, check=True).stdout
+            for line in out.splitlines():
+                seq = np.frombuffer(line.split(b"\t")[1], dtype=np.uint8)
+                from epipair.sequence import LUT
+                one_hot(LUT[seq])
+
+        lib_name = "bedtools getfasta + numpy one-hot (kipoiseq not installed)"
+    t_lib = timed(library, repeats=1)
+    note = f"{n} windows (3 kb + 2 kb), {coords}, synthetic genome with hg19 sizes of {'+'.join(chroms)}; ours: uint8 tokens"
+    return [
+        row("sequence_extraction", n / t_ours, "windows/s", n / t_naive, t_naive / t_ours,
+            note + "; baseline: pyfaidx slice + Python one-hot per window (timed on a subsample, scaled)"),
+        row("sequence_extraction_vs_library", n / t_ours, "windows/s", n / t_lib, t_lib / t_ours,
+            note + f"; baseline: {lib_name}"),
+    ]
+
+
+def synthetic_bigwig(sizes):
+    import pyBigWig
+
+    path = CACHE / f"signal_{len(sizes)}chroms.bw"
+    if path.exists():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(1)
+    tmp = path.with_suffix(".tmp.bw")
+    bw = pyBigWig.open(str(tmp), "w")
+    bw.addHeader(list(sizes.items()), maxZooms=0)
+    for chrom, size in sizes.items():
+        vals = rng.gamma(1.0, 1.0, size=size // 50).astype(np.float64)
+        bw.addEntries(chrom, 0, values=vals.tolist(), span=50, step=50)
+    bw.close()
+    os.replace(tmp, path)
+    return path
+
+
+def bench_signal(quick=False):
+    import pyBigWig
+
+    from epipair.signal import binned_signal
+
+    chroms = ["chr1", "chr2", "chr3"] if not quick else ["chr21", "chr22"]
+    sizes = hg19_sizes(chroms)
+    bwp = synthetic_bigwig(sizes)
+    n = N_WINDOWS if not quick else 2000
+    windows, coords = real_or_synthetic_windows(sizes, n)
+
+    def ours():
+        for c, s, w in windows:
+            binned_signal([("m", str(bwp), "bigwig")], c, s, w, 100)
+
+    def baseline():
+        bw = pyBigWig.open(str(bwp))
+        for c, s, w in windows:
+            for chrom, start in zip(c, s):
+                v = np.nan_to_num(np.asarray(bw.values(chrom, int(start), int(start) + w, numpy=True)))
+                v.reshape(-1, 100).mean(axis=1)
+        bw.close()
+
+    t_ours, t_base = timed(ours), timed(baseline, repeats=1)
+    return [row("signal_extraction", n / t_ours, "windows/s", n / t_base, t_base / t_ours,
+                f"{n} windows, 100-bp bins, {coords}, synthetic 50-bp bigWig; baseline: per-window "
+                "bw.values + numpy mean")]
+
+
+def bench_disk(quick=False):
+    """Bytes on disk per training positive: uint8 tokens with flanks vs 20 float32 one-hots."""
+    from epipair.io import write_npy
+
+    flank, we, wp, n = 300, 3000, 2000, 1000
+    d = Path(tempfile.mkdtemp())
+    rng = np.random.default_rng(0)
+    write_npy(rng.integers(0, 5, (n, we + 2 * flank), dtype=np.uint8), d / "e.npy")
+    write_npy(rng.integers(0, 5, (n, wp + 2 * flank), dtype=np.uint8), d / "p.npy")
+    ours = ((d / "e.npy").stat().st_size + (d / "p.npy").stat().st_size) / n
+    k = 20
+    write_npy(np.zeros((k, we + wp, 4), dtype=np.float32), d / "copies.npy")
+    base = (d / "copies.npy").stat().st_size
+    return [row("feature_disk", ours, "bytes/positive", base, base / ours,
+                "3 kb + 2 kb windows, +-300 bp flanks stored once vs 20 materialised float32 one-hot copies")]
+
+
+def bench_rss(quick=False):
+    """Peak memory of extracting one real-size cell line's sequence and signal features."""
+    import pandas as pd
+
+    from epipair import pipeline
+
+    src = SHARED / "targetfinder" / "K562" / "ep_pairs.csv.gz"
+    chroms = None if not quick else ["chr21", "chr22"]
+    fa, sizes = synthetic_genome(chroms)
+    d = Path(tempfile.mkdtemp())
+    sizes_path = d / "sizes"
+    sizes_path.write_text("".join(f"{c}\t{s}\n" for c, s in sizes.items()))
+    if src.exists():
+        with gzip.open(src, "rt") as fh:
+            df = pd.read_csv(fh)
+        df = df[df["enhancer_chrom"].isin(sizes) & df["promoter_chrom"].isin(sizes)]
+        df.to_csv(d / "pairs.csv", index=False)
+        what = f"K562, {len(df)} pairs"
+    else:
+        rng = np.random.default_rng(0)
+        n = 45_000 if not quick else 2000
+        c = rng.choice(list(sizes), n)
+        e = np.array([rng.integers(10_000, sizes[x] - 10_000) for x in c])
+        pd.DataFrame({"enhancer_chrom": c, "enhancer_start": e, "enhancer_end": e + 500,
+                      "promoter_chrom": c, "promoter_start": e + 5000, "promoter_end": e + 6000,
+                      "label": (rng.random(n) < 0.05).astype(int)}).to_csv(d / "pairs.csv", index=False)
+        what = f"{n} synthetic pairs"
+    windows = {"enhancer": 3000, "promoter": 2000, "signal_bin": 100}
+    pipeline.ingest(d / "pairs.csv", "targetfinder", sizes_path, d / "i.tsv")
+    split = {"test_chroms": ["chr1", "chr21"], "valid_chroms": ["chr2", "chr22"], "seed": 0,
+             "paper_test_fraction": 0.1, "paper_valid_fraction": 0.1}
+    pipeline.build_regions(d / "i.tsv", sizes_path, "K562", windows, {"positives": 20, "max_shift": 300},
+                           split, d / "pairs.tsv", d / "paper.tsv", d / "audit.tsv")
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    pipeline.sequence_features(d / "pairs.tsv", fa, windows, 300, d / "e.npy", d / "p.npy")
+    t_seq = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return [row("peak_rss_features", peak / 1024, "MiB", None, None,
+                f"sequence features of {what} on a synthetic genome with hg19 sizes "
+                f"({len(sizes)} chromosomes) in {t_seq:.1f} s; RSS before extraction {base_rss / 1024:.0f} MiB")]
+
+
+def bench_train(quick=False):
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+
+    from epipair.data import FixedInstances, PairBatches
+    from epipair.models import build
+    from epipair.sequence import ONE_HOT
+
+    rows = []
+    rng = np.random.default_rng(0)
+    demo = {"speid": {"filters": 32, "kernel": 12, "pool": 20, "lstm_units": 16, "dense_units": 64},
+            "simple_cnn": {"filters": 32, "kernel": 12, "pool": 20, "dense_units": 64},
+            "epi_cnn": {"filters": 16, "kernel": 3, "dense_units": 32}}
+    sizes = {"demo": ({"enhancer_seq": 1000, "promoter_seq": 1000, "enhancer_sig": (20, 5),
+                       "promoter_sig": (20, 5)}, 64, 5),
+             "paper": ({"enhancer_seq": 3000, "promoter_seq": 2000, "enhancer_sig": (30, 5),
+                        "promoter_sig": (20, 5)}, 16, 2 if quick else 3)}
+    for size, (shapes, bs, steps) in sizes.items():
+        for name in ("speid", "simple_cnn", "epi_cnn"):
+            params = demo[name] if size == "demo" else {}
+            keras.backend.clear_session()
+            model = build(name, shapes, params)
+            model.compile(optimizer=keras.optimizers.Adam(1e-4), loss="binary_crossentropy")
+            x = {}
+            for k in (i.name for i in model.inputs):
+                if k.endswith("_seq"):
+                    x[k] = ONE_HOT[rng.integers(0, 5, (bs, shapes[k]), dtype=np.uint8)]
+                else:
+                    x[k] = rng.random((bs, *shapes[k]), dtype=np.float32)
+            y = (rng.random(bs) < 0.5).astype(np.float32)
+            t = timed(lambda: model.train_on_batch(x, y), repeats=steps)
+            rows.append(row(f"train_throughput_{name}_{size}", bs / t, "samples/s", None, None,
+                            f"{model.count_params()} parameters, batch {bs}, CPU, TensorFlow"))
+    # the data pipeline alone at paper size: it must outrun the models
+    d = Path(tempfile.mkdtemp())
+    n = 4000
+    np.save(d / "enhancer_sequence.npy", rng.integers(0, 5, (n, 3600), dtype=np.uint8))
+    np.save(d / "promoter_sequence.npy", rng.integers(0, 5, (n, 2600), dtype=np.uint8))
+    from epipair.data import Features
+
+    feats = Features(d, 300, {"enhancer": 3000, "promoter": 2000})
+    ds = PairBatches(feats, np.zeros(n), FixedInstances(np.arange(n), rng.integers(-300, 301, n)),
+                     ("enhancer_seq", "promoter_seq"), 64, shuffle=True, seed=0)
+    t = timed(lambda: [ds[i] for i in range(20)])
+    rows.append(row("data_pipeline_batches", 20 / t, "batches/s", None, None,
+                    "paper size, batch 64, shifted windows one-hot on the fly, 1 process"))
+    return rows
+
+
+def bench_demo(quick=False):
+    """Wall time of the demo from clean results (the work of `make demo` after set-up)."""
+    d = Path(tempfile.mkdtemp())
+    import shutil
+
+    shutil.copytree(ROOT / "config", d / "config")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    t0 = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "snakemake"), "-s", str(ROOT / "Snakefile"),
+                    "-d", str(d), "--cores", "2", "--configfile", "config/demo.yaml", "--quiet"],
+                   cwd=d, env=env, check=True, capture_output=True)
+    t = time.perf_counter() - t0
+    shutil.rmtree(d, ignore_errors=True)
+    return [row("demo_end_to_end", t, "s", 600, 600 / t,
+                "snakemake --cores 2 --configfile config/demo.yaml from clean; baseline: the 10-minute goal")]
+
+
+def row(name, value, unit, baseline, ratio, note=""):
+    r = lambda v: None if v is None else float(f"{v:.4g}")
+    return {"name": name, "value": r(value), "unit": unit, "baseline": r(baseline),
+            "ratio": r(ratio), "note": note}
+
+
+BENCHES = {"sequence": bench_sequence, "signal": bench_signal, "disk": bench_disk,
+           "rss": bench_rss, "train": bench_train, "demo": bench_demo}
+
+if __name__ == "__main__":
+    name = sys.argv[1]
+    quick = "--quick" in sys.argv
+    print(json.dumps(BENCHES[name](quick)))
