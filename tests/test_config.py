@@ -88,3 +88,27 @@ def test_url_helpers():
     assert epiconfig.url_basename("https://h/p/q/pairs.csv?x=1") == "pairs.csv"
     with pytest.raises(EpipairError):
         epiconfig.url_basename("https://h/")
+
+
+def test_signal_marks_missing_in_one_cell_line():
+    cfg = demo_config()
+    cfg["signal_marks"] = ["H3K27ac", "CTCF"]
+    assert epiconfig.model_marks(epiconfig.validate(cfg)) == ["H3K27ac", "CTCF"]
+    cfg = demo_config()
+    del cfg["cell_lines"]["CellB"]["tracks"]["CTCF"]
+    assert "CTCF" not in epiconfig.model_marks(epiconfig.validate(cfg))
+    cfg["signal_marks"] = ["H3K27ac", "CTCF"]
+    with pytest.raises(EpipairError, match="signal_marks: cell line CellB has no track for CTCF"):
+        epiconfig.validate(cfg)
+
+
+def test_predict_section_checks():
+    cfg = demo_config()
+    cfg["predict"]["my_pairs"]["model"] = "speid"
+    cfg["models"] = ["simple_cnn"]
+    with pytest.raises(EpipairError, match="predict.my_pairs: model 'speid' is not in config 'models'"):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg["predict"]["my_pairs"]["cell_line"] = "K562"
+    with pytest.raises(EpipairError, match="cell_line 'K562' is not in config 'cell_lines'"):
+        epiconfig.validate(cfg)

@@ -134,3 +134,27 @@ def test_unlabelled_pairs_to_score(tmp_path):
     assert len(read_pairs(six, "bedpe", SIZES, labelled=False)) == 1
     with pytest.raises(EpipairError, match="needs at least 6"):
         read_pairs(write(tmp_path / "b.bedpe", "chr1\t1\t2\n"), "bedpe", SIZES, labelled=False)
+
+
+def test_windows_line_endings_and_bom(tmp_path):
+    text = "\ufeff" + HEADER.replace("\n", "\r\n") + "chr1,100,600,e,chr1,5000,7000,p,1\r\n"
+    p = tmp_path / "crlf.csv"
+    p.write_bytes(text.encode("utf-8"))
+    df = read_pairs(p, "targetfinder", SIZES)
+    assert df["label"].tolist() == [1] and df["enhancer_chrom"].tolist() == ["chr1"]
+    b = tmp_path / "crlf.bedpe"
+    b.write_bytes("\ufeffchr1\t100\t600\tchr1\t5000\t7000\t1\r\n".encode("utf-8"))
+    assert read_pairs(b, "bedpe", SIZES)["promoter_end"].tolist() == [7000]
+
+
+@pytest.mark.parametrize("fmt", ["targetfinder", "bedpe"])
+def test_truncated_gzip(tmp_path, fmt):
+    import gzip
+
+    rows = "".join(f"chr1,{i},{i + 10},e,chr1,{i + 50},{i + 60},p,0\n" for i in range(5000))
+    text = HEADER + rows if fmt == "targetfinder" else rows.replace(",e,", ",").replace(",p,", ",").replace(",", "\t")
+    blob = gzip.compress(text.encode())
+    p = tmp_path / "cut.gz"
+    p.write_bytes(blob[: len(blob) // 2])
+    with pytest.raises(EpipairError, match="cut.gz: damaged gzip file"):
+        read_pairs(p, fmt, SIZES)

@@ -160,3 +160,10 @@ def test_retrain_imbalanced_stage(demo_features, tmp_path):
     assert model.get_layer("bilstm").trainable is False
     assert model.get_layer("enhancer_conv").trainable is False
     assert model.get_layer("dense").trainable is True
+
+
+def test_training_is_deterministic_on_the_cpu(demo_features, tmp_path):
+    a = run_train("epi_cnn", demo_features, tmp_path / "a")
+    b = run_train("epi_cnn", demo_features, tmp_path / "b")
+    pd.testing.assert_frame_equal(a.drop(columns=["seconds", "samples_per_s"]),
+                                  b.drop(columns=["seconds", "samples_per_s"]))

@@ -45,11 +45,12 @@ FORMATS = ("targetfinder", "bedpe")
 
 
 def _open_text(path: Path):
+    """Text of a plain or gzip file; a UTF-8 byte-order mark is dropped, CRLF read as LF."""
     with open(path, "rb") as fh:
         magic = fh.read(2)
     if magic == b"\x1f\x8b":
-        return gzip.open(path, "rt", newline="")
-    return open(path, newline="")
+        return gzip.open(path, "rt", newline="", encoding="utf-8-sig")
+    return open(path, newline="", encoding="utf-8-sig")
 
 
 def _read_targetfinder(path: Path, labelled: bool = True) -> pd.DataFrame:
@@ -60,6 +61,8 @@ def _read_targetfinder(path: Path, labelled: bool = True) -> pd.DataFrame:
             raise EpipairError(f"{path}: empty file, expected a TargetFinder CSV header") from None
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
             raise EpipairError(f"{path}: not a readable CSV: {str(exc).splitlines()[0]}") from None
+        except (EOFError, OSError, gzip.BadGzipFile) as exc:
+            raise EpipairError(f"{path}: damaged gzip file: {exc}") from None
     df.columns = [c.strip() for c in df.columns]
     required = REQUIRED if labelled else COORD_FIELDS
     missing = [c for c in required if c not in df.columns]
@@ -72,11 +75,23 @@ def _read_targetfinder(path: Path, labelled: bool = True) -> pd.DataFrame:
     return df
 
 
+def _lines(fh, path):
+    """Numbered lines, with a damaged gzip stream or undecodable bytes as one-line errors."""
+    lineno = 0
+    try:
+        for lineno, line in enumerate(fh, 1):
+            yield lineno, line
+    except (EOFError, OSError, gzip.BadGzipFile) as exc:
+        raise EpipairError(f"{path}: damaged gzip file after line {lineno}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise EpipairError(f"{path}:{lineno + 1}: not UTF-8 text ({exc.reason})") from None
+
+
 def _read_bedpe(path: Path, labelled: bool = True) -> pd.DataFrame:
     rows, lines = [], []
     ncol = None
     with _open_text(path) as fh:
-        for lineno, line in enumerate(fh, 1):
+        for lineno, line in _lines(fh, path):
             line = line.rstrip("\r\n")
             if not line.strip() or line.startswith(("#", "track", "browser")):
                 continue
