@@ -92,19 +92,23 @@ class FastaReader:
             )
         return raw
 
-    def gather(self, chrom: str, starts, length: int, chunk: int = 1 << 22) -> np.ndarray:
+    def gather(self, chrom: str, starts, length: int, chunk: int = 1 << 22, out=None,
+               rows=None) -> np.ndarray:
         """Tokens ``[n, length]`` of windows on ``chrom``, read from a memory map.
 
         A base's file offset follows from the index (``offset + p + (p // lenc) * (lenb -
         lenc)``), so windows are gathered with array indexing straight from the file: only
         the pages they touch are read, and line breaks never enter a window. A line break or
-        a ``>`` inside a window means a stale index, reported.
+        a ``>`` inside a window means a stale index, reported. With ``out`` and ``rows``, the
+        windows are written into ``out[rows]`` (no second copy) and ``out`` is returned.
         """
         if chrom not in self.index:
             raise EpipairError(f"{self.path}: chromosome {chrom!r} is not in the FASTA")
         rec = self.index[chrom]
         starts = np.asarray(starts, dtype=np.int64)
-        out = np.empty((starts.size, length), dtype=np.uint8)
+        if out is None:
+            out = np.empty((starts.size, length), dtype=np.uint8)
+            rows = np.arange(starts.size)
         if starts.size == 0:
             return out
         if starts.min() < 0 or starts.max() + length > rec.rlen:
@@ -135,17 +139,16 @@ class FastaReader:
         for col in np.unique(column):
             group = np.flatnonzero(column == col)
             for i in range(0, group.size, step):
-                rows = group[i : i + step]
-                ok = fits[rows]
-                if ok.all():
-                    raw = view[first[rows]][:, table[col]]
+                sel = group[i : i + step]
+                if fits[sel].all():
+                    raw = view[first[sel]][:, table[col]]
                 else:  # at the very end of the file: index each base
-                    raw = self._mm[first[rows, None] + table[col][None, :]]
+                    raw = self._mm[first[sel, None] + table[col][None, :]]
                 tok = _GATHER_LUT[raw]
                 if tok.max(initial=0) == 255:
                     raise EpipairError(f"{self.path}.fai: index is stale for {chrom!r} (line "
                                        "breaks inside windows); delete the .fai and rerun")
-                out[rows] = tok
+                out[rows[sel]] = tok
         return out
 
     def close(self):
@@ -179,7 +182,7 @@ def extract_sequence(
     out = np.empty((len(starts), length), dtype=np.uint8)
     for chrom in sorted(set(chroms.tolist())):
         rows = np.flatnonzero(chroms == chrom)
-        out[rows] = fasta.gather(chrom, starts[rows], length)
+        fasta.gather(chrom, starts[rows], length, out=out, rows=rows)
     log.info("%d windows of %d bp from %d chromosomes", len(starts), length, len(set(chroms.tolist())))
     return out
 
