@@ -45,12 +45,16 @@ class BigWigTrack:
         self.chroms = dict(bw.chroms())
 
     def values(self, chrom: str, start: int, end: int) -> np.ndarray:
-        out = np.zeros(end - start, dtype=np.float32)
         stop = min(end, self.chroms.get(chrom, 0))
-        if stop > start:
-            vals = self._bw.values(chrom, int(start), int(stop), numpy=True)
-            out[: stop - start] = np.nan_to_num(vals, nan=0.0, posinf=0.0, neginf=0.0)
-        return out
+        if stop <= start:
+            return np.zeros(end - start, dtype=np.float32)
+        vals = np.asarray(self._bw.values(chrom, int(start), int(stop), numpy=True), np.float32)
+        if stop < end:  # past the track's end of the chromosome: no data
+            vals = np.concatenate([vals, np.zeros(end - stop, dtype=np.float32)])
+        bad = ~np.isfinite(vals)
+        if bad.any():
+            vals[bad] = 0.0
+        return vals
 
     def close(self):
         self._bw.close()
