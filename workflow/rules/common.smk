@@ -81,9 +81,8 @@ def genome_fasta():
     """The uncompressed FASTA the sequence features read."""
     if DEMO:
         return "resources/demo/genome.fa"
-    url = config["genome"]["url"]
-    path = _source_target(url, "genome")
-    return path[: -len(".gz")] if path.endswith(".gz") else path
+    path = genome_fasta_gz()
+    return path.removesuffix(".gz")
 
 
 def chrom_sizes():
@@ -140,11 +139,7 @@ def score_inputs(wildcards):
     return {
         "model": f"results/models/{model}/{entry['protocol']}/{entry['cell_line']}/{model_file(model)}",
         "pairs": f"results/{sample}/pairs.tsv",
-        "features": feature_files(
-            sample,
-            sequence=model in epiconfig.SEQUENCE_MODELS,
-            signal=model in epiconfig.SIGNAL_MODELS,
-        ),
+        "features": model_feature_files(sample, model),
     }
 
 
@@ -171,6 +166,15 @@ def feature_files(cell, sequence=True, signal=True):
     return out
 
 
+def model_feature_files(sample, model):
+    """The feature arrays a model reads: sequence, signal or both."""
+    return feature_files(
+        sample,
+        sequence=model in epiconfig.SEQUENCE_MODELS,
+        signal=model in epiconfig.SIGNAL_MODELS,
+    )
+
+
 def feature_targets(cell):
     return [f"results/{cell}/pairs.tsv"] + feature_files(
         cell, epiconfig.uses_sequence(config), epiconfig.uses_signal(config)
@@ -179,15 +183,10 @@ def feature_targets(cell):
 
 def train_inputs(wildcards):
     """pairs.tsv, the paper split and the features the model reads."""
-    model = wildcards.model
     return {
         "pairs": f"results/{wildcards.cell}/pairs.tsv",
         "paper": f"results/{wildcards.cell}/splits_paper.tsv",
-        "features": feature_files(
-            wildcards.cell,
-            sequence=model in epiconfig.SEQUENCE_MODELS,
-            signal=model in epiconfig.SIGNAL_MODELS,
-        ),
+        "features": model_feature_files(wildcards.cell, wildcards.model),
     }
 
 
@@ -221,13 +220,7 @@ def predict_inputs(wildcards):
     for test in CELLS:
         out[f"pairs_{test}"] = f"results/{test}/pairs.tsv"
         out[f"paper_{test}"] = f"results/{test}/splits_paper.tsv"
-        for i, f in enumerate(
-            feature_files(
-                test,
-                sequence=model in epiconfig.SEQUENCE_MODELS,
-                signal=model in epiconfig.SIGNAL_MODELS,
-            )
-        ):
+        for i, f in enumerate(model_feature_files(test, model)):
             out[f"features_{test}_{i}"] = f
     return out
 
@@ -239,8 +232,7 @@ PREDICTIONS = {
     (m, p, a, b): f"results/predictions/{m}/{p}/{a}__{b}.tsv"
     for m in config["models"]
     for p in config["protocol"]
-    for a in CELLS
-    for b in test_cells(a)
+    for a, b in TESTS
 }
 WITHIN_PREDICTIONS = {k: v for k, v in PREDICTIONS.items() if k[2] == k[3]}
 PUBLISHED = os.path.join(workflow.basedir, "resources", "published.tsv")

@@ -5,11 +5,7 @@ rule predict:
     input:
         unpack(predict_inputs),
     output:
-        [
-            f"results/predictions/{{model}}/{{protocol}}/{a}__{b}.tsv"
-            for a in CELLS
-            for b in test_cells(a)
-        ],
+        [f"results/predictions/{{model}}/{{protocol}}/{a}__{b}.tsv" for a, b in TESTS],
     params:
         tests=TESTS,
         windows=config["windows"],
