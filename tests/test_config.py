@@ -112,3 +112,17 @@ def test_predict_section_checks():
     cfg["predict"]["my_pairs"]["cell_line"] = "K562"
     with pytest.raises(EpipairError, match="cell_line 'K562' is not in config 'cell_lines'"):
         epiconfig.validate(cfg)
+
+
+def test_tracks_from_bigwig_switches_track_sets():
+    real = yaml.safe_load((ROOT / "config.yaml").read_text())
+    peaks = epiconfig.validate(copy.deepcopy(real))
+    assert {t["kind"] for e in peaks["cell_lines"].values() for t in e["tracks"].values()} == {"peaks"}
+    assert epiconfig.model_marks(peaks) == ["CTCF", "H3K27ac", "H3K4me3"]
+    bw = epiconfig.validate(dict(copy.deepcopy(real), tracks_from="bigwig"))
+    assert {t["kind"] for e in bw["cell_lines"].values() for t in e["tracks"].values()} == {"bigwig"}
+    assert epiconfig.model_marks(bw) == ["H3K27ac", "H3K4me1", "H3K4me3"]
+    demo = demo_config()
+    demo["tracks_from"] = "bigwig"
+    with pytest.raises(EpipairError, match="CellA: tracks_from is 'bigwig' but there are no bigwig_tracks"):
+        epiconfig.validate(demo)

@@ -218,3 +218,11 @@ def test_slurm_profile_plans_demo_and_real_study(workdir):
     out = real.stdout + real.stderr
     assert "results/models/speid/leakage_free/K562/model.keras" in out
     assert not any(c in out for c in ("GM12878", "HeLa-S3", "HUVEC", "IMR90", "NHEK"))
+
+
+def test_bigwig_track_set_is_planned_instead_of_peaks(workdir):
+    proc = run_snakemake(workdir, "-n", "--cores", "8", "--config", "tracks_from=bigwig",
+                         "only=IMR90", "models=[epi_cnn]")
+    out = proc.stdout + proc.stderr
+    assert "resources/IMR90/tracks/E017-H3K27ac.fc.signal.bigwig" in out
+    assert "narrowPeak" not in out and "hg19.fa" not in out

@@ -29,8 +29,25 @@ def validate(config: dict, schema=SCHEMA) -> dict:
     return config
 
 
+def select_tracks(config: dict) -> None:
+    """Apply ``tracks_from``: ``bigwig`` makes each cell line's ``bigwig_tracks`` its tracks.
+
+    ``tracks`` is the default track set (any kinds; TargetFinder's peak files in config.yaml);
+    ``bigwig_tracks`` an alternative set of signal bigWigs.
+    """
+    if config.get("tracks_from", "peaks") != "bigwig":
+        return
+    for cell, entry in config["cell_lines"].items():
+        if not entry.get("bigwig_tracks"):
+            raise EpipairError(
+                f"config cell_lines.{cell}: tracks_from is 'bigwig' but there are no bigwig_tracks"
+            )
+        entry["tracks"] = entry["bigwig_tracks"]
+
+
 def check(config: dict) -> None:
     """Checks across keys: genome source, names, ``only``, window and bin sizes."""
+    select_tracks(config)
     genome = config["genome"]
     if "demo" in genome:
         if "url" in genome or "chrom_sizes" in genome:
