@@ -250,3 +250,20 @@ def _retrain_imbalanced(model, features, names, labels, tr_rows, tr_shifts, va_r
             "seconds": round(seconds, 3), "samples_per_s": round(rows.size / seconds, 1),
         })
         log.info("retrain epoch %d: loss %.4f, val AUPR %.4f", epoch + 1, fit.history["loss"][-1], aupr)
+
+
+def train_model(model_name: str, protocol: str, pairs_path, paper_path, features_dir, windows,
+                augment, train_cfg, model_params, marks, out_model, out_history,
+                threads: int = 1) -> pd.DataFrame:
+    """Train a neural model (on the configured Keras backend) or fit a baseline."""
+    from .baselines import BASELINES, train_baseline
+
+    if model_name in BASELINES:
+        return train_baseline(model_name, protocol, pairs_path, paper_path, features_dir, windows,
+                              augment, train_cfg, model_params, marks, out_model, out_history)
+    from . import backend
+
+    backend.select(train_cfg.get("backend", "tensorflow"))
+    backend.set_threads(threads)
+    return train_neural(model_name, protocol, pairs_path, paper_path, features_dir, windows,
+                        augment, train_cfg, model_params, marks, out_model, out_history)

@@ -217,7 +217,7 @@ def predict_inputs(wildcards):
         f"model_{a}": f"results/models/{model}/{wildcards.protocol}/{a}/{model_file(model)}"
         for a in CELLS
     }
-    for test in CELLS:
+    for test in dict.fromkeys(b for _, b in TESTS):
         out[f"pairs_{test}"] = f"results/{test}/pairs.tsv"
         out[f"paper_{test}"] = f"results/{test}/splits_paper.tsv"
         for i, f in enumerate(model_feature_files(test, model)):

@@ -52,4 +52,4 @@ rule train_baseline:
     conda:
         "../../envs/train.yaml"
     script:
-        "../scripts/train_baseline.py"
+        "../scripts/train.py"

@@ -1,21 +1,20 @@
-"""Train one neural model (epipair.train.train_neural) on the configured Keras backend."""
+"""Train one model: neural on the configured Keras backend, or a scikit-learn baseline
+(epipair.train.train_model)."""
 
 from pathlib import Path
 
-from epipair import backend
 from epipair.smk import script
 
 with script(snakemake, append=True):
-    backend.select(snakemake.params.train["backend"])
-    backend.set_threads(snakemake.threads)
-    from epipair.train import train_neural
+    from epipair.train import train_model
 
-    train_neural(
+    features = snakemake.input.features
+    train_model(
         snakemake.wildcards.model,
         snakemake.wildcards.protocol,
         snakemake.input.pairs,
         snakemake.input.paper,
-        Path(snakemake.input.features[0]).parent,
+        Path(features[0]).parent if features else None,
         snakemake.params.windows,
         snakemake.params.augment,
         snakemake.params.train,
@@ -23,4 +22,5 @@ with script(snakemake, append=True):
         snakemake.params.marks,
         snakemake.output.model,
         snakemake.output.history,
+        threads=snakemake.threads,
     )

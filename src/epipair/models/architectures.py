@@ -153,12 +153,18 @@ def _sig_inputs(shapes):
     return [keras.Input(shape=shapes[n], name=n) for n in SIGNAL_INPUTS]
 
 
-def build_speid(shapes, p):
+def _merged_sequence_branches(shapes, p):
+    """SPEID's front end: a convolution + max-pool per input, concatenated along length,
+    batch-normalised, dropout. Returns ``(inputs, x)``."""
     inputs = _seq_inputs(shapes)
     branches = [_seq_branch(i, p, n.split("_")[0]) for i, n in zip(inputs, SEQUENCE_INPUTS)]
     x = layers.Concatenate(axis=1, name="merge")(branches)
     x = layers.BatchNormalization(name="merge_bn")(x)
-    x = layers.Dropout(p["dropout_merge"], name="merge_dropout")(x)
+    return inputs, layers.Dropout(p["dropout_merge"], name="merge_dropout")(x)
+
+
+def build_speid(shapes, p):
+    inputs, x = _merged_sequence_branches(shapes, p)
     x = layers.Bidirectional(layers.LSTM(p["lstm_units"], return_sequences=True), name="bilstm")(x)
     x = layers.BatchNormalization(name="lstm_bn")(x)
     x = layers.Dropout(p["dropout_lstm"], name="lstm_dropout")(x)
@@ -168,11 +174,7 @@ def build_speid(shapes, p):
 
 
 def build_simple_cnn(shapes, p):
-    inputs = _seq_inputs(shapes)
-    branches = [_seq_branch(i, p, n.split("_")[0]) for i, n in zip(inputs, SEQUENCE_INPUTS)]
-    x = layers.Concatenate(axis=1, name="merge")(branches)
-    x = layers.BatchNormalization(name="merge_bn")(x)
-    x = layers.Dropout(p["dropout_merge"], name="merge_dropout")(x)
+    inputs, x = _merged_sequence_branches(shapes, p)
     x = layers.Flatten(name="flatten")(x)
     out = _head(x, p["dense_units"], p["dropout_dense"], p["dense_l2"])
     return keras.Model(inputs, out, name="simple_cnn")
