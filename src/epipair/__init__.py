@@ -12,7 +12,14 @@ lives here so that unit tests reach it. Modules:
 - ``signal``: binned bigWig / peak signal.
 - ``demo``: the embedded synthetic genome, pairs and tracks.
 - ``config``: config defaults and cross-field checks.
-- ``download``: verified downloads.
+- ``download``: verified, resumable downloads, the lock file and the offline mirror.
+- ``pipeline``: the workflow's feature stages, one function per rule.
+- ``models``, ``data``, ``train``, ``backend``: Keras 3 architectures, the backend-neutral
+  data pipeline, resumable training, backend selection.
+- ``baselines``: distance and gradient-boosting baselines (scikit-learn).
+- ``evaluate``, ``metrics``, ``report``: predictions, AUPR/AUROC with bootstrap intervals,
+  figures and the summary.
+- ``smk``: logging and one-line errors for the workflow scripts.
 """
 
 __version__ = "0.1.0"
