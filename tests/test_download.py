@@ -40,6 +40,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return self._send(PAYLOAD[start:], status=206,
                                   extra=[("Content-Range", f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}")])
             return self._send(PAYLOAD)
+        if self.path == "/resumable.bin":
+            if rng:
+                start = int(rng.split("=")[1].rstrip("-"))
+                return self._send(PAYLOAD[start:], status=206,
+                                  extra=[("Content-Range", f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}")])
+            return self._send(PAYLOAD)
         if self.path == "/norange.bin":
             if n == 1:
                 return self._send(PAYLOAD[:1000], length=len(PAYLOAD))
@@ -94,7 +100,7 @@ def test_truncated_body(server, tmp_path):
     dest = tmp_path / "t.bin"
     with pytest.raises(EpipairError, match="truncated body: Content-Length 1048576, received 5000 bytes"):
         download.fetch(f"{server}/truncated.bin", dest, SHA, attempts=2, backoff=0.01)
-    assert not dest.exists()
+    assert not dest.exists() and leftovers(tmp_path) == []
 
 
 def test_404(server, tmp_path):
@@ -165,3 +171,12 @@ def test_refuses_to_write_outside_root_and_odd_schemes(tmp_path):
         download.fetch("x", tmp_path / "elsewhere" / "f", root=tmp_path / "resources")
     with pytest.raises(EpipairError, match="scheme 'ftp' not allowed"):
         download.fetch("ftp://h/f", tmp_path / "f")
+
+
+def test_partial_file_of_a_killed_run_is_resumed(server, tmp_path, caplog):
+    caplog.set_level("INFO")
+    dest = tmp_path / "k.bin"
+    (tmp_path / "k.bin.part").write_bytes(PAYLOAD[:300_000])  # what a SIGKILL left behind
+    download.fetch(f"{server}/resumable.bin", dest, SHA)
+    assert dest.read_bytes() == PAYLOAD and leftovers(tmp_path) == []
+    assert "resumed at byte 300000" in caplog.text

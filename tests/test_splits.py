@@ -91,3 +91,10 @@ def test_audit_hand_case():
     assert audit["test_share_element_in_train"] == 0.5  # b shares enhancer 0 with a
     assert audit["test_pos_copy_in_train"] == 0.0
     assert audit["pos_share_element"] == pytest.approx(2 / 3)
+
+
+def test_test_chromosome_without_pairs_is_named_in_a_warning(caplog):
+    df, _, _ = toy_pairs()
+    caplog.set_level("WARNING")
+    splits.leakage_free_split(df, ["chr1", "chr99"], ["chr2"], source="toy")
+    assert "toy: test chromosome(s) chr99 hold no pairs" in caplog.text

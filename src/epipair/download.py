@@ -5,8 +5,9 @@
 - the transfer goes to ``<dest>.part`` in the target folder; it is renamed to ``dest`` only
   after the sha256 matches, so an interrupted or damaged download never counts;
 - an interrupted HTTP transfer is resumed with a Range request when the server answers 206,
-  else it starts over; a body shorter than its Content-Length is an error that keeps the
-  partial file for the next attempt; 404 and other HTTP errors say the status;
+  else it starts over: between attempts, and after a killed run, whose ``.part`` file the
+  next run finds; a download that finally fails removes its ``.part``; a body shorter than its
+  Content-Length is a (retried) error; 404 and other HTTP errors say the status;
 - transient failures (connection errors, 5xx, truncated bodies) are retried ``attempts``
   times with a short back-off (Snakemake's ``retries`` adds an outer layer);
 - a checksum mismatch removes the file and says sha256, the expected and the observed value;
@@ -84,13 +85,10 @@ def _http_to(url: str, part: Path, timeout: float) -> None:
                     fh.write(block)
                     got += len(block)
             except (TimeoutError, OSError) as exc:
-                raise TransientError(
-                    f"{url}: transfer interrupted after {got} bytes ({exc}); partial kept to resume"
-                ) from None
+                raise TransientError(f"{url}: transfer interrupted after {got} bytes ({exc})") from None
         if expected is not None and got != expected:
             raise TransientError(
-                f"{url}: truncated body: Content-Length {expected}, received {got} bytes "
-                f"(partial kept as {part.name} to resume)"
+                f"{url}: truncated body: Content-Length {expected}, received {got} bytes"
             )
         if resumed:
             log.info("%s: resumed at byte %d", url, have)
@@ -178,8 +176,11 @@ def fetch(url: str, dest, sha256: str | None = None, *, timeout: float = 60.0,
             try:
                 _http_to(source, part, timeout)
                 break
-            except TransientError as exc:
-                if attempt == attempts:
+            except EpipairError as exc:
+                if attempt == attempts or not isinstance(exc, TransientError):
+                    # a failure we report leaves nothing behind; only a killed process leaves
+                    # its .part, which the next run resumes
+                    part.unlink(missing_ok=True)
                     raise
                 log.warning("%s (attempt %d of %d; retrying)", exc, attempt, attempts)
                 time.sleep(backoff * attempt)
