@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from epipair.data import AugmentedInstances, Features, FixedInstances, PairBatches
+from epipair.data import AugmentedInstances, Features, PairBatches
 from epipair.pipeline import read_pairs_table
 from epipair.sequence import ONE_HOT
 from epipair.train import split_instances
