@@ -51,11 +51,12 @@ def one_hot(tokens: np.ndarray, dtype=np.float32) -> np.ndarray:
 
 
 class FastaReader:
-    """Reads whole chromosomes of an indexed FASTA as raw bytes, once each.
+    """Windows of an indexed FASTA as uint8 tokens (:meth:`gather`).
 
-    The ``.fai`` index is built with pyfaidx when missing. The bytes of a chromosome are
-    read with one ``numpy.fromfile`` using the index offsets, and line breaks are dropped
-    with a mask; a length that disagrees with the index means a stale index, reported.
+    The ``.fai`` index is built with pyfaidx when missing (the workflow builds it with the
+    ``index_fasta`` rule). :meth:`chrom_bytes` reads one whole chromosome's raw bytes (for
+    checks and small genomes); a length that disagrees with the index means a stale index,
+    reported.
     """
 
     def __init__(self, path):
@@ -154,23 +155,6 @@ class FastaReader:
     def close(self):
         self._mm = None
         self._fa.close()
-
-
-def gather_windows(chrom_raw: np.ndarray, starts: np.ndarray, length: int) -> np.ndarray:
-    """Tokens ``[n, length]`` of the windows ``[start, start + length)`` of one chromosome.
-
-    Uses a strided view and one fancy-indexing gather; no per-base Python loop.
-    """
-    starts = np.asarray(starts, dtype=np.int64)
-    if starts.size and (starts.min() < 0 or starts.max() + length > chrom_raw.size):
-        raise EpipairError(
-            f"window [{starts.min()}, {starts.max() + length}) runs off a chromosome of "
-            f"{chrom_raw.size} bp"
-        )
-    if starts.size == 0:
-        return np.empty((0, length), dtype=np.uint8)
-    view = np.lib.stride_tricks.sliding_window_view(chrom_raw, length)
-    return LUT[view[starts]]
 
 
 def extract_sequence(
