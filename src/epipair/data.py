@@ -143,6 +143,9 @@ class PairBatches(_pydataset_base()):
         self.set_epoch(epoch)
 
     def set_epoch(self, epoch: int) -> None:
+        """Draw the instances and order of ``epoch`` (once: asking again is free)."""
+        if getattr(self, "epoch", None) == epoch:
+            return
         self.epoch = epoch
         rows, shifts = self.instances.draw(epoch)
         if self.shuffle:
