@@ -57,6 +57,19 @@ def ingest(pairs_path, fmt: str, chrom_sizes_path, out_path) -> pd.DataFrame:
     return df
 
 
+def _with_windows_and_groups(df, sizes, windows, flank, prefix, source):
+    """Windows (pairs that cannot fit dropped), pair ids, distance and groups of a table.
+
+    Returns ``(table, enhancer_cluster, promoter_cluster)``.
+    """
+    df = regions.add_windows(df, sizes, windows, flank, source)
+    df.insert(0, "pair_id", [f"{prefix}_{i:06d}" for i in range(len(df))])
+    df["distance"] = regions.pair_distance(df)
+    enh_c, prom_c = regions.element_clusters(df)
+    df["group"] = regions.pair_groups(enh_c, prom_c)
+    return df, enh_c, prom_c
+
+
 def build_regions(
     ingested_path,
     chrom_sizes_path,
@@ -75,11 +88,7 @@ def build_regions(
     )
     source = f"{cell} ({ingested_path})"
     flank = int(augment["max_shift"])
-    df = regions.add_windows(df, sizes, windows, flank, source)
-    df.insert(0, "pair_id", [f"{cell}_{i:06d}" for i in range(len(df))])
-    df["distance"] = regions.pair_distance(df)
-    enh_c, prom_c = regions.element_clusters(df)
-    df["group"] = regions.pair_groups(enh_c, prom_c)
+    df, enh_c, prom_c = _with_windows_and_groups(df, sizes, windows, flank, cell, source)
     df["split"] = splits.leakage_free_split(
         df, split["test_chroms"], split["valid_chroms"], source=source
     )
@@ -122,11 +131,8 @@ def prepare_pairs_to_score(pairs_path, fmt: str, labelled: bool, chrom_sizes_pat
     """Your own pairs -> a pairs.tsv like a cell line's, every pair in split ``test``."""
     sizes = read_chrom_sizes(chrom_sizes_path)
     df = read_pairs(pairs_path, fmt, sizes, labelled=labelled)
-    df = regions.add_windows(df, sizes, windows, int(augment["max_shift"]), f"predict {name}")
-    df.insert(0, "pair_id", [f"{name}_{i:06d}" for i in range(len(df))])
-    df["distance"] = regions.pair_distance(df)
-    enh_c, prom_c = regions.element_clusters(df)
-    df["group"] = regions.pair_groups(enh_c, prom_c)
+    df, _, _ = _with_windows_and_groups(df, sizes, windows, int(augment["max_shift"]), name,
+                                        f"predict {name}")
     df["split"] = "test"
     write_tsv(df[PAIRS_COLUMNS], out_pairs)
     return df
