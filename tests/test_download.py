@@ -27,25 +27,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _send_range(self, rng):
+        """The payload, or its tail from the Range header's first byte (206)."""
+        if not rng:
+            return self._send(PAYLOAD)
+        start = int(rng.split("=")[1].rstrip("-"))
+        return self._send(PAYLOAD[start:], status=206,
+                          extra=[("Content-Range", f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}")])
+
     def do_GET(self):
         n = Handler.counts[self.path] = Handler.counts.get(self.path, 0) + 1
         rng = self.headers.get("Range")
         if self.path == "/data.bin":
             return self._send(PAYLOAD)
-        if self.path == "/ranged.bin":
-            if n == 1:  # first request: cut off half-way
-                return self._send(PAYLOAD[: len(PAYLOAD) // 2], length=len(PAYLOAD))
-            if rng:
-                start = int(rng.split("=")[1].rstrip("-"))
-                return self._send(PAYLOAD[start:], status=206,
-                                  extra=[("Content-Range", f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}")])
-            return self._send(PAYLOAD)
-        if self.path == "/resumable.bin":
-            if rng:
-                start = int(rng.split("=")[1].rstrip("-"))
-                return self._send(PAYLOAD[start:], status=206,
-                                  extra=[("Content-Range", f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}")])
-            return self._send(PAYLOAD)
+        if self.path == "/ranged.bin" and n == 1:  # first request: cut off half-way
+            return self._send(PAYLOAD[: len(PAYLOAD) // 2], length=len(PAYLOAD))
+        if self.path in ("/ranged.bin", "/resumable.bin"):
+            return self._send_range(rng)
         if self.path == "/norange.bin":
             if n == 1:
                 return self._send(PAYLOAD[:1000], length=len(PAYLOAD))
