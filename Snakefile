@@ -1,5 +1,5 @@
 # epipair: enhancer-promoter interaction prediction with leakage-free evaluation.
-# Real study: `snakemake --cores 8`; demo: `snakemake --cores 2 --configfile config/demo.yaml`.
+# Real study: `snakemake --cores 8`; demo: see below or `make demo`.
 # See README.md for the configuration and result layout.
 
 from snakemake.utils import min_version
@@ -7,11 +7,10 @@ from snakemake.utils import min_version
 min_version("8.0")
 
 
-# config.yaml is the default; a --configfile replaces it instead of being merged into it,
-# so that the demo never inherits the real study's cell lines.
-if not workflow.overwrite_configfiles:
-
-    configfile: "config.yaml"
+# config.yaml is the real study. Another study's config replaces it with Snakemake's
+# --replace-workflow-config (a plain --configfile would be merged into config.yaml):
+# `snakemake --configfile config/demo.yaml --replace-workflow-config`.
+configfile: "config.yaml"
 
 
 include: "workflow/rules/common.smk"

@@ -269,15 +269,19 @@ def bench_rss(quick=False):
                       "label": (rng.random(n) < 0.05).astype(int)}).to_csv(d / "pairs.csv", index=False)
         what = f"{n} synthetic pairs"
     windows = {"enhancer": 3000, "promoter": 2000, "signal_bin": 100}
-    pipeline.ingest(d / "pairs.csv", "targetfinder", sizes_path, d / "i.tsv")
+    pipeline.ingest(d / "pairs.csv", fmt="targetfinder", chrom_sizes_path=sizes_path,
+                    out_path=d / "i.tsv")
     split = {"test_chroms": ["chr1", "chr21"], "valid_chroms": ["chr2", "chr22"], "seed": 0,
              "paper_test_fraction": 0.1, "paper_valid_fraction": 0.1}
-    pipeline.build_regions(d / "i.tsv", sizes_path, "K562", windows, {"positives": 20, "max_shift": 300},
-                           split, d / "pairs.tsv", d / "paper.tsv", d / "audit.tsv")
+    pipeline.build_regions(d / "i.tsv", chrom_sizes_path=sizes_path, cell="K562", windows=windows,
+                           augment={"positives": 20, "max_shift": 300}, split=split,
+                           out_pairs=d / "pairs.tsv", out_paper=d / "paper.tsv",
+                           out_audit=d / "audit.tsv")
     # the extraction alone, in a fresh process as the workflow's rule runs it
     code = (f"import sys; sys.path.insert(0, {str(ROOT / 'src')!r}); from epipair import pipeline; "
-            f"pipeline.sequence_features({str(d / 'pairs.tsv')!r}, {str(fa)!r}, {windows!r}, 300, "
-            f"{str(d / 'e.npy')!r}, {str(d / 'p.npy')!r})")
+            f"pipeline.sequence_features({str(d / 'pairs.tsv')!r}, fasta_path={str(fa)!r}, "
+            f"windows={windows!r}, flank=300, out_enh={str(d / 'e.npy')!r}, "
+            f"out_prom={str(d / 'p.npy')!r})")
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)
     t_seq = time.perf_counter() - t0
@@ -294,7 +298,8 @@ def bench_train(quick=False):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
 
-    from epipair.data import FixedInstances, PairBatches
+    from epipair.batches import PairBatches
+    from epipair.data import FixedInstances
     from epipair.models import build
     from epipair.sequence import ONE_HOT
 

@@ -12,7 +12,11 @@ BIN = Path(sys.executable).parent
 
 
 def snakemake_cmd(*args):
-    """The snakemake of this interpreter's environment, with the repo's Snakefile."""
+    """The snakemake of this interpreter's environment, with the repo's Snakefile.
+
+    A ``--configfile`` replaces config.yaml, as the README's commands do it."""
+    if "--configfile" in args:
+        args = (*args, "--replace-workflow-config")
     return [str(BIN / "snakemake"), "-s", str(ROOT / "Snakefile"), *args]
 
 
@@ -80,21 +84,25 @@ def demo_features(demo_dir, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("CellA")
     files = demo.demo_files(demo_dir)
-    pipeline.ingest(files["CellA/pairs"], "targetfinder", files["chrom_sizes"], out / "ingested.tsv")
+    pipeline.ingest(files["CellA/pairs"], fmt="targetfinder", chrom_sizes_path=files["chrom_sizes"],
+                    out_path=out / "ingested.tsv")
     pipeline.build_regions(
-        out / "ingested.tsv", files["chrom_sizes"], "CellA", DEMO_WINDOWS, DEMO_AUGMENT,
-        DEMO_SPLIT, out / "pairs.tsv", out / "splits_paper.tsv", out / "leakage_audit.tsv",
+        out / "ingested.tsv", chrom_sizes_path=files["chrom_sizes"], cell="CellA",
+        windows=DEMO_WINDOWS, augment=DEMO_AUGMENT, split=DEMO_SPLIT, out_pairs=out / "pairs.tsv",
+        out_paper=out / "splits_paper.tsv", out_audit=out / "leakage_audit.tsv",
     )
     feats = out / "features"
     pipeline.sequence_features(
-        out / "pairs.tsv", files["genome"], DEMO_WINDOWS, DEMO_AUGMENT["max_shift"],
-        feats / "enhancer_sequence.npy", feats / "promoter_sequence.npy",
+        out / "pairs.tsv", fasta_path=files["genome"], windows=DEMO_WINDOWS,
+        flank=DEMO_AUGMENT["max_shift"], out_enh=feats / "enhancer_sequence.npy",
+        out_prom=feats / "promoter_sequence.npy",
     )
     tracks = [
         (m, str(files[f"CellA/{m}"]), "peaks" if m == "CTCF" else "bigwig") for m in DEMO_MARKS
     ]
     pipeline.signal_features(
-        out / "pairs.tsv", tracks, DEMO_WINDOWS, feats / "enhancer_signal.npy",
-        feats / "promoter_signal.npy", feats / "signal_marks.txt",
+        out / "pairs.tsv", tracks=tracks, windows=DEMO_WINDOWS,
+        out_enh=feats / "enhancer_signal.npy", out_prom=feats / "promoter_signal.npy",
+        out_marks=feats / "signal_marks.txt",
     )
     return out

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from epipair import metrics, report
+from epipair.tables import METRICS
 
 
 def test_aupr_auroc_hand_cases():
@@ -61,7 +62,7 @@ def small_metrics():
                     rows.append(dict(model=m, protocol=p, train_cell=a, test_cell=b, n=100,
                                      n_pos=10, base_rate=0.1, aupr=v, aupr_low=v - 0.05,
                                      aupr_high=v + 0.05, auroc=0.7, auroc_low=0.6, auroc_high=0.8))
-    return pd.DataFrame(rows, columns=metrics.METRIC_COLUMNS)
+    return pd.DataFrame(rows, columns=list(METRICS.columns))
 
 
 def test_heatmap_and_summary_from_small_table(tmp_path):

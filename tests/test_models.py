@@ -7,7 +7,8 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 import pytest
 
 from epipair.errors import EpipairError
-from epipair.models import DEFAULTS, build, input_names
+from epipair import registry
+from epipair.models import build
 
 PAPER = {"enhancer_seq": 3000, "promoter_seq": 2000, "enhancer_sig": (30, 5), "promoter_sig": (20, 5)}
 
@@ -81,13 +82,14 @@ def test_simple_cnn_second_conv_variant():
 @pytest.mark.parametrize("name", ["epi_cnn", "seq_epi", "cnn_gru"])
 def test_other_models_build_and_read_their_inputs(name):
     model = build(name, PAPER)
-    assert [i.name for i in model.inputs] == list(input_names(name))
+    assert [i.name for i in model.inputs] == list(registry.spec(name).inputs)
     assert model.output_shape == (None, 1)
 
 
 def test_unknown_params_and_models_are_errors():
     with pytest.raises(EpipairError, match="model_params.speid: unknown key\\(s\\) filterz"):
         build("speid", PAPER, {"filterz": 3})
-    with pytest.raises(EpipairError, match="unknown neural model 'bert'"):
+    with pytest.raises(EpipairError, match="unknown model 'bert'"):
         build("bert", PAPER)
-    assert set(DEFAULTS) == {"speid", "simple_cnn", "epi_cnn", "seq_epi", "cnn_gru"}
+    with pytest.raises(EpipairError, match="gbm is a baseline, not a neural model"):
+        build("gbm", PAPER)

@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from epipair.data import AugmentedInstances, Features, PairBatches
-from epipair.pipeline import read_pairs_table
+from epipair import registry
+from epipair.batches import PairBatches
+from epipair.data import AugmentedInstances, Features
 from epipair.sequence import ONE_HOT
-from epipair.train import split_instances
+from epipair.splits import split_instances
+from epipair.tables import read_pairs_table
 
 from .conftest import DEMO_AUGMENT, DEMO_MARKS, DEMO_WINDOWS, ROOT
 
@@ -77,21 +79,23 @@ def test_batches_repeatable_balanced_and_shifts_inside_flanks(demo_features):
 
 
 def run_train(name, folder, out, protocol="leakage_free", train=TRAIN):
-    from epipair.baselines import BASELINES, train_baseline
+    from epipair.baselines import train_baseline
     from epipair.train import train_neural
 
-    fn = train_baseline if name in BASELINES else train_neural
-    suffix = "model.pkl" if name in BASELINES else "model.keras"
-    return fn(
-        name, protocol, folder / "pairs.tsv", folder / "splits_paper.tsv", folder / "features",
-        DEMO_WINDOWS, DEMO_AUGMENT, train, SMALL[name], DEMO_MARKS, out / suffix, out / "history.tsv",
-    )
+    spec = registry.spec(name)
+    paths = dict(pairs_path=folder / "pairs.tsv", paper_path=folder / "splits_paper.tsv",
+                 features_dir=folder / "features", out_model=out / spec.file_name,
+                 out_history=out / "history.tsv")
+    common = dict(windows=DEMO_WINDOWS, augment=DEMO_AUGMENT, marks=DEMO_MARKS, **paths)
+    if spec.neural:
+        return train_neural(name, protocol, train_cfg=train, model_params=SMALL[name], **common)
+    return train_baseline(name, protocol, seed=train["seed"], params=SMALL[name], **common)
 
 
 @pytest.mark.parametrize("name", list(SMALL))
 def test_short_training_run_per_model(name, demo_features, tmp_path):
     history = run_train(name, demo_features, tmp_path)
-    assert (tmp_path / ("model.pkl" if name in ("distance", "gbm") else "model.keras")).exists()
+    assert (tmp_path / registry.spec(name).file_name).exists()
     saved = pd.read_csv(tmp_path / "history.tsv", sep="\t")
     assert len(saved) == len(history) >= 1
     assert saved["val_aupr"].between(0, 1).all()
@@ -106,7 +110,7 @@ def test_paper_protocol_trains_on_its_instances(demo_features, tmp_path):
 def test_saved_model_reloads_and_predicts_the_same(demo_features, tmp_path):
     import keras
 
-    from epipair.train import predict
+    from epipair.predict import predict_scores as predict
 
     run_train("simple_cnn", demo_features, tmp_path)
     pairs, labels, feats, _ = loaders(demo_features)

@@ -7,8 +7,9 @@
   idea): the maximum and the mean of every mark over the enhancer window and over the promoter
   window.
 
-Both are trained on the same split instances as the neural models (the ``paper`` protocol's
-duplicated positives included) and saved with pickle as ``model.pkl``.
+Their registry entries (``epipair.registry``) name the estimator builders below and their
+defaults. Both are trained on the same split instances as the neural models (the ``paper``
+protocol's duplicated positives included) and saved with pickle as ``model.pkl``.
 """
 
 from __future__ import annotations
@@ -20,11 +21,26 @@ import time
 import numpy as np
 import pandas as pd
 
+from . import registry
+from .data import CellData
 from .errors import EpipairError
-from .io import atomic_path, write_tsv
+from .io import atomic_path
+from .metrics import aupr, auroc
+from .tables import HISTORY
 
 log = logging.getLogger(__name__)
-BASELINES = ("distance", "gbm")
+
+
+def distance_estimator(params: dict, seed: int):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(**params)
+
+
+def gbm_estimator(params: dict, seed: int):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(**{"random_state": seed, **params})
 
 
 def distance_features(pairs: pd.DataFrame, rows) -> np.ndarray:
@@ -36,7 +52,7 @@ def distance_features(pairs: pd.DataFrame, rows) -> np.ndarray:
 def signal_summary(features, rows) -> np.ndarray:
     """``[n, 4 * marks]``: max and mean per mark over the enhancer and the promoter window."""
     parts = []
-    for name in ("enhancer_sig", "promoter_sig"):
+    for name in registry.SIGNAL_INPUTS:
         if features is None or name not in features.arrays:
             raise EpipairError(f"gbm needs signal features ({name}); configure tracks")
         sig = np.asarray(features.arrays[name][np.sort(rows)])[np.argsort(np.argsort(rows))]
@@ -48,24 +64,17 @@ class Baseline:
     """A fitted baseline that scores pairs from the same tables the neural models read."""
 
     def __init__(self, name: str, seed: int = 0, params: dict | None = None):
-        from sklearn.ensemble import HistGradientBoostingClassifier
-        from sklearn.linear_model import LogisticRegression
-
-        if name not in BASELINES:
-            raise EpipairError(f"unknown baseline {name!r}; known: {', '.join(BASELINES)}")
+        spec = registry.spec(name)
+        if spec.neural:
+            raise EpipairError(f"{name} is a neural model, not a baseline")
         self.name = name
-        params = dict(params or {})
-        if name == "distance":
-            self.estimator = LogisticRegression(**params)
-        else:
-            self.estimator = HistGradientBoostingClassifier(
-                **{"max_iter": 200, "learning_rate": 0.05, "random_state": seed, **params}
-            )
+        self.reads_signal = spec.reads_signal
+        self.estimator = spec.builder_function()(spec.params(params), seed)
 
     def features(self, pairs, features, rows):
-        if self.name == "distance":
-            return distance_features(pairs, rows)
-        return signal_summary(features, rows)
+        if self.reads_signal:
+            return signal_summary(features, rows)
+        return distance_features(pairs, rows)
 
     def fit(self, pairs, features, rows):
         self.estimator.fit(self.features(pairs, features, rows), pairs["label"].to_numpy()[rows])
@@ -75,28 +84,26 @@ class Baseline:
         return self.estimator.predict_proba(self.features(pairs, features, rows))[:, 1]
 
 
-def train_baseline(name, protocol, pairs_path, paper_path, features_dir, windows, augment,
-                   train_cfg, params, marks, out_model, out_history) -> pd.DataFrame:
-    from .data import Features
-    from .pipeline import read_pairs_table
-    from .train import HISTORY_COLUMNS, _aupr_auroc, split_instances
-
-    pairs = read_pairs_table(pairs_path)
-    paper = pd.read_csv(paper_path, sep="\t", dtype={"pair_id": str}) if protocol == "paper" else None
-    features = None if features_dir is None else Features(features_dir, augment["max_shift"], windows, marks)
-    tr_rows, _ = split_instances(pairs, paper, protocol, "train")
-    va_rows, _ = split_instances(pairs, paper, protocol, "valid")
+def train_baseline(name: str, protocol: str, *, pairs_path, paper_path, features_dir,
+                   windows: dict, augment: dict, seed: int, params: dict | None,
+                   marks: list[str] | None, out_model, out_history) -> pd.DataFrame:
+    """Fit baseline ``name`` on the training split; validation AUPR and AUROC in the history."""
+    data = CellData.open(pairs_path, paper_path, features_dir, protocol=protocol,
+                         windows=windows, augment=augment, marks=marks)
+    tr_rows, _ = data.instances("train")
+    va_rows, _ = data.instances("valid")
     t0 = time.perf_counter()
-    model = Baseline(name, int(train_cfg["seed"]), params).fit(pairs, features, tr_rows)
+    model = Baseline(name, int(seed), params).fit(data.pairs, data.features, tr_rows)
     seconds = time.perf_counter() - t0
-    aupr, auroc = _aupr_auroc(pairs["label"].to_numpy()[va_rows], model.predict(pairs, features, va_rows))
+    labels, scores = data.labels[va_rows], model.predict(data.pairs, data.features, va_rows)
+    val_aupr, val_auroc = aupr(labels, scores), auroc(labels, scores)
     log.info("%s (%s): %d training instances, val AUPR %.4f, AUROC %.4f, %.1f s",
-             name, protocol, tr_rows.size, aupr, auroc, seconds)
+             name, protocol, tr_rows.size, val_aupr, val_auroc, seconds)
     with atomic_path(out_model, suffix=".pkl") as tmp:
         tmp.write_bytes(pickle.dumps(model))
-    history = pd.DataFrame([{"epoch": 1, "stage": "fit", "loss": float("nan"), "val_aupr": aupr,
-                             "val_auroc": auroc, "seconds": round(seconds, 3),
-                             "samples_per_s": round(tr_rows.size / max(seconds, 1e-9), 1)}],
-                           columns=HISTORY_COLUMNS)
-    write_tsv(history, out_history)
+    history = pd.DataFrame([{"epoch": 1, "stage": "fit", "loss": float("nan"),
+                             "val_aupr": val_aupr, "val_auroc": val_auroc,
+                             "seconds": round(seconds, 3),
+                             "samples_per_s": round(tr_rows.size / max(seconds, 1e-9), 1)}])
+    HISTORY.write(history, out_history)
     return history

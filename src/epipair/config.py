@@ -6,14 +6,15 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
+from . import registry
 from .errors import EpipairError
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-ALL_MODELS = ("speid", "simple_cnn", "epi_cnn", "seq_epi", "cnn_gru", "distance", "gbm")
-BASELINE_MODELS = ("distance", "gbm")
-SEQUENCE_MODELS = {"speid", "simple_cnn", "seq_epi", "cnn_gru"}
-SIGNAL_MODELS = {"epi_cnn", "seq_epi", "gbm"}
-SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+# shipped inside the package, so an installed (not editable) epipair validates too
+SCHEMA = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
+# config["train"] keys that are resources of a job, not settings of its result: changing
+# them must not retrain a model (rules pass ``train_params`` as params, these apart)
+TRAIN_RESOURCES = ("gpus", "threads", "workers", "mem_mb", "runtime")
 
 
 def validate(config: dict, schema=SCHEMA) -> dict:
@@ -51,7 +52,10 @@ def check(config: dict) -> None:
     genome = config["genome"]
     if "demo" in genome:
         if "url" in genome or "chrom_sizes" in genome:
-            raise EpipairError("config genome: give either 'demo' or 'url' + 'chrom_sizes', not both")
+            raise EpipairError(
+                "config genome: give either 'demo' or 'url' + 'chrom_sizes', not both (a "
+                "--configfile is merged into config.yaml unless --replace-workflow-config is given)"
+            )
     elif "url" not in genome or "chrom_sizes" not in genome:
         raise EpipairError("config genome: needs 'url' and 'chrom_sizes' (or 'demo')")
     for cell, entry in config["cell_lines"].items():
@@ -70,13 +74,15 @@ def check(config: dict) -> None:
                 f"config windows.{kind} ({w[kind]}) must be a multiple of windows.signal_bin "
                 f"({w['signal_bin']})"
             )
-    if set(config["models"]) & SIGNAL_MODELS:
-        for cell in selected_cells(config):
-            if not config["cell_lines"][cell].get("tracks"):
-                raise EpipairError(
-                    f"config cell_lines.{cell}: models {sorted(set(config['models']) & SIGNAL_MODELS)} "
-                    "read epigenomic signal but the cell line has no 'tracks'"
-                )
+    signal_models = [m for m in config["models"] if registry.spec(m).reads_signal]
+    for cell in selected_cells(config) if signal_models else []:
+        if not config["cell_lines"][cell].get("tracks"):
+            raise EpipairError(
+                f"config cell_lines.{cell}: models {', '.join(signal_models)} read epigenomic "
+                "signal but the cell line has no 'tracks'"
+            )
+    for name, params in config.get("model_params", {}).items():
+        registry.spec(name).params(params)  # unknown keys of a neural model stop here
     model_marks(config)
     for name, entry in config.get("predict", {}).items():
         where = f"config predict.{name}"
@@ -127,11 +133,16 @@ def selected_cells(config: dict) -> list[str]:
 
 
 def uses_sequence(config: dict) -> bool:
-    return bool(set(config["models"]) & SEQUENCE_MODELS)
+    return registry.reads_sequence(config["models"])
 
 
 def uses_signal(config: dict) -> bool:
-    return bool(set(config["models"]) & SIGNAL_MODELS)
+    return registry.reads_signal(config["models"])
+
+
+def train_params(config: dict) -> dict:
+    """``config["train"]`` without its resources: what a training rule passes as params."""
+    return {k: v for k, v in config["train"].items() if k not in TRAIN_RESOURCES}
 
 
 def is_remote(url: str) -> bool:

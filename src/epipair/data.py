@@ -1,7 +1,9 @@
-"""Backend-neutral data pipeline: numpy batches through ``keras.utils.PyDataset``.
+"""The numpy side of the data pipeline: feature arrays, split instances, batch assembly.
 
 Features stay compact on disk and in memory (uint8 tokens, memory-mapped); each batch is
-one-hot encoded on the fly with a lookup table. Two ways to choose a split's instances:
+one-hot encoded on the fly with a lookup table (:meth:`Features.batch`). ``epipair.batches``
+wraps this in a ``keras.utils.PyDataset``; this module imports no Keras, so numpy-only jobs
+(baselines, metrics) stay light. Two ways to choose a split's instances:
 
 - :class:`FixedInstances`: given ``(row, shift)`` pairs, the same every epoch (validation,
   test, and the ``paper`` protocol, whose shifted copies were drawn *before* its split);
@@ -16,11 +18,16 @@ a rerun, or a run resumed at epoch k, sees the same batches.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from .errors import EpipairError
 from .sequence import ONE_HOT
+from .splits import split_instances
+from .tables import read_split_tables
 
 
 class FixedInstances:
@@ -77,8 +84,6 @@ class Features:
                     have = (folder / "signal_marks.txt").read_text().split()
                     missing = [m for m in marks if m not in have]
                     if missing:
-                        from .errors import EpipairError
-
                         raise EpipairError(
                             f"{folder}: signal lacks mark(s) {', '.join(missing)} (has {', '.join(have)})"
                         )
@@ -114,58 +119,37 @@ class Features:
         return out
 
 
-def _pydataset_base():
-    import keras
+@dataclass
+class CellData:
+    """One cell line's (or pair set's) tables and features under one protocol."""
 
-    return keras.utils.PyDataset
+    pairs: pd.DataFrame
+    paper: pd.DataFrame | None
+    protocol: str
+    features: Features | None
 
-
-class PairBatches(_pydataset_base()):
-    """Batches ``(inputs, labels)`` of one split; ``shuffle`` for training."""
-
-    def __init__(
-        self,
-        features: Features,
-        labels: np.ndarray,
-        instances,
-        names,
-        batch_size: int,
-        shuffle: bool,
-        seed: int,
-        epoch: int = 0,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        self.features = features
-        self.labels = None if labels is None else np.asarray(labels, dtype=np.float32)
-        self.instances, self.names = instances, tuple(names)
-        self.batch_size, self.shuffle, self.seed = int(batch_size), shuffle, int(seed)
-        self.set_epoch(epoch)
-
-    def set_epoch(self, epoch: int) -> None:
-        """Draw the instances and order of ``epoch`` (once: asking again is free)."""
-        if getattr(self, "epoch", None) == epoch:
-            return
-        self.epoch = epoch
-        rows, shifts = self.instances.draw(epoch)
-        if self.shuffle:
-            order = stratified_order(self.labels[rows], np.random.default_rng([self.seed, epoch, 2]))
-            rows, shifts = rows[order], shifts[order]
-        self.rows, self.shifts = rows, shifts
-
-    def __len__(self):
-        return int(np.ceil(self.rows.size / self.batch_size))
-
-    def __getitem__(self, i):
-        sl = slice(i * self.batch_size, (i + 1) * self.batch_size)
-        rows, shifts = self.rows[sl], self.shifts[sl]
-        y = np.zeros(rows.size, np.float32) if self.labels is None else self.labels[rows]
-        return self.features.batch(self.names, rows, shifts), y
-
-    def on_epoch_end(self):
-        if self.shuffle:
-            self.set_epoch(self.epoch + 1)
+    @classmethod
+    def open(cls, pairs_path, paper_path, features_dir, *, protocol: str, windows: dict,
+             augment: dict, marks: list[str] | None) -> "CellData":
+        """Read ``pairs.tsv`` (and ``splits_paper.tsv`` under ``paper``) and memory-map the
+        features in ``features_dir`` (``None``: a model that reads no features)."""
+        pairs, paper = read_split_tables(pairs_path, paper_path, protocol)
+        features = None
+        if features_dir is not None and Path(features_dir).is_dir():
+            features = Features(features_dir, augment["max_shift"], windows, marks)
+        return cls(pairs, paper, protocol, features)
 
     @property
-    def n_samples(self) -> int:
-        return int(self.rows.size)
+    def labels(self) -> np.ndarray:
+        return self.pairs["label"].to_numpy()
+
+    def instances(self, split: str):
+        """``(rows, shifts)`` of ``split`` (see ``epipair.splits.split_instances``)."""
+        return split_instances(self.pairs, self.paper, self.protocol, split)
+
+    def require(self, names, model: str, where) -> None:
+        """Fail with one line if the features lack an input that ``model`` reads."""
+        have = self.features.arrays if self.features is not None else {}
+        missing = [n for n in names if n not in have]
+        if missing:
+            raise EpipairError(f"{where}: model {model} needs features {', '.join(missing)}")

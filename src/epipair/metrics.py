@@ -11,17 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-METRIC_COLUMNS = [
-    "model", "protocol", "train_cell", "test_cell", "n", "n_pos", "base_rate",
-    "aupr", "aupr_low", "aupr_high", "auroc", "auroc_low", "auroc_high",
-]
+from .tables import METRICS, PREDICTIONS
 
 
 def aupr(labels, scores) -> float:
     from sklearn.metrics import average_precision_score
 
     labels = np.asarray(labels)
-    if labels.min() == labels.max():
+    if labels.size == 0 or labels.min() == labels.max():
         return float("nan")
     return float(average_precision_score(labels, scores))
 
@@ -30,7 +27,7 @@ def auroc(labels, scores) -> float:
     from sklearn.metrics import roc_auc_score
 
     labels = np.asarray(labels)
-    if labels.min() == labels.max():
+    if labels.size == 0 or labels.min() == labels.max():
         return float("nan")
     return float(roc_auc_score(labels, scores))
 
@@ -90,11 +87,11 @@ def bootstrap(labels, scores, n_boot: int = 1000, seed: int = 0, level: float = 
 
 
 def metrics_table(prediction_files: dict, n_boot: int, seed: int) -> pd.DataFrame:
-    """``{(model, protocol, train, test): path}`` -> the metrics table (METRIC_COLUMNS)."""
+    """``{(model, protocol, train, test): path}`` -> the metrics table (``tables.METRICS``)."""
     rows = []
     for (model, protocol, train, test), path in sorted(prediction_files.items()):
-        pred = pd.read_csv(path, sep="\t")
+        pred = PREDICTIONS.read(path)
         stats = bootstrap(pred["label"], pred["score"], n_boot, seed)
         rows.append({"model": model, "protocol": protocol, "train_cell": train,
                      "test_cell": test, **stats})
-    return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+    return pd.DataFrame(rows, columns=list(METRICS.columns))

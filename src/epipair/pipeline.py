@@ -15,41 +15,13 @@ from .errors import EpipairError
 from .genome import read_chrom_sizes
 from .io import write_npy, write_text, write_tsv
 from .pairs import read_pairs
+from .tables import PAIRS, PAPER_SPLIT, read_pairs_table
 from .sequence import FastaReader, extract_sequence
 from .signal import binned_signal
 
 log = logging.getLogger(__name__)
 
-PAIRS_COLUMNS = [
-    "pair_id",
-    "enhancer_chrom",
-    "enhancer_start",
-    "enhancer_end",
-    "promoter_chrom",
-    "promoter_start",
-    "promoter_end",
-    "label",
-    "distance",
-    "group",
-    "split",
-    "enhancer_window_start",
-    "promoter_window_start",
-    "source_line",
-]
-PAIRS_DTYPES = {
-    "pair_id": str,
-    "enhancer_chrom": str,
-    "promoter_chrom": str,
-    "split": str,
-}
-
-
-def read_pairs_table(path) -> pd.DataFrame:
-    """Read a ``results/<cell>/pairs.tsv`` written by :func:`build_regions`."""
-    return pd.read_csv(path, sep="\t", dtype=PAIRS_DTYPES, keep_default_na=False)
-
-
-def ingest(pairs_path, fmt: str, chrom_sizes_path, out_path) -> pd.DataFrame:
+def ingest(pairs_path, *, fmt: str, chrom_sizes_path, out_path) -> pd.DataFrame:
     """Labels file -> canonical, checked table (``results/<cell>/ingested.tsv``)."""
     sizes = read_chrom_sizes(chrom_sizes_path)
     df = read_pairs(pairs_path, fmt, sizes)
@@ -72,6 +44,7 @@ def _with_windows_and_groups(df, sizes, windows, flank, prefix, source):
 
 def build_regions(
     ingested_path,
+    *,
     chrom_sizes_path,
     cell: str,
     windows: dict,
@@ -120,13 +93,13 @@ def build_regions(
         log.info("split %s: %d pairs, %d positives", name, row["size"], row["sum"])
     log.info("%d groups; %.1f%% of positives share an element with another pair",
              df["group"].nunique(), 100 * audits[0]["pos_share_element"])
-    write_tsv(df[PAIRS_COLUMNS], out_pairs)
-    write_tsv(paper, out_paper)
+    PAIRS.write(df[list(PAIRS.columns)], out_pairs)
+    PAPER_SPLIT.write(paper, out_paper)
     write_tsv(pd.DataFrame(audits), out_audit)
     return df
 
 
-def prepare_pairs_to_score(pairs_path, fmt: str, labelled: bool, chrom_sizes_path, name: str,
+def prepare_pairs_to_score(pairs_path, *, fmt: str, labelled: bool, chrom_sizes_path, name: str,
                            windows: dict, augment: dict, out_pairs) -> pd.DataFrame:
     """Your own pairs -> a pairs.tsv like a cell line's, every pair in split ``test``."""
     sizes = read_chrom_sizes(chrom_sizes_path)
@@ -134,11 +107,11 @@ def prepare_pairs_to_score(pairs_path, fmt: str, labelled: bool, chrom_sizes_pat
     df, _, _ = _with_windows_and_groups(df, sizes, windows, int(augment["max_shift"]), name,
                                         f"predict {name}")
     df["split"] = "test"
-    write_tsv(df[PAIRS_COLUMNS], out_pairs)
+    PAIRS.write(df[list(PAIRS.columns)], out_pairs)
     return df
 
 
-def sequence_features(pairs_path, fasta_path, windows: dict, flank: int, out_enh, out_prom):
+def sequence_features(pairs_path, *, fasta_path, windows: dict, flank: int, out_enh, out_prom):
     """uint8 tokens ``[n, width + 2 * flank]`` per element kind (see ``epipair.sequence``)."""
     df = read_pairs_table(pairs_path)
     fasta = FastaReader(fasta_path)
@@ -158,7 +131,7 @@ def sequence_features(pairs_path, fasta_path, windows: dict, flank: int, out_enh
         fasta.close()
 
 
-def signal_features(pairs_path, tracks: list, windows: dict, out_enh, out_prom, out_marks):
+def signal_features(pairs_path, *, tracks: list, windows: dict, out_enh, out_prom, out_marks):
     """float32 ``[n, marks, bins]`` per element kind, marks in ``tracks`` order.
 
     ``tracks``: ``[(mark, path, kind), ...]``. The mark names are written to ``out_marks``.

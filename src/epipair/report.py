@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .io import atomic_path, write_text, write_tsv
+from .tables import METRICS, PREDICTIONS
 
 log = logging.getLogger(__name__)
 PROTOCOL_LABEL = {"leakage_free": "leakage-free (chromosomes held out)",
@@ -68,7 +69,7 @@ def pr_curves(prediction_files: dict, path) -> None:
         for (model, protocol, train, test), f in sorted(prediction_files.items()):
             if train != cell or test != cell:
                 continue
-            pred = pd.read_csv(f, sep="\t")
+            pred = PREDICTIONS.read(f)
             if pred["label"].nunique() < 2:
                 continue
             prec, rec, _ = precision_recall_curve(pred["label"], pred["score"])
@@ -179,7 +180,7 @@ def summary_markdown(metrics: pd.DataFrame, leakage: pd.DataFrame, published: pd
 
 
 def write_summary(metrics_path, leakage_path, published_path, out_path) -> None:
-    metrics = pd.read_csv(metrics_path, sep="\t")
+    metrics = METRICS.read(metrics_path)
     leakage = pd.read_csv(leakage_path, sep="\t")
     published = pd.read_csv(published_path, sep="\t", comment="#")
     write_text(summary_markdown(metrics, leakage, published), out_path)

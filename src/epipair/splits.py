@@ -118,3 +118,22 @@ def leakage_audit(
         "test_pos_copy_in_train": float(copy.mean()) if te_pos.size else float("nan"),
         "pos_share_element": float(shared[pos].mean()) if pos.any() else float("nan"),
     }
+
+
+def split_instances(pairs: pd.DataFrame, paper: pd.DataFrame | None, protocol: str, split: str):
+    """``(rows, shifts)`` of one split: row indices into ``pairs`` and sequence shifts.
+
+    ``leakage_free``: the pairs whose ``split`` column says so, unshifted (training positives
+    are augmented later, on the fly). ``paper``: the instances of ``splits_paper.tsv``.
+    """
+    if protocol == "leakage_free":
+        rows = np.flatnonzero(pairs["split"].to_numpy() == split)
+        return rows, np.zeros(rows.size, dtype=np.int64)
+    if protocol == "paper":
+        index = pd.Series(np.arange(len(pairs)), index=pairs["pair_id"].to_numpy())
+        sub = paper[paper["split"] == split]
+        rows = index.reindex(sub["pair_id"].to_numpy())
+        if rows.isna().any():
+            raise EpipairError("splits_paper.tsv names pairs that pairs.tsv lacks; rerun regions")
+        return rows.to_numpy(dtype=np.int64), sub["shift"].to_numpy(dtype=np.int64)
+    raise EpipairError(f"unknown protocol {protocol!r}")

@@ -2,7 +2,7 @@
 
 One call of :func:`train_neural` trains one model for one cell line under one protocol:
 
-- instances per split come from :func:`split_instances` (``leakage_free``: pairs.tsv's
+- instances per split come from ``epipair.splits.split_instances`` (``leakage_free``: pairs.tsv's
   ``split``, training positives augmented on the fly; ``paper``: splits_paper.tsv's shifted
   instances, drawn before the split as published);
 - Adam on binary cross-entropy; after each epoch the exact validation AUPR
@@ -31,45 +31,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import backend, registry
+from .data import AugmentedInstances, CellData, FixedInstances
 from .errors import EpipairError
-from .io import atomic_path, write_text, write_tsv
+from .io import atomic_path, write_text
+from .metrics import aupr, auroc
+from .predict import predict_scores
+from .tables import HISTORY
 
 log = logging.getLogger(__name__)
-
-HISTORY_COLUMNS = ["epoch", "stage", "loss", "val_aupr", "val_auroc", "seconds", "samples_per_s"]
-
-
-def split_instances(pairs: pd.DataFrame, paper: pd.DataFrame | None, protocol: str, split: str):
-    """``(rows, shifts)`` of one split: row indices into ``pairs`` and sequence shifts."""
-    if protocol == "leakage_free":
-        rows = np.flatnonzero(pairs["split"].to_numpy() == split)
-        return rows, np.zeros(rows.size, dtype=np.int64)
-    if protocol == "paper":
-        index = pd.Series(np.arange(len(pairs)), index=pairs["pair_id"].to_numpy())
-        sub = paper[paper["split"] == split]
-        rows = index.reindex(sub["pair_id"].to_numpy())
-        if rows.isna().any():
-            raise EpipairError("splits_paper.tsv names pairs that pairs.tsv lacks; rerun regions")
-        return rows.to_numpy(dtype=np.int64), sub["shift"].to_numpy(dtype=np.int64)
-    raise EpipairError(f"unknown protocol {protocol!r}")
-
-
-def _aupr_auroc(labels, scores):
-    from sklearn.metrics import average_precision_score, roc_auc_score
-
-    if len(np.unique(labels)) < 2:
-        return float("nan"), float("nan")
-    return float(average_precision_score(labels, scores)), float(roc_auc_score(labels, scores))
-
-
-def predict(model, features, names, rows, shifts, batch_size: int) -> np.ndarray:
-    """Scores for ``rows`` (no shuffling, no augmentation)."""
-    from .data import FixedInstances, PairBatches
-
-    ds = PairBatches(features, None, FixedInstances(rows, shifts), names,
-                     batch_size, shuffle=False, seed=0)
-    out = [np.asarray(model.predict_on_batch(ds[i][0])).reshape(-1) for i in range(len(ds))]
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
 
 class Checkpoint:
@@ -102,47 +72,55 @@ class Checkpoint:
 def train_neural(
     model_name: str,
     protocol: str,
+    *,
     pairs_path,
     paper_path,
     features_dir,
     windows: dict,
     augment: dict,
     train_cfg: dict,
-    model_params: dict,
+    model_params: dict | None,
     marks: list[str] | None,
     out_model,
     out_history,
+    threads: int | None = None,
+    workers: int = 1,
 ) -> pd.DataFrame:
-    """Train one model; see the module docstring. Returns the history table."""
+    """Train one model on the configured Keras backend; see the module docstring.
+
+    ``train_cfg``: the settings that change the result (``epipair.config.train_params``);
+    ``threads`` and ``workers`` (data-loading processes) are resources. Returns the history.
+    """
+    backend.select(train_cfg.get("backend", "tensorflow"))
+    if threads:
+        backend.set_threads(threads)
     import keras
 
     from . import models
-    from .backend import describe_device, seed_everything
-    from .data import AugmentedInstances, Features, FixedInstances, PairBatches
-    from .pipeline import read_pairs_table
+    from .batches import PairBatches
 
     seed = int(train_cfg["seed"])
-    seed_everything(seed)
-    pairs = read_pairs_table(pairs_path)
-    paper = pd.read_csv(paper_path, sep="\t", dtype={"pair_id": str}) if protocol == "paper" else None
-    labels = pairs["label"].to_numpy()
-    features = Features(features_dir, augment["max_shift"], windows, marks)
-    names = models.input_names(model_name)
-    missing = [n for n in names if n not in features.arrays]
-    if missing:
-        raise EpipairError(f"{features_dir}: model {model_name} needs features {', '.join(missing)}")
+    backend.seed_everything(seed)
+    data = CellData.open(pairs_path, paper_path, features_dir, protocol=protocol,
+                         windows=windows, augment=augment, marks=marks)
+    labels, features = data.labels, data.features
+    names = registry.spec(model_name).inputs
+    data.require(names, model_name, features_dir)
 
-    tr_rows, tr_shifts = split_instances(pairs, paper, protocol, "train")
-    va_rows, va_shifts = split_instances(pairs, paper, protocol, "valid")
+    tr_rows, tr_shifts = data.instances("train")
+    va_rows, va_shifts = data.instances("valid")
     for what, rows in (("training", tr_rows), ("validation", va_rows)):
         if rows.size == 0 or labels[rows].sum() == 0:
-            raise EpipairError(f"{pairs_path}: the {what} split of protocol {protocol} has no positive pair")
+            raise EpipairError(
+                f"{pairs_path}: the {what} split of protocol {protocol} has no positive pair"
+            )
     if protocol == "leakage_free":
-        train_inst = AugmentedInstances(tr_rows, labels, augment["positives"], augment["max_shift"], seed)
+        train_inst = AugmentedInstances(tr_rows, labels, augment["positives"],
+                                        augment["max_shift"], seed)
     else:
         train_inst = FixedInstances(tr_rows, tr_shifts)
     bs = int(train_cfg["batch_size"])
-    workers = int(train_cfg.get("workers", 1))
+    workers = int(workers)
     train_ds = PairBatches(features, labels, train_inst, names, bs, shuffle=True, seed=seed,
                            workers=workers, use_multiprocessing=workers > 1)
     out_dir = Path(out_model).parent
@@ -164,7 +142,7 @@ def train_neural(
         "model %s, protocol %s: %d parameters; %d training instances per epoch (%d pairs), "
         "%d validation instances; device: %s",
         model_name, protocol, model.count_params(), train_ds.n_samples, np.unique(tr_rows).size,
-        va_rows.size, describe_device(),
+        va_rows.size, backend.describe_device(),
     )
 
     epochs, patience = int(train_cfg["epochs"]), int(train_cfg["patience"])
@@ -175,28 +153,28 @@ def train_neural(
         t0 = time.perf_counter()
         fit = model.fit(train_ds, epochs=1, verbose=0, shuffle=False)
         seconds = time.perf_counter() - t0
-        scores = predict(model, features, names, va_rows, va_shifts, bs)
-        aupr, auroc = _aupr_auroc(labels[va_rows], scores)
+        scores = predict_scores(model, features, names, va_rows, va_shifts, bs)
+        val_aupr, val_auroc = aupr(labels[va_rows], scores), auroc(labels[va_rows], scores)
         row = {
             "epoch": epoch + 1,
             "stage": "train",
             "loss": float(fit.history["loss"][-1]),
-            "val_aupr": aupr,
-            "val_auroc": auroc,
+            "val_aupr": val_aupr,
+            "val_auroc": val_auroc,
             "seconds": round(seconds, 3),
             "samples_per_s": round(train_ds.n_samples / seconds, 1),
         }
         state["history"].append(row)
-        improved = aupr > state["best_aupr"]
+        improved = val_aupr > state["best_aupr"]
         if improved:
-            state.update(best_aupr=aupr, best_epoch=epoch + 1, wait=0)
+            state.update(best_aupr=val_aupr, best_epoch=epoch + 1, wait=0)
         else:
             state["wait"] += 1
             state["stopped"] = state["wait"] >= patience
         state["epoch"] = epoch + 1
         log.info(
             "epoch %d/%d: loss %.4f, val AUPR %.4f (AUROC %.4f), %.1f samples/s%s",
-            epoch + 1, epochs, row["loss"], aupr, auroc, row["samples_per_s"],
+            epoch + 1, epochs, row["loss"], val_aupr, val_auroc, row["samples_per_s"],
             ", early stop" if state["stopped"] else "",
         )
         ckpt.save(model, state, improved)
@@ -204,23 +182,23 @@ def train_neural(
     log.info("best epoch %d (val AUPR %.4f)", state["best_epoch"], state["best_aupr"])
 
     if train_cfg.get("retrain_imbalanced"):
-        _retrain_imbalanced(model, features, names, labels, tr_rows, tr_shifts, va_rows,
-                            va_shifts, train_cfg, state)
+        _retrain_imbalanced(model, features, names, labels, tr_rows, va_rows, va_shifts,
+                            train_cfg, state)
 
     with atomic_path(out_model, suffix=".keras") as tmp:
         model.save(tmp)
-    history = pd.DataFrame(state["history"], columns=HISTORY_COLUMNS)
-    write_tsv(history, out_history)
+    history = pd.DataFrame(state["history"], columns=list(HISTORY.columns))
+    HISTORY.write(history, out_history)
     ckpt.remove()
     return history
 
 
-def _retrain_imbalanced(model, features, names, labels, tr_rows, tr_shifts, va_rows, va_shifts,
-                        train_cfg, state):
+def _retrain_imbalanced(model, features, names, labels, tr_rows, va_rows, va_shifts, train_cfg,
+                        state):
     """SPEID's second stage: freeze convolutions and recurrent layers, refit the dense head."""
     import keras
 
-    from .data import FixedInstances, PairBatches
+    from .batches import PairBatches
 
     frozen = []
     for layer in model.layers:
@@ -242,28 +220,15 @@ def _retrain_imbalanced(model, features, names, labels, tr_rows, tr_shifts, va_r
         t0 = time.perf_counter()
         fit = model.fit(ds, epochs=1, verbose=0, class_weight={0: weights[0], 1: weights[1]})
         seconds = time.perf_counter() - t0
-        scores = predict(model, features, names, va_rows, va_shifts, int(train_cfg["batch_size"]))
-        aupr, auroc = _aupr_auroc(labels[va_rows], scores)
+        scores = predict_scores(model, features, names, va_rows, va_shifts,
+                                int(train_cfg["batch_size"]))
+        val_aupr = aupr(labels[va_rows], scores)
         state["history"].append({
             "epoch": len(state["history"]) + 1, "stage": "retrain_imbalanced",
-            "loss": float(fit.history["loss"][-1]), "val_aupr": aupr, "val_auroc": auroc,
+            "loss": float(fit.history["loss"][-1]), "val_aupr": val_aupr,
+            "val_auroc": auroc(labels[va_rows], scores),
             "seconds": round(seconds, 3), "samples_per_s": round(rows.size / seconds, 1),
         })
-        log.info("retrain epoch %d: loss %.4f, val AUPR %.4f", epoch + 1, fit.history["loss"][-1], aupr)
+        log.info("retrain epoch %d: loss %.4f, val AUPR %.4f", epoch + 1, fit.history["loss"][-1],
+                 val_aupr)
 
-
-def train_model(model_name: str, protocol: str, pairs_path, paper_path, features_dir, windows,
-                augment, train_cfg, model_params, marks, out_model, out_history,
-                threads: int = 1) -> pd.DataFrame:
-    """Train a neural model (on the configured Keras backend) or fit a baseline."""
-    from .baselines import BASELINES, train_baseline
-
-    if model_name in BASELINES:
-        return train_baseline(model_name, protocol, pairs_path, paper_path, features_dir, windows,
-                              augment, train_cfg, model_params, marks, out_model, out_history)
-    from . import backend
-
-    backend.select(train_cfg.get("backend", "tensorflow"))
-    backend.set_threads(threads)
-    return train_neural(model_name, protocol, pairs_path, paper_path, features_dir, windows,
-                        augment, train_cfg, model_params, marks, out_model, out_history)

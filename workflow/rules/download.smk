@@ -1,6 +1,27 @@
 # Downloads of every remote file the config names (epipair.download): verified against
 # sha256, written under a temporary name and renamed only when complete.
 
+# every remote file the config names, by its path under resources/ -> {url, sha256}
+DOWNLOADS = {}
+for _cell, _entry in config["cell_lines"].items():
+    for _src, _folder in [(_entry["pairs"], _cell)] + [
+        (_t, f"{_cell}/tracks") for _t in _entry.get("tracks", {}).values()
+    ]:
+        DOWNLOADS[source_target(_src["url"], _folder)] = _src
+for _name, _entry in PREDICT.items():
+    DOWNLOADS[source_target(_entry["pairs"]["url"], f"predict/{_name}")] = _entry["pairs"]
+if not DEMO:
+    DOWNLOADS[genome_fasta_gz()] = config["genome"]
+DOWNLOADS = {
+    path.removeprefix("resources/"): src
+    for path, src in DOWNLOADS.items()
+    if epiconfig.is_remote(src["url"])
+}
+
+
+def download_source(wildcards):
+    return DOWNLOADS[wildcards.path]
+
 
 rule download:
     output:

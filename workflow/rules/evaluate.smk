@@ -1,11 +1,37 @@
 # Predictions of every trained model on the test split of every (selected) cell line, one
 # job per model and protocol (the framework loads once), and the metrics table.
 
+PREDICTION = "results/predictions/{model}/{protocol}/{train}__{test}.tsv"
+# every prediction table: (model, protocol, train cell, test cell) -> path
+PREDICTIONS = {
+    (m, p, a, b): PREDICTION.format(model=m, protocol=p, train=a, test=b)
+    for m in config["models"]
+    for p in config["protocol"]
+    for a, b in TESTS
+}
+WITHIN_PREDICTIONS = {k: v for k, v in PREDICTIONS.items() if k[2] == k[3]}
+
+
+def predict_inputs(wildcards):
+    """Every trained model of this model and protocol, and each test cell's tables and features."""
+    model = wildcards.model
+    out = {f"model_{a}": model_path(model, wildcards.protocol, a) for a in CELLS}
+    for test in dict.fromkeys(b for _, b in TESTS):
+        out[f"pairs_{test}"] = expand(rules.regions.output.pairs, cell=test)
+        out[f"paper_{test}"] = expand(rules.regions.output.paper, cell=test)
+        for i, f in enumerate(feature_files(test, model)):
+            out[f"features_{test}_{i}"] = f
+    return out
+
+
 rule predict:
     input:
         unpack(predict_inputs),
     output:
-        [f"results/predictions/{{model}}/{{protocol}}/{a}__{b}.tsv" for a, b in TESTS],
+        [
+            PREDICTION.format(model="{model}", protocol="{protocol}", train=a, test=b)
+            for a, b in TESTS
+        ],
     params:
         tests=TESTS,
         windows=config["windows"],

@@ -2,6 +2,32 @@
 # as the cell lines, then a trained model.
 
 
+def predict_pairs_source(wildcards):
+    url = PREDICT[wildcards.name]["pairs"]["url"]
+    return source_target(url, f"predict/{wildcards.name}")
+
+
+def predict_setting(key):
+    """An input function: one setting of the predict set named by the wildcard."""
+
+    def get(wildcards):
+        entry = PREDICT[wildcards.name]
+        return entry["pairs"][key] if key in ("format", "labelled") else entry[key]
+
+    return get
+
+
+def score_inputs(wildcards):
+    entry = PREDICT[wildcards.name]
+    model, sample = entry["model"], f"predict/{wildcards.name}"
+    return {
+        "model": model_path(model, entry["protocol"], entry["cell_line"]),
+        "pairs": expand(rules.pairs_to_score.output, name=wildcards.name),
+        "features": feature_files(sample, model),
+    }
+
+
+
 rule pairs_to_score:
     input:
         pairs=predict_pairs_source,

@@ -1,9 +1,24 @@
 # Figures, the leakage audit table and the summary, tagged for `snakemake --report`.
 
+PUBLISHED = os.path.join(workflow.basedir, "resources", "published.tsv")
+
+
+def report_targets():
+    out = [
+        rules.metrics.output[0],
+        rules.leakage_report.output[0],
+        rules.summary.output[0],
+        rules.pr_curves.output[0],
+        rules.protocol_comparison.output[0],
+    ]
+    out += expand(rules.aupr_matrix.output[0], model=config["models"], protocol=config["protocol"])
+    return out
+
+
 
 rule leakage_report:
     input:
-        expand("results/{cell}/leakage_audit.tsv", cell=CELLS),
+        expand(rules.regions.output.audit, cell=CELLS),
     output:
         report(
             "results/report/leakage.tsv",

@@ -1,5 +1,19 @@
 # Training: one job per model x protocol x cell line. Neural models on GPU nodes
 # (resources gpu, threads, mem_mb, runtime from config "train"), baselines on CPU.
+# Params are what changes a model; resources stay apart so that tuning them retrains nothing.
+
+
+def train_inputs(wildcards):
+    """pairs.tsv, the paper split and the features the model reads."""
+    return {
+        "pairs": expand(rules.regions.output.pairs, cell=wildcards.cell),
+        "paper": expand(rules.regions.output.paper, cell=wildcards.cell),
+        "features": feature_files(wildcards.cell, wildcards.model),
+    }
+
+
+def model_params(wildcards):
+    return config["model_params"].get(wildcards.model, {})
 
 
 rule train_neural:
@@ -11,13 +25,13 @@ rule train_neural:
     params:
         windows=config["windows"],
         augment=config["augment"],
-        train=config["train"],
+        train=TRAIN_PARAMS,
         model_params=model_params,
         marks=MARKS,
     log:
         "results/models/{model}/{protocol}/{cell}/train.log",
     wildcard_constraints:
-        model=_alternation(NEURAL_MODELS),
+        model=_alternation(registry.names("neural")),
     threads: config["train"]["threads"]
     resources:
         gpu=config["train"]["gpus"],
@@ -26,7 +40,7 @@ rule train_neural:
     conda:
         "../../envs/train.yaml"
     script:
-        "../scripts/train.py"
+        "../scripts/train_neural.py"
 
 
 rule train_baseline:
@@ -38,13 +52,13 @@ rule train_baseline:
     params:
         windows=config["windows"],
         augment=config["augment"],
-        train=config["train"],
+        seed=config["train"]["seed"],
         model_params=model_params,
         marks=MARKS,
     log:
         "results/models/{model}/{protocol}/{cell}/train.log",
     wildcard_constraints:
-        model=_alternation(BASELINE_MODELS),
+        model=_alternation(registry.names("baseline")),
     threads: 1
     resources:
         mem_mb=4000,
@@ -52,4 +66,10 @@ rule train_baseline:
     conda:
         "../../envs/train.yaml"
     script:
-        "../scripts/train.py"
+        "../scripts/train_baseline.py"
+
+
+def model_path(model, protocol, cell):
+    """The trained model file: the output of the training rule of the model's kind."""
+    trainer = rules.train_neural if registry.spec(model).neural else rules.train_baseline
+    return expand(trainer.output.model, model=model, protocol=protocol, cell=cell)[0]

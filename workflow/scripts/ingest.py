@@ -6,7 +6,7 @@ from epipair.smk import script
 with script(snakemake):
     ingest(
         snakemake.input.pairs,
-        snakemake.params.format,
-        snakemake.input.chrom_sizes,
-        snakemake.output.table,
+        fmt=snakemake.params.format,
+        chrom_sizes_path=snakemake.input.chrom_sizes,
+        out_path=snakemake.output.table,
     )

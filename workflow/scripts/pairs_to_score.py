@@ -6,11 +6,11 @@ from epipair.smk import script
 with script(snakemake):
     prepare_pairs_to_score(
         snakemake.input.pairs,
-        snakemake.params.format,
-        snakemake.params.labelled,
-        snakemake.input.chrom_sizes,
-        snakemake.wildcards.name,
-        snakemake.params.windows,
-        snakemake.params.augment,
-        snakemake.output[0],
+        fmt=snakemake.params.format,
+        labelled=snakemake.params.labelled,
+        chrom_sizes_path=snakemake.input.chrom_sizes,
+        name=snakemake.wildcards.name,
+        windows=snakemake.params.windows,
+        augment=snakemake.params.augment,
+        out_pairs=snakemake.output[0],
     )

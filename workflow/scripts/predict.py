@@ -1,5 +1,5 @@
 """Scores of the trained models of one model and protocol on each test cell line's test split
-(epipair.evaluate.predict_all)."""
+(epipair.predict.predict_all)."""
 
 from pathlib import Path
 
@@ -9,17 +9,17 @@ from epipair.smk import script
 with script(snakemake):
     backend.select(snakemake.params.backend)
     backend.set_threads(snakemake.threads)
-    from epipair.evaluate import predict_all
+    from epipair.predict import predict_all
 
     tests = [tuple(t) for t in snakemake.params.tests]
     predict_all(
         snakemake.wildcards.model,
         snakemake.wildcards.protocol,
-        {a: snakemake.input[f"model_{a}"] for a, _ in tests},
-        {b: Path(snakemake.input[f"pairs_{b}"]).parent for _, b in tests},
-        tests,
-        snakemake.params.windows,
-        snakemake.params.augment,
-        snakemake.params.marks,
-        list(snakemake.output),
+        model_paths={a: snakemake.input[f"model_{a}"] for a, _ in tests},
+        cell_dirs={b: Path(snakemake.input[f"pairs_{b}"]).parent for _, b in tests},
+        tests=tests,
+        windows=snakemake.params.windows,
+        augment=snakemake.params.augment,
+        marks=snakemake.params.marks,
+        out_paths=list(snakemake.output),
     )

@@ -6,12 +6,12 @@ from epipair.smk import script
 with script(snakemake):
     build_regions(
         snakemake.input.table,
-        snakemake.input.chrom_sizes,
-        snakemake.wildcards.cell,
-        snakemake.params.windows,
-        snakemake.params.augment,
-        snakemake.params.split,
-        snakemake.output.pairs,
-        snakemake.output.paper,
-        snakemake.output.audit,
+        chrom_sizes_path=snakemake.input.chrom_sizes,
+        cell=snakemake.wildcards.cell,
+        windows=snakemake.params.windows,
+        augment=snakemake.params.augment,
+        split=snakemake.params.split,
+        out_pairs=snakemake.output.pairs,
+        out_paper=snakemake.output.paper,
+        out_audit=snakemake.output.audit,
     )

@@ -4,4 +4,5 @@ from epipair.report import pr_curves
 from epipair.smk import script
 
 with script(snakemake):
-    pr_curves(dict(zip(map(tuple, snakemake.params.prediction_keys), snakemake.input.predictions)), snakemake.output[0])
+    files = dict(zip(map(tuple, snakemake.params.prediction_keys), snakemake.input.predictions))
+    pr_curves(files, snakemake.output[0])

@@ -1,9 +1,8 @@
 """Paper protocol versus leakage-free AUPR per model (epipair.report.protocol_comparison)."""
 
-import pandas as pd
-
 from epipair.report import protocol_comparison
 from epipair.smk import script
+from epipair.tables import METRICS
 
 with script(snakemake):
-    protocol_comparison(pd.read_csv(snakemake.input[0], sep="\t"), snakemake.output[0])
+    protocol_comparison(METRICS.read(snakemake.input[0]), snakemake.output[0])

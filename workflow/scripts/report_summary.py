@@ -4,4 +4,9 @@ from epipair.report import write_summary
 from epipair.smk import script
 
 with script(snakemake):
-    write_summary(snakemake.input.metrics, snakemake.input.leakage, snakemake.input.published, snakemake.output[0])
+    write_summary(
+        snakemake.input.metrics,
+        snakemake.input.leakage,
+        snakemake.input.published,
+        snakemake.output[0],
+    )

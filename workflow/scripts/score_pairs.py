@@ -1,4 +1,4 @@
-"""Score your own pairs with a trained model (epipair.evaluate.score_pairs)."""
+"""Score your own pairs with a trained model (epipair.predict.score_pairs)."""
 
 from pathlib import Path
 
@@ -8,15 +8,15 @@ from epipair.smk import script
 with script(snakemake):
     backend.select(snakemake.params.backend)
     backend.set_threads(snakemake.threads)
-    from epipair.evaluate import score_pairs
+    from epipair.predict import score_pairs
 
     score_pairs(
         snakemake.params.model,
         snakemake.input.model,
         Path(snakemake.input.pairs).parent,
-        snakemake.params.windows,
-        snakemake.params.augment,
-        snakemake.params.marks,
-        snakemake.params.labelled,
-        snakemake.output[0],
+        windows=snakemake.params.windows,
+        augment=snakemake.params.augment,
+        marks=snakemake.params.marks,
+        labelled=snakemake.params.labelled,
+        out_path=snakemake.output[0],
     )

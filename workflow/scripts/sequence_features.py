@@ -6,9 +6,9 @@ from epipair.smk import script
 with script(snakemake):
     sequence_features(
         snakemake.input.pairs,
-        snakemake.input.fasta,
-        snakemake.params.windows,
-        snakemake.params.flank,
-        snakemake.output.enhancer,
-        snakemake.output.promoter,
+        fasta_path=snakemake.input.fasta,
+        windows=snakemake.params.windows,
+        flank=snakemake.params.flank,
+        out_enh=snakemake.output.enhancer,
+        out_prom=snakemake.output.promoter,
     )

@@ -6,9 +6,9 @@ from epipair.smk import script
 with script(snakemake):
     signal_features(
         snakemake.input.pairs,
-        snakemake.params.tracks,
-        snakemake.params.windows,
-        snakemake.output.enhancer,
-        snakemake.output.promoter,
-        snakemake.output.marks,
+        tracks=snakemake.params.tracks,
+        windows=snakemake.params.windows,
+        out_enh=snakemake.output.enhancer,
+        out_prom=snakemake.output.promoter,
+        out_marks=snakemake.output.marks,
     )

@@ -1,21 +1,22 @@
-"""Model builders, one per name in ``config["models"]``.
+"""Keras 3 model builders for the neural entries of ``epipair.registry``.
 
 Neural models are Keras 3 functional models built from standard layers (plus small layers
 written with backend-neutral ``keras.ops``), so one model file runs on TensorFlow, JAX or
 PyTorch. Inputs are named:
 
-- ``enhancer_seq`` ``[batch, enhancer_window, 4]`` and ``promoter_seq`` ``[batch, promoter_window, 4]``:
-  one-hot sequence (float32; N is all zeros);
+- ``enhancer_seq`` ``[batch, enhancer_window, 4]`` and ``promoter_seq``
+  ``[batch, promoter_window, 4]``: one-hot sequence (float32; N is all zeros);
 - ``enhancer_sig`` ``[batch, bins, marks]`` and ``promoter_sig``: raw binned signal (the model
   applies ``log1p`` itself, so a saved model needs no outside preprocessing).
 
-``build(name, shapes, params)`` returns a compiled-ready (uncompiled) model; ``DEFAULTS[name]``
-holds the paper-size hyperparameters, which ``config["model_params"][name]`` overrides.
-Baselines (``distance``, ``gbm``) are scikit-learn models in ``epipair.baselines``.
+``build(name, shapes, params)`` returns an uncompiled model; the defaults (the released
+code's sizes) live in ``epipair.registry.MODELS[name].defaults`` and
+``config["model_params"][name]`` overrides them. Baselines are in ``epipair.baselines``.
+Importing this package loads Keras and registers the custom layers for ``load_model``.
 """
 
 from __future__ import annotations
 
-from .architectures import BUILDERS, DEFAULTS, NEURAL, SEQUENCE_INPUTS, SIGNAL_INPUTS, build, input_names
+from .architectures import build
 
-__all__ = ["BUILDERS", "DEFAULTS", "NEURAL", "SEQUENCE_INPUTS", "SIGNAL_INPUTS", "build", "input_names"]
+__all__ = ["build"]

@@ -1,4 +1,8 @@
-"""The published architectures, written once for every Keras backend."""
+"""The published architectures, written once for every Keras backend.
+
+Each ``build_<name>(shapes, params)`` is named by its entry in ``epipair.registry``, which
+also holds the defaults; ``build`` looks both up there.
+"""
 
 from __future__ import annotations
 
@@ -6,82 +10,8 @@ import keras
 from keras import layers, ops, regularizers
 
 from ..errors import EpipairError
+from ..registry import SEQUENCE_INPUTS, SIGNAL_INPUTS, spec
 
-SEQUENCE_INPUTS = ("enhancer_seq", "promoter_seq")
-SIGNAL_INPUTS = ("enhancer_sig", "promoter_sig")
-
-DEFAULTS: dict[str, dict] = {
-    # Singh et al. 2019 (SPEID), released code pairwise/frozen_model/build_model.py.
-    # conv_activation: the code applies none after the convolution (the ReLU is commented
-    # out) although the paper's figure draws a rectifier; the default follows the code that
-    # produced the published numbers. Set "relu" for the figure's version.
-    "speid": {
-        "filters": 1024,
-        "kernel": 40,
-        "pool": 20,
-        "conv_activation": None,
-        "l2": 1e-6,
-        "lstm_units": 100,
-        "dense_units": 1000,
-        "dropout_merge": 0.25,
-        "dropout_lstm": 0.5,
-        "dropout_dense": 0.5,
-    },
-    # Zhuang, Shen & Pan 2019: SPEID without the LSTM, Dense(800). Their code
-    # (Keras-Test/build_sim_model.py) applies ReLU after the convolution and, as a variant,
-    # a second convolution of 200 x 20 (second_conv: true).
-    "simple_cnn": {
-        "filters": 1024,
-        "kernel": 40,
-        "pool": 20,
-        "conv_activation": "relu",
-        "l2": 1e-5,
-        "second_conv": False,
-        "second_filters": 200,
-        "second_kernel": 20,
-        "dense_units": 800,
-        "dense_l2": 1e-6,
-        "dropout_merge": 0.25,
-        "dropout_dense": 0.5,
-    },
-    # Xiao, Zhuang & Pan 2019 (Genes): a CNN over the binned local epigenomic signal of the
-    # enhancer and of the promoter (marks as channels, bins along the length), two branches
-    # merged, then a dense head. The branch depth and widths are this project's reading of
-    # the paper's family of CNNs, not a published fixed architecture.
-    "epi_cnn": {
-        "filters": 64,
-        "kernel": 5,
-        "pool": 2,
-        "conv_layers": 2,
-        "dense_units": 256,
-        "dropout": 0.5,
-        "l2": 1e-5,
-    },
-    # Sequence branches (as simple_cnn) and signal branches (as epi_cnn) in one model.
-    "seq_epi": {
-        "filters": 256,
-        "kernel": 40,
-        "pool": 20,
-        "conv_activation": "relu",
-        "signal_filters": 64,
-        "signal_kernel": 5,
-        "dense_units": 256,
-        "dropout": 0.5,
-        "l2": 1e-5,
-    },
-    # A cheaper recurrent alternative to SPEID's BiLSTM: a Conv1D stack, then a GRU.
-    "cnn_gru": {
-        "filters": 256,
-        "kernel": 20,
-        "pool": 10,
-        "conv_layers": 2,
-        "gru_units": 64,
-        "dense_units": 256,
-        "dropout": 0.5,
-        "l2": 1e-6,
-    },
-}
-NEURAL = tuple(DEFAULTS)
 
 
 @keras.saving.register_keras_serializable(package="epipair")
@@ -220,39 +150,13 @@ def build_cnn_gru(shapes, p):
     return keras.Model(inputs, out, name="cnn_gru")
 
 
-BUILDERS = {
-    "speid": build_speid,
-    "simple_cnn": build_simple_cnn,
-    "epi_cnn": build_epi_cnn,
-    "seq_epi": build_seq_epi,
-    "cnn_gru": build_cnn_gru,
-}
-
-
-def input_names(name: str) -> tuple[str, ...]:
-    """The named inputs a model reads."""
-    if name in ("speid", "simple_cnn", "cnn_gru"):
-        return SEQUENCE_INPUTS
-    if name == "epi_cnn":
-        return SIGNAL_INPUTS
-    if name == "seq_epi":
-        return SEQUENCE_INPUTS + SIGNAL_INPUTS
-    raise EpipairError(f"unknown neural model {name!r}; known: {', '.join(BUILDERS)}")
-
-
 def build(name: str, shapes: dict, params: dict | None = None):
-    """Build model ``name`` for input ``shapes`` with ``params`` over :data:`DEFAULTS`.
+    """Build neural model ``name`` for input ``shapes``, ``params`` over the registry defaults.
 
     ``shapes``: ``{"enhancer_seq": length, "promoter_seq": length,
     "enhancer_sig": (bins, marks), "promoter_sig": (bins, marks)}`` (only those it reads).
     """
-    if name not in BUILDERS:
-        raise EpipairError(f"unknown neural model {name!r}; known: {', '.join(BUILDERS)}")
-    params = dict(params or {})
-    unknown = set(params) - set(DEFAULTS[name])
-    if unknown:
-        raise EpipairError(
-            f"config model_params.{name}: unknown key(s) {', '.join(sorted(unknown))}; "
-            f"known: {', '.join(DEFAULTS[name])}"
-        )
-    return BUILDERS[name](shapes, {**DEFAULTS[name], **params})
+    model = spec(name)
+    if not model.neural:
+        raise EpipairError(f"{name} is a {model.kind}, not a neural model")
+    return model.builder_function()(shapes, model.params(params))

@@ -1,0 +1,158 @@
+"""The one list of models: name, kind, inputs, output file, builder and paper defaults.
+
+Everything else derives from :data:`MODELS`: the config schema's model enum (a test checks
+they are equal), the workflow's rules (which features a model reads, which training rule and
+file name it gets), the Keras builders (``epipair.models.build``) and the baselines
+(``epipair.baselines``). A new model is one :class:`ModelSpec` here plus its builder.
+
+This module imports neither Keras nor scikit-learn, so the workflow and numpy-only jobs can
+read it for free; builders are named as ``"module:function"`` and imported only when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from .errors import EpipairError
+
+# Named model inputs. Sequence: one-hot ``[batch, window, 4]``; signal: binned
+# ``[batch, bins, marks]``; ``distance``: the pairs table's distance column.
+SEQUENCE_INPUTS = ("enhancer_seq", "promoter_seq")
+SIGNAL_INPUTS = ("enhancer_sig", "promoter_sig")
+DISTANCE_INPUT = ("distance",)
+KINDS = ("neural", "baseline")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model. ``defaults`` are the released code's hyperparameters (cited in ``source``);
+    ``config["model_params"][name]`` overrides them key by key."""
+
+    name: str
+    kind: str
+    inputs: tuple[str, ...]
+    builder: str
+    source: str
+    defaults: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def neural(self) -> bool:
+        return self.kind == "neural"
+
+    @property
+    def file_name(self) -> str:
+        """The trained model's file under ``results/models/<model>/<protocol>/<cell>/``."""
+        return "model.keras" if self.neural else "model.pkl"
+
+    @property
+    def reads_sequence(self) -> bool:
+        return any(i in SEQUENCE_INPUTS for i in self.inputs)
+
+    @property
+    def reads_signal(self) -> bool:
+        return any(i in SIGNAL_INPUTS for i in self.inputs)
+
+    def builder_function(self):
+        """The builder, imported now (this may load Keras or scikit-learn)."""
+        module, _, attr = self.builder.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def params(self, overrides: dict | None = None) -> dict:
+        """Defaults with ``overrides``; for neural models, an unknown key is an error."""
+        overrides = dict(overrides or {})
+        unknown = sorted(set(overrides) - set(self.defaults))
+        if self.neural and unknown:
+            raise EpipairError(
+                f"config model_params.{self.name}: unknown key(s) {', '.join(unknown)}; "
+                f"known: {', '.join(self.defaults)}"
+            )
+        return {**self.defaults, **overrides}
+
+
+def _spec(name, kind, inputs, builder, source, **defaults) -> ModelSpec:
+    return ModelSpec(name, kind, inputs, builder, source, MappingProxyType(defaults))
+
+
+_ARCH = "epipair.models.architectures"
+MODELS: dict[str, ModelSpec] = {
+    s.name: s
+    for s in (
+        # conv_activation None: the released code applies no activation after the convolution
+        # (its ReLU is commented out) although the paper's figure draws one; "relu" gives the
+        # figure's version.
+        _spec(
+            "speid", "neural", SEQUENCE_INPUTS, f"{_ARCH}:build_speid",
+            "Singh et al. 2019 (SPEID), ma-compbio/SPEID pairwise/frozen_model/build_model.py",
+            filters=1024, kernel=40, pool=20, conv_activation=None, l2=1e-6, lstm_units=100,
+            dense_units=1000, dropout_merge=0.25, dropout_lstm=0.5, dropout_dense=0.5,
+        ),
+        # SPEID without the LSTM, Dense(800); ReLU after the convolution; the second
+        # convolution of 200 x 20 as an option (second_conv).
+        _spec(
+            "simple_cnn", "neural", SEQUENCE_INPUTS, f"{_ARCH}:build_simple_cnn",
+            "Zhuang, Shen & Pan 2019, zzUMN/Combine-CNN-Enhancer-and-Promoters "
+            "Keras-Test/build_sim_model.py",
+            filters=1024, kernel=40, pool=20, conv_activation="relu", l2=1e-5,
+            second_conv=False, second_filters=200, second_kernel=20, dense_units=800,
+            dense_l2=1e-6, dropout_merge=0.25, dropout_dense=0.5,
+        ),
+        # A CNN over the binned local signal of enhancer and promoter (marks as channels):
+        # this project's reading of the paper's CNN family, not the released menglix/EPI model.
+        _spec(
+            "epi_cnn", "neural", SIGNAL_INPUTS, f"{_ARCH}:build_epi_cnn",
+            "after Xiao, Zhuang & Pan 2019 (Genes); epipair's own sizes",
+            filters=64, kernel=5, pool=2, conv_layers=2, dense_units=256, dropout=0.5, l2=1e-5,
+        ),
+        _spec(
+            "seq_epi", "neural", SEQUENCE_INPUTS + SIGNAL_INPUTS, f"{_ARCH}:build_seq_epi",
+            "epipair: sequence branches as simple_cnn and signal branches as epi_cnn",
+            filters=256, kernel=40, pool=20, conv_activation="relu", signal_filters=64,
+            signal_kernel=5, dense_units=256, dropout=0.5, l2=1e-5,
+        ),
+        _spec(
+            "cnn_gru", "neural", SEQUENCE_INPUTS, f"{_ARCH}:build_cnn_gru",
+            "epipair: a cheaper recurrent alternative to SPEID's BiLSTM",
+            filters=256, kernel=20, pool=10, conv_layers=2, gru_units=64, dense_units=256,
+            dropout=0.5, l2=1e-6,
+        ),
+        # Logistic regression on log10(1 + distance): at the base rate on TargetFinder, whose
+        # negatives are distance-matched; a strong reference on data at the natural ratio.
+        _spec(
+            "distance", "baseline", DISTANCE_INPUT, "epipair.baselines:distance_estimator",
+            "epipair baseline (scikit-learn LogisticRegression)",
+        ),
+        # Gradient boosting on the max and mean of each mark over each window (TargetFinder's
+        # per-element features, reduced).
+        _spec(
+            "gbm", "baseline", SIGNAL_INPUTS, "epipair.baselines:gbm_estimator",
+            "epipair baseline (scikit-learn HistGradientBoostingClassifier)",
+            max_iter=200, learning_rate=0.05,
+        ),
+    )
+}
+
+
+def spec(name: str) -> ModelSpec:
+    try:
+        return MODELS[name]
+    except KeyError:
+        raise EpipairError(f"unknown model {name!r}; known: {', '.join(MODELS)}") from None
+
+
+def names(kind: str | None = None) -> list[str]:
+    """Model names in registry order, all or of one kind (``neural`` or ``baseline``)."""
+    if kind is not None and kind not in KINDS:
+        raise EpipairError(f"unknown model kind {kind!r}; known: {', '.join(KINDS)}")
+    return [n for n, s in MODELS.items() if kind is None or s.kind == kind]
+
+
+def reads_sequence(models) -> bool:
+    """Whether any of ``models`` reads sequence (the genome FASTA is needed)."""
+    return any(spec(m).reads_sequence for m in models)
+
+
+def reads_signal(models) -> bool:
+    """Whether any of ``models`` reads epigenomic signal (tracks are needed)."""
+    return any(spec(m).reads_signal for m in models)

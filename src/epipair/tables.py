@@ -1,0 +1,99 @@
+"""The tables the workflow writes and reads back, with their column contracts.
+
+One :class:`Table` per file kind (DESIGN.md section 3, "Result paths"): its columns in order
+and the types they are read with. Readers check the columns, so a stale or foreign file fails
+with one line naming the file and what it lacks, not with a ``KeyError`` deep in a stage.
+Writers put the contract's columns first, in order, and write atomically.
+
+This module imports pandas only (no Keras, no scikit-learn).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .errors import EpipairError
+from .io import write_tsv
+
+
+@dataclass(frozen=True)
+class Table:
+    """A TSV with required ``columns`` (more may follow) read with ``dtypes``."""
+
+    name: str
+    columns: tuple[str, ...]
+    dtypes: dict = field(default_factory=dict)
+    # pairs tables hold chromosome names and ids only; "NA" there is a name, not a missing value
+    keep_na_strings: bool = False
+
+    def read(self, path) -> pd.DataFrame:
+        try:
+            df = pd.read_csv(path, sep="\t", dtype=self.dtypes,
+                             keep_default_na=not self.keep_na_strings)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise EpipairError(f"{path}: not a readable {self.name} table: {first}") from None
+        missing = [c for c in self.columns if c not in df.columns]
+        if missing:
+            raise EpipairError(
+                f"{path}:1: missing column(s) {', '.join(missing)} of {self.name}; "
+                "was it written by another epipair version? rerun the rule that makes it"
+            )
+        return df
+
+    def write(self, df: pd.DataFrame, path) -> None:
+        missing = [c for c in self.columns if c not in df.columns]
+        if missing:  # a programming error, not a user's: say which contract broke
+            raise ValueError(f"{self.name}: columns {missing} missing from the table to write")
+        extra = [c for c in df.columns if c not in self.columns]
+        write_tsv(df[list(self.columns) + extra], path)
+
+
+# results/<cell>/pairs.tsv: the original element coordinates, the leakage-free split and the
+# model windows (end = start + window width); source_line is the line in the labels file.
+PAIRS = Table(
+    "pairs.tsv",
+    (
+        "pair_id", "enhancer_chrom", "enhancer_start", "enhancer_end",
+        "promoter_chrom", "promoter_start", "promoter_end", "label", "distance", "group",
+        "split", "enhancer_window_start", "promoter_window_start", "source_line",
+    ),
+    {"pair_id": str, "enhancer_chrom": str, "promoter_chrom": str, "split": str},
+    keep_na_strings=True,
+)
+# results/<cell>/splits_paper.tsv: the paper protocol's instances (a shifted copy of a pair
+# is one row), split at random after augmentation as published.
+PAPER_SPLIT = Table("splits_paper.tsv", ("pair_id", "shift", "split"),
+                    {"pair_id": str, "split": str}, keep_na_strings=True)
+# results/models/<model>/<protocol>/<cell>/history.tsv: one row per epoch (or fit).
+HISTORY = Table(
+    "history.tsv",
+    ("epoch", "stage", "loss", "val_aupr", "val_auroc", "seconds", "samples_per_s"),
+    {"stage": str},
+)
+# results/predictions/<model>/<protocol>/<train>__<test>.tsv
+PREDICTIONS = Table("predictions", ("pair_id", "shift", "label", "score"), {"pair_id": str})
+# results/metrics.tsv: one row per model, protocol, train and test cell line.
+METRICS = Table(
+    "metrics.tsv",
+    (
+        "model", "protocol", "train_cell", "test_cell", "n", "n_pos", "base_rate",
+        "aupr", "aupr_low", "aupr_high", "auroc", "auroc_low", "auroc_high",
+    ),
+    {"model": str, "protocol": str, "train_cell": str, "test_cell": str},
+)
+
+
+def read_pairs_table(path) -> pd.DataFrame:
+    """A ``results/<cell>/pairs.tsv``."""
+    return PAIRS.read(path)
+
+
+def read_split_tables(pairs_path, paper_path, protocol: str):
+    """``(pairs, paper)``: the pairs table, and the paper split when ``protocol`` is paper
+    (``None`` otherwise: ``leakage_free`` splits live in pairs.tsv's ``split`` column)."""
+    pairs = PAIRS.read(pairs_path)
+    paper = PAPER_SPLIT.read(paper_path) if protocol == "paper" else None
+    return pairs, paper

@@ -1,0 +1,113 @@
+"""The model registry drives the schema, the rules and the library; the library's imports
+form no cycle, and the numpy-only modules load no Keras."""
+
+import ast
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from epipair import config as epiconfig
+from epipair import registry
+from epipair.errors import EpipairError
+
+from .conftest import ROOT
+
+SRC = ROOT / "src" / "epipair"
+
+
+def test_schema_model_enum_equals_the_registry():
+    schema = yaml.safe_load(epiconfig.SCHEMA.read_text())
+    assert schema["definitions"]["model"]["enum"] == registry.names()
+    # every place that names a model refers to that one enum
+    text = epiconfig.SCHEMA.read_text()
+    assert text.count('$ref: "#/definitions/model"') == 3
+    assert text.count("cnn_gru") == 1  # the enum; the models default lists others
+
+
+def test_every_entry_is_complete_and_its_builder_resolves():
+    assert registry.names("neural") == ["speid", "simple_cnn", "epi_cnn", "seq_epi", "cnn_gru"]
+    assert registry.names("baseline") == ["distance", "gbm"]
+    for name, spec in registry.MODELS.items():
+        assert spec.name == name and spec.kind in registry.KINDS and spec.source
+        assert set(spec.inputs) <= set(
+            registry.SEQUENCE_INPUTS + registry.SIGNAL_INPUTS + registry.DISTANCE_INPUT
+        )
+        assert spec.file_name == ("model.keras" if spec.neural else "model.pkl")
+    assert registry.spec("gbm").builder_function().__name__ == "gbm_estimator"
+    assert [n for n in registry.names() if registry.spec(n).reads_signal] == [
+        "epi_cnn", "seq_epi", "gbm"
+    ]
+    assert registry.reads_sequence(["epi_cnn", "gbm"]) is False
+    assert registry.reads_signal(["distance"]) is False
+
+
+def test_params_and_unknown_names():
+    assert registry.spec("speid").params({"filters": 8})["filters"] == 8
+    assert registry.spec("speid").params()["filters"] == 1024
+    with pytest.raises(EpipairError, match="model_params.speid: unknown key\\(s\\) filterz"):
+        registry.spec("speid").params({"filterz": 3})
+    # baselines pass their parameters on to scikit-learn, which knows more than the defaults
+    assert registry.spec("gbm").params({"max_depth": 3})["max_depth"] == 3
+    with pytest.raises(EpipairError, match="unknown model 'bert'; known: speid"):
+        registry.spec("bert")
+    with pytest.raises(TypeError):
+        registry.spec("speid").defaults["filters"] = 3  # the registry is read-only
+
+
+def test_rules_take_models_from_the_registry():
+    rules = "\n".join(p.read_text() for p in (ROOT / "workflow" / "rules").glob("*.smk"))
+    for name in registry.names():
+        assert f'"{name}"' not in rules and f"'{name}'" not in rules
+    assert 'registry.names("neural")' in rules and 'registry.names("baseline")' in rules
+
+
+def _imports():
+    """``{module: {epipair modules it imports}}``, relative imports resolved."""
+    graph = {}
+    for path in SRC.rglob("*.py"):
+        parts = path.relative_to(SRC.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                if node.module:
+                    deps.add(".".join(base + [node.module]))
+                else:
+                    deps.update(".".join(base + [a.name]) for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("epipair"):
+                deps.add(node.module)
+        graph[module] = {d for d in deps if d != module}
+    return graph
+
+
+def test_library_has_no_import_cycles():
+    graph = _imports()
+    assert "epipair.registry" in graph and graph["epipair.train"]
+    state = {}
+
+    def visit(module, stack):
+        state[module] = "open"
+        for dep in sorted(graph.get(module, ())):
+            if state.get(dep) == "open":
+                raise AssertionError("import cycle: " + " -> ".join(stack + [module, dep]))
+            if dep not in state:
+                visit(dep, stack + [module])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [])
+
+
+def test_numpy_modules_do_not_load_keras():
+    code = (
+        "import sys, epipair.tables, epipair.data, epipair.registry, epipair.config, "
+        "epipair.baselines, epipair.metrics, epipair.predict\n"
+        "print(sorted(m for m in ('keras', 'tensorflow', 'sklearn') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,23 @@
+"""Fit one scikit-learn baseline (epipair.baselines.train_baseline)."""
+
+from pathlib import Path
+
+from epipair.baselines import train_baseline
+from epipair.smk import script
+
+with script(snakemake):
+    features = snakemake.input.features
+    train_baseline(
+        snakemake.wildcards.model,
+        snakemake.wildcards.protocol,
+        pairs_path=snakemake.input.pairs,
+        paper_path=snakemake.input.paper,
+        features_dir=Path(features[0]).parent if features else None,
+        windows=snakemake.params.windows,
+        augment=snakemake.params.augment,
+        seed=snakemake.params.seed,
+        params=snakemake.params.model_params,
+        marks=snakemake.params.marks,
+        out_model=snakemake.output.model,
+        out_history=snakemake.output.history,
+    )

@@ -1,0 +1,26 @@
+"""Train one neural model on the configured Keras backend (epipair.train.train_neural)."""
+
+from pathlib import Path
+
+from epipair.smk import script
+
+with script(snakemake, append=True):
+    from epipair.train import train_neural
+
+    features = snakemake.input.features
+    train_neural(
+        snakemake.wildcards.model,
+        snakemake.wildcards.protocol,
+        pairs_path=snakemake.input.pairs,
+        paper_path=snakemake.input.paper,
+        features_dir=Path(features[0]).parent,
+        windows=snakemake.params.windows,
+        augment=snakemake.params.augment,
+        train_cfg=snakemake.params.train,
+        model_params=snakemake.params.model_params,
+        marks=snakemake.params.marks,
+        out_model=snakemake.output.model,
+        out_history=snakemake.output.history,
+        threads=snakemake.threads,
+        workers=snakemake.config["train"]["workers"],
+    )
