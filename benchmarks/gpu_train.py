@@ -59,7 +59,9 @@ def reset_peak():
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--models", nargs="+", default=["speid", "simple_cnn"])
     ap.add_argument("--batch-sizes", nargs="+", type=int, default=[64, 128, 256])
     ap.add_argument("--steps", type=int, default=10)
@@ -69,8 +71,8 @@ def main(argv=None):
     ap.add_argument("--out", default=None, help="TSV to write")
     args = ap.parse_args(argv)
 
-    import numpy as np
     import keras
+    import numpy as np
 
     from epipair.backend import describe_device
     from epipair.models import build
@@ -94,7 +96,9 @@ def main(argv=None):
             reset_peak()
             model = build(name, shapes, p)
             model.compile(optimizer=keras.optimizers.Adam(1e-5), loss="binary_crossentropy")
-            tokens = {k: rng.integers(0, 5, size=(bs, n), dtype=np.uint8) for k, n in shapes.items()}
+            tokens = {
+                k: rng.integers(0, 5, size=(bs, n), dtype=np.uint8) for k, n in shapes.items()
+            }
             y = (rng.random(bs) < 0.5).astype(np.float32)
             times = []
             for step in range(args.warmup + args.steps):

@@ -80,8 +80,17 @@ def real_or_synthetic_windows(sizes, n, width_e=3000, width_p=2000, seed=0):
     if src.exists():
         import pandas as pd
 
-        df = pd.read_csv(src, usecols=["enhancer_chrom", "enhancer_start", "enhancer_end",
-                                       "promoter_chrom", "promoter_start", "promoter_end"])
+        df = pd.read_csv(
+            src,
+            usecols=[
+                "enhancer_chrom",
+                "enhancer_start",
+                "enhancer_end",
+                "promoter_chrom",
+                "promoter_start",
+                "promoter_end",
+            ],
+        )
         df = df[df["enhancer_chrom"].isin(chroms)]
         df = df.iloc[rng.permutation(len(df))[: n // 2]]
         out = []
@@ -133,7 +142,7 @@ def bench_sequence(quick=False):
     def naive():
         for c, s, w in windows:
             for chrom, start in zip(c[: k // 2], s[: k // 2]):
-                naive_one_hot(fasta[chrom][int(start): int(start) + w])
+                naive_one_hot(fasta[chrom][int(start) : int(start) + w])
 
     t_naive = timed(naive, repeats=1) * (n / k)
     # library baseline: kipoiseq when importable, else bedtools getfasta + numpy one-hot
@@ -158,21 +167,41 @@ def bench_sequence(quick=False):
                     fh.write(f"{chrom}\t{start}\t{start + w}\n")
 
         def library():
-            out = subprocess.run(["bedtools", "getfasta", "-fi", str(fa), "-bed", str(bed), "-tab"],
-                                 capture_output=True, check=True).stdout
+            out = subprocess.run(
+                ["bedtools", "getfasta", "-fi", str(fa), "-bed", str(bed), "-tab"],
+                capture_output=True,
+                check=True,
+            ).stdout
             for line in out.splitlines():
                 seq = np.frombuffer(line.split(b"\t")[1], dtype=np.uint8)
                 from epipair.sequence import LUT
+
                 one_hot(LUT[seq])
 
         lib_name = "bedtools getfasta + numpy one-hot (kipoiseq not installed)"
     t_lib = timed(library, repeats=1)
-    note = f"{n} windows (3 kb + 2 kb), {coords}, synthetic genome with hg19 sizes of {'+'.join(chroms)}; ours: uint8 tokens"
+    note = (
+        f"{n} windows (3 kb + 2 kb), {coords}, synthetic genome with hg19 sizes of "
+        f"{'+'.join(chroms)}; ours: uint8 tokens"
+    )
     return [
-        row("sequence_extraction", n / t_ours, "windows/s", n / t_naive, t_naive / t_ours,
-            note + "; baseline: pyfaidx slice + Python one-hot per window (timed on a subsample, scaled)"),
-        row("sequence_extraction_vs_library", n / t_ours, "windows/s", n / t_lib, t_lib / t_ours,
-            note + f"; baseline: {lib_name}"),
+        row(
+            "sequence_extraction",
+            n / t_ours,
+            "windows/s",
+            n / t_naive,
+            t_naive / t_ours,
+            note + "; baseline: pyfaidx slice + Python one-hot per window "
+            "(timed on a subsample, scaled)",
+        ),
+        row(
+            "sequence_extraction_vs_library",
+            n / t_ours,
+            "windows/s",
+            n / t_lib,
+            t_lib / t_ours,
+            note + f"; baseline: {lib_name}",
+        ),
     ]
 
 
@@ -198,7 +227,7 @@ def synthetic_bigwig(sizes):
 def bench_signal(quick=False):
     import pyBigWig
 
-    from epipair.signal import binned_signal
+    from epipair.tracks import binned_signal
 
     chroms = ["chr1", "chr2", "chr3"] if not quick else ["chr21", "chr22"]
     sizes = hg19_sizes(chroms)
@@ -214,19 +243,29 @@ def bench_signal(quick=False):
         bw = pyBigWig.open(str(bwp))
         for c, s, w in windows:
             for chrom, start in zip(c, s):
-                v = np.nan_to_num(np.asarray(bw.values(chrom, int(start), int(start) + w, numpy=True)))
+                v = np.nan_to_num(
+                    np.asarray(bw.values(chrom, int(start), int(start) + w, numpy=True))
+                )
                 v.reshape(-1, 100).mean(axis=1)
         bw.close()
 
     t_ours, t_base = timed(ours), timed(baseline, repeats=1)
-    return [row("signal_extraction", n / t_ours, "windows/s", n / t_base, t_base / t_ours,
-                f"{n} windows, 100-bp bins, {coords}, synthetic 50-bp bigWig; baseline: per-window "
-                "bw.values + numpy mean")]
+    return [
+        row(
+            "signal_extraction",
+            n / t_ours,
+            "windows/s",
+            n / t_base,
+            t_base / t_ours,
+            f"{n} windows, 100-bp bins, {coords}, synthetic 50-bp bigWig; baseline: per-window "
+            "bw.values + numpy mean",
+        )
+    ]
 
 
 def bench_disk(quick=False):
     """Bytes on disk per training positive: uint8 tokens with flanks vs 20 float32 one-hots."""
-    from epipair.io import write_npy
+    from epipair.atomic import write_npy
 
     flank, we, wp, n = 300, 3000, 2000, 1000
     d = Path(tempfile.mkdtemp())
@@ -237,8 +276,17 @@ def bench_disk(quick=False):
     k = 20
     write_npy(np.zeros((k, we + wp, 4), dtype=np.float32), d / "copies.npy")
     base = (d / "copies.npy").stat().st_size
-    return [row("feature_disk", ours, "bytes/positive", base, base / ours,
-                "3 kb + 2 kb windows, +-300 bp flanks stored once vs 20 materialised float32 one-hot copies")]
+    return [
+        row(
+            "feature_disk",
+            ours,
+            "bytes/positive",
+            base,
+            base / ours,
+            "3 kb + 2 kb windows, +-300 bp flanks stored once "
+            "vs 20 materialised float32 one-hot copies",
+        )
+    ]
 
 
 def bench_rss(quick=False):
@@ -264,33 +312,64 @@ def bench_rss(quick=False):
         n = 45_000 if not quick else 2000
         c = rng.choice(list(sizes), n)
         e = np.array([rng.integers(10_000, sizes[x] - 10_000) for x in c])
-        pd.DataFrame({"enhancer_chrom": c, "enhancer_start": e, "enhancer_end": e + 500,
-                      "promoter_chrom": c, "promoter_start": e + 5000, "promoter_end": e + 6000,
-                      "label": (rng.random(n) < 0.05).astype(int)}).to_csv(d / "pairs.csv", index=False)
+        pd.DataFrame(
+            {
+                "enhancer_chrom": c,
+                "enhancer_start": e,
+                "enhancer_end": e + 500,
+                "promoter_chrom": c,
+                "promoter_start": e + 5000,
+                "promoter_end": e + 6000,
+                "label": (rng.random(n) < 0.05).astype(int),
+            }
+        ).to_csv(d / "pairs.csv", index=False)
         what = f"{n} synthetic pairs"
     windows = {"enhancer": 3000, "promoter": 2000, "signal_bin": 100}
-    pipeline.ingest(d / "pairs.csv", fmt="targetfinder", chrom_sizes_path=sizes_path,
-                    out_path=d / "i.tsv")
-    split = {"test_chroms": ["chr1", "chr21"], "valid_chroms": ["chr2", "chr22"], "seed": 0,
-             "paper_test_fraction": 0.1, "paper_valid_fraction": 0.1}
-    pipeline.build_regions(d / "i.tsv", chrom_sizes_path=sizes_path, cell="K562", windows=windows,
-                           augment={"positives": 20, "max_shift": 300}, split=split,
-                           out_pairs=d / "pairs.tsv", out_paper=d / "paper.tsv",
-                           out_audit=d / "audit.tsv")
+    pipeline.ingest(
+        d / "pairs.csv", fmt="targetfinder", chrom_sizes_path=sizes_path, out_path=d / "i.tsv"
+    )
+    split = {
+        "test_chroms": ["chr1", "chr21"],
+        "valid_chroms": ["chr2", "chr22"],
+        "seed": 0,
+        "paper_test_fraction": 0.1,
+        "paper_valid_fraction": 0.1,
+    }
+    pipeline.build_regions(
+        d / "i.tsv",
+        chrom_sizes_path=sizes_path,
+        cell="K562",
+        windows=windows,
+        augment={"positives": 20, "max_shift": 300},
+        split=split,
+        out_pairs=d / "pairs.tsv",
+        out_paper=d / "paper.tsv",
+        out_audit=d / "audit.tsv",
+    )
     # the extraction alone, in a fresh process as the workflow's rule runs it
-    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'src')!r}); from epipair import pipeline; "
-            f"pipeline.sequence_features({str(d / 'pairs.tsv')!r}, fasta_path={str(fa)!r}, "
-            f"windows={windows!r}, flank=300, out_enh={str(d / 'e.npy')!r}, "
-            f"out_prom={str(d / 'p.npy')!r})")
+    code = (
+        f"import sys; sys.path.insert(0, {str(ROOT / 'src')!r}); from epipair import pipeline; "
+        f"pipeline.sequence_features({str(d / 'pairs.tsv')!r}, fasta_path={str(fa)!r}, "
+        f"windows={windows!r}, flank=300, out_enh={str(d / 'e.npy')!r}, "
+        f"out_prom={str(d / 'p.npy')!r})"
+    )
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)
     t_seq = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     out_mb = ((d / "e.npy").stat().st_size + (d / "p.npy").stat().st_size) / 2**20
-    return [row("peak_rss_features", peak / 1024, "MiB", None, None,
-                f"sequence features of {what} on a synthetic genome with hg19 sizes "
-                f"({len(sizes)} chromosomes), own process, {t_seq:.1f} s; output {out_mb:.0f} MiB; "
-                "RSS counts the touched pages of the memory-mapped FASTA")]
+    return [
+        row(
+            "peak_rss_features",
+            peak / 1024,
+            "MiB",
+            None,
+            None,
+            f"sequence features of {what} on a synthetic genome with hg19 sizes "
+            f"({len(sizes)} chromosomes), own process, {t_seq:.1f} s; output {out_mb:.0f} MiB; "
+            "RSS counts the touched pages of the memory-mapped FASTA",
+        )
+    ]
 
 
 def bench_train(quick=False):
@@ -305,13 +384,33 @@ def bench_train(quick=False):
 
     rows = []
     rng = np.random.default_rng(0)
-    demo = {"speid": {"filters": 32, "kernel": 12, "pool": 20, "lstm_units": 16, "dense_units": 64},
-            "simple_cnn": {"filters": 32, "kernel": 12, "pool": 20, "dense_units": 64},
-            "epi_cnn": {"filters": 16, "kernel": 3, "dense_units": 32}}
-    sizes = {"demo": ({"enhancer_seq": 1000, "promoter_seq": 1000, "enhancer_sig": (20, 5),
-                       "promoter_sig": (20, 5)}, 64, 5),
-             "paper": ({"enhancer_seq": 3000, "promoter_seq": 2000, "enhancer_sig": (30, 5),
-                        "promoter_sig": (20, 5)}, 16, 2 if quick else 3)}
+    demo = {
+        "speid": {"filters": 32, "kernel": 12, "pool": 20, "lstm_units": 16, "dense_units": 64},
+        "simple_cnn": {"filters": 32, "kernel": 12, "pool": 20, "dense_units": 64},
+        "epi_cnn": {"filters": 16, "kernel": 3, "dense_units": 32},
+    }
+    sizes = {
+        "demo": (
+            {
+                "enhancer_seq": 1000,
+                "promoter_seq": 1000,
+                "enhancer_sig": (20, 5),
+                "promoter_sig": (20, 5),
+            },
+            64,
+            5,
+        ),
+        "paper": (
+            {
+                "enhancer_seq": 3000,
+                "promoter_seq": 2000,
+                "enhancer_sig": (30, 5),
+                "promoter_sig": (20, 5),
+            },
+            16,
+            2 if quick else 3,
+        ),
+    }
     for size, (shapes, bs, steps) in sizes.items():
         for name in ("speid", "simple_cnn", "epi_cnn"):
             params = demo[name] if size == "demo" else {}
@@ -325,9 +424,17 @@ def bench_train(quick=False):
                 else:
                     x[k] = rng.random((bs, *shapes[k]), dtype=np.float32)
             y = (rng.random(bs) < 0.5).astype(np.float32)
-            t = timed(lambda: model.train_on_batch(x, y), repeats=steps)
-            rows.append(row(f"train_throughput_{name}_{size}", bs / t, "samples/s", None, None,
-                            f"{model.count_params()} parameters, batch {bs}, CPU, TensorFlow"))
+            t = timed(lambda m=model, x=x, y=y: m.train_on_batch(x, y), repeats=steps)
+            rows.append(
+                row(
+                    f"train_throughput_{name}_{size}",
+                    bs / t,
+                    "samples/s",
+                    None,
+                    None,
+                    f"{model.count_params()} parameters, batch {bs}, CPU, TensorFlow",
+                )
+            )
     # the data pipeline alone at paper size: it must outrun the models
     d = Path(tempfile.mkdtemp())
     n = 4000
@@ -336,11 +443,26 @@ def bench_train(quick=False):
     from epipair.data import Features
 
     feats = Features(d, 300, {"enhancer": 3000, "promoter": 2000})
-    ds = PairBatches(feats, np.zeros(n), FixedInstances(np.arange(n), rng.integers(-300, 301, n)),
-                     ("enhancer_seq", "promoter_seq"), 64, shuffle=True, seed=0)
+    ds = PairBatches(
+        feats,
+        np.zeros(n),
+        FixedInstances(np.arange(n), rng.integers(-300, 301, n)),
+        ("enhancer_seq", "promoter_seq"),
+        64,
+        shuffle=True,
+        seed=0,
+    )
     t = timed(lambda: [ds[i] for i in range(20)])
-    rows.append(row("data_pipeline_batches", 20 / t, "batches/s", None, None,
-                    "paper size, batch 64, shifted windows one-hot on the fly, 1 process"))
+    rows.append(
+        row(
+            "data_pipeline_batches",
+            20 / t,
+            "batches/s",
+            None,
+            None,
+            "paper size, batch 64, shifted windows one-hot on the fly, 1 process",
+        )
+    )
     return rows
 
 
@@ -352,23 +474,62 @@ def bench_demo(quick=False):
     shutil.copytree(ROOT / "config", d / "config")
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     t0 = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).parent / "snakemake"), "-s", str(ROOT / "Snakefile"),
-                    "-d", str(d), "--cores", "2", "--configfile", "config/demo.yaml", "--quiet"],
-                   cwd=d, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "snakemake"),
+            "-s",
+            str(ROOT / "Snakefile"),
+            "-d",
+            str(d),
+            "--cores",
+            "2",
+            "--configfile",
+            "config/demo.yaml",
+            "--replace-workflow-config",
+            "--quiet",
+        ],
+        cwd=d,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     t = time.perf_counter() - t0
     shutil.rmtree(d, ignore_errors=True)
-    return [row("demo_end_to_end", t, "s", 600, 600 / t,
-                "snakemake --cores 2 --configfile config/demo.yaml from clean; baseline: the 10-minute goal")]
+    return [
+        row(
+            "demo_end_to_end",
+            t,
+            "s",
+            600,
+            600 / t,
+            "snakemake --cores 2 --configfile config/demo.yaml --replace-workflow-config "
+            "from clean; baseline: the 10-minute goal",
+        )
+    ]
 
 
 def row(name, value, unit, baseline, ratio, note=""):
-    r = lambda v: None if v is None else float(f"{v:.4g}")
-    return {"name": name, "value": r(value), "unit": unit, "baseline": r(baseline),
-            "ratio": r(ratio), "note": note}
+    def r(v):
+        return None if v is None else float(f"{v:.4g}")
+
+    return {
+        "name": name,
+        "value": r(value),
+        "unit": unit,
+        "baseline": r(baseline),
+        "ratio": r(ratio),
+        "note": note,
+    }
 
 
-BENCHES = {"sequence": bench_sequence, "signal": bench_signal, "disk": bench_disk,
-           "rss": bench_rss, "train": bench_train, "demo": bench_demo}
+BENCHES = {
+    "sequence": bench_sequence,
+    "signal": bench_signal,
+    "disk": bench_disk,
+    "rss": bench_rss,
+    "train": bench_train,
+    "demo": bench_demo,
+}
 
 if __name__ == "__main__":
     name = sys.argv[1]

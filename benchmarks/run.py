@@ -1,8 +1,8 @@
 """Run every benchmark in its own process and write results/benchmarks.tsv.
 
-    python benchmarks/run.py            # all (about 12 minutes on 2 cores)
-    python benchmarks/run.py --quick    # small sizes, to check the scripts
-    python benchmarks/run.py sequence signal   # some
+python benchmarks/run.py            # all (6 min 7 s on 2 cores, +1 min the first time)
+python benchmarks/run.py --quick    # small sizes, to check the scripts
+python benchmarks/run.py sequence signal   # some
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def main(argv):
     rows = []
     for name in names:
         t0 = time.perf_counter()
-        cmd = [sys.executable, str(ROOT / "benchmarks" / "measure.py"), name] + (["--quick"] if quick else [])
+        cmd = [sys.executable, str(ROOT / "benchmarks" / "measure.py"), name] + (
+            ["--quick"] if quick else []
+        )
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             print(f"{name}: failed\n{proc.stderr[-3000:]}", file=sys.stderr)

@@ -84,25 +84,41 @@ def demo_features(demo_dir, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("CellA")
     files = demo.demo_files(demo_dir)
-    pipeline.ingest(files["CellA/pairs"], fmt="targetfinder", chrom_sizes_path=files["chrom_sizes"],
-                    out_path=out / "ingested.tsv")
+    pipeline.ingest(
+        files["CellA/pairs"],
+        fmt="targetfinder",
+        chrom_sizes_path=files["chrom_sizes"],
+        out_path=out / "ingested.tsv",
+    )
     pipeline.build_regions(
-        out / "ingested.tsv", chrom_sizes_path=files["chrom_sizes"], cell="CellA",
-        windows=DEMO_WINDOWS, augment=DEMO_AUGMENT, split=DEMO_SPLIT, out_pairs=out / "pairs.tsv",
-        out_paper=out / "splits_paper.tsv", out_audit=out / "leakage_audit.tsv",
+        out / "ingested.tsv",
+        chrom_sizes_path=files["chrom_sizes"],
+        cell="CellA",
+        windows=DEMO_WINDOWS,
+        augment=DEMO_AUGMENT,
+        split=DEMO_SPLIT,
+        out_pairs=out / "pairs.tsv",
+        out_paper=out / "splits_paper.tsv",
+        out_audit=out / "leakage_audit.tsv",
     )
     feats = out / "features"
     pipeline.sequence_features(
-        out / "pairs.tsv", fasta_path=files["genome"], windows=DEMO_WINDOWS,
-        flank=DEMO_AUGMENT["max_shift"], out_enh=feats / "enhancer_sequence.npy",
+        out / "pairs.tsv",
+        fasta_path=files["genome"],
+        windows=DEMO_WINDOWS,
+        flank=DEMO_AUGMENT["max_shift"],
+        out_enh=feats / "enhancer_sequence.npy",
         out_prom=feats / "promoter_sequence.npy",
     )
     tracks = [
         (m, str(files[f"CellA/{m}"]), "peaks" if m == "CTCF" else "bigwig") for m in DEMO_MARKS
     ]
     pipeline.signal_features(
-        out / "pairs.tsv", tracks=tracks, windows=DEMO_WINDOWS,
-        out_enh=feats / "enhancer_signal.npy", out_prom=feats / "promoter_signal.npy",
+        out / "pairs.tsv",
+        tracks=tracks,
+        windows=DEMO_WINDOWS,
+        out_enh=feats / "enhancer_signal.npy",
+        out_prom=feats / "promoter_signal.npy",
         out_marks=feats / "signal_marks.txt",
     )
     return out

@@ -63,7 +63,9 @@ def test_bad_enums_and_urls():
 def test_only():
     cfg = epiconfig.validate(dict(demo_config(), only="CellB, CellA"))
     assert epiconfig.selected_cells(cfg) == ["CellA", "CellB"]
-    with pytest.raises(EpipairError, match="config only: unknown cell line\\(s\\) K562; known: CellA, CellB, CellC"):
+    with pytest.raises(
+        EpipairError, match="config only: unknown cell line\\(s\\) K562; known: CellA, CellB, CellC"
+    ):
         epiconfig.validate(dict(demo_config(), only="K562"))
 
 
@@ -106,7 +108,9 @@ def test_predict_section_checks():
     cfg = demo_config()
     cfg["predict"]["my_pairs"]["model"] = "speid"
     cfg["models"] = ["simple_cnn"]
-    with pytest.raises(EpipairError, match="predict.my_pairs: model 'speid' is not in config 'models'"):
+    with pytest.raises(
+        EpipairError, match="predict.my_pairs: model 'speid' is not in config 'models'"
+    ):
         epiconfig.validate(cfg)
     cfg = demo_config()
     cfg["predict"]["my_pairs"]["cell_line"] = "K562"
@@ -117,12 +121,18 @@ def test_predict_section_checks():
 def test_tracks_from_bigwig_switches_track_sets():
     real = yaml.safe_load((ROOT / "config.yaml").read_text())
     peaks = epiconfig.validate(copy.deepcopy(real))
-    assert {t["kind"] for e in peaks["cell_lines"].values() for t in e["tracks"].values()} == {"peaks"}
+    assert {t["kind"] for e in peaks["cell_lines"].values() for t in e["tracks"].values()} == {
+        "peaks"
+    }
     assert epiconfig.model_marks(peaks) == ["CTCF", "H3K27ac", "H3K4me3"]
     bw = epiconfig.validate(dict(copy.deepcopy(real), tracks_from="bigwig"))
-    assert {t["kind"] for e in bw["cell_lines"].values() for t in e["tracks"].values()} == {"bigwig"}
+    assert {t["kind"] for e in bw["cell_lines"].values() for t in e["tracks"].values()} == {
+        "bigwig"
+    }
     assert epiconfig.model_marks(bw) == ["H3K27ac", "H3K4me1", "H3K4me3"]
     demo = demo_config()
     demo["tracks_from"] = "bigwig"
-    with pytest.raises(EpipairError, match="CellA: tracks_from is 'bigwig' but there are no bigwig_tracks"):
+    with pytest.raises(
+        EpipairError, match="CellA: tracks_from is 'bigwig' but there are no bigwig_tracks"
+    ):
         epiconfig.validate(demo)

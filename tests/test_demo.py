@@ -15,7 +15,9 @@ def test_demo_is_deterministic(tmp_path, demo_dir):
 def test_demo_grammar(demo_dir):
     elements = pd.read_csv(demo_dir / "elements.tsv", sep="\t")
     fam = {(r.chrom, r.start): r.family for r in elements.itertuples()}
-    sizes = dict(line.split("\t") for line in (demo_dir / "genome.chrom.sizes").read_text().splitlines())
+    sizes = dict(
+        line.split("\t") for line in (demo_dir / "genome.chrom.sizes").read_text().splitlines()
+    )
     assert len(sizes) == 6 and sum(map(int, sizes.values())) == 6_000_000
     rates = []
     for cell, active in demo.DEMO_CELLS.items():
@@ -26,7 +28,8 @@ def test_demo_grammar(demo_dir):
         # every positive is cognate and active; no negative is
         assert (fe[pos] == fp[pos]).all() and np.isin(fe[pos], active).all()
         assert not ((fe[~pos] == fp[~pos]) & np.isin(fe[~pos], active)).any()
-        # an enhancer alone does not decide the label: active-family enhancers appear in negatives too
+        # an enhancer alone does not decide the label: active-family enhancers appear in
+        # negatives too
         assert np.isin(fe[~pos], active).mean() > 0.5
         # distance-matched negatives: similar median distance
         d = pairs.enhancer_distance_to_promoter

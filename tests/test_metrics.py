@@ -59,9 +59,23 @@ def small_metrics():
             for a in ("A", "B"):
                 for b in ("A", "B"):
                     v = 0.3 if p == "leakage_free" else 0.8
-                    rows.append(dict(model=m, protocol=p, train_cell=a, test_cell=b, n=100,
-                                     n_pos=10, base_rate=0.1, aupr=v, aupr_low=v - 0.05,
-                                     aupr_high=v + 0.05, auroc=0.7, auroc_low=0.6, auroc_high=0.8))
+                    rows.append(
+                        dict(
+                            model=m,
+                            protocol=p,
+                            train_cell=a,
+                            test_cell=b,
+                            n=100,
+                            n_pos=10,
+                            base_rate=0.1,
+                            aupr=v,
+                            aupr_low=v - 0.05,
+                            aupr_high=v + 0.05,
+                            auroc=0.7,
+                            auroc_low=0.6,
+                            auroc_high=0.8,
+                        )
+                    )
     return pd.DataFrame(rows, columns=list(METRICS.columns))
 
 
@@ -71,15 +85,36 @@ def test_heatmap_and_summary_from_small_table(tmp_path):
     assert (tmp_path / "h.png").read_bytes()[:4] == b"\x89PNG"
     report.protocol_comparison(m, tmp_path / "p.png")
     assert (tmp_path / "p.png").stat().st_size > 1000
-    leakage = pd.DataFrame([{"cell_line": "A", "protocol": "paper", "n_train_pairs": 5,
-                             "n_test_pairs": 2, "test_share_element_in_train": 0.5,
-                             "test_pos_copy_in_train": 1.0, "pos_share_element": 0.99}])
-    published = pd.DataFrame([
-        {"model": "gbm", "cell_line": "A", "metric": "aupr", "value": 0.91, "source": "X, Table 2"},
-        {"model": "speid", "cell_line": "B", "metric": "aupr", "value": np.nan, "source": "Y"},
-    ])
+    leakage = pd.DataFrame(
+        [
+            {
+                "cell_line": "A",
+                "protocol": "paper",
+                "n_train_pairs": 5,
+                "n_test_pairs": 2,
+                "test_share_element_in_train": 0.5,
+                "test_pos_copy_in_train": 1.0,
+                "pos_share_element": 0.99,
+            }
+        ]
+    )
+    published = pd.DataFrame(
+        [
+            {
+                "model": "gbm",
+                "cell_line": "A",
+                "metric": "aupr",
+                "value": 0.91,
+                "source": "X, Table 2",
+            },
+            {"model": "speid", "cell_line": "B", "metric": "aupr", "value": np.nan, "source": "Y"},
+        ]
+    )
     md = report.summary_markdown(m, leakage, published)
-    assert "| gbm | leakage_free | A | 100 | 10 | 0.100 | 0.300 [0.250, 0.350] | 0.700 [0.600, 0.800] |" in md
+    assert (
+        "| gbm | leakage_free | A | 100 | 10 | 0.100 | 0.300 [0.250, 0.350] "
+        "| 0.700 [0.600, 0.800] |" in md
+    )
     assert "| gbm | A | aupr | 0.91 | X, Table 2 | 0.800 | 0.300 |" in md
     assert "| speid | B | aupr |  | Y |" in md  # no published value: the cell stays empty
     assert "### gbm, paper" in md and "50.0%" in md and "100.0%" in md

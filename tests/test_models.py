@@ -6,11 +6,16 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import pytest
 
-from epipair.errors import EpipairError
 from epipair import registry
+from epipair.errors import EpipairError
 from epipair.models import build
 
-PAPER = {"enhancer_seq": 3000, "promoter_seq": 2000, "enhancer_sig": (30, 5), "promoter_sig": (20, 5)}
+PAPER = {
+    "enhancer_seq": 3000,
+    "promoter_seq": 2000,
+    "enhancer_sig": (30, 5),
+    "promoter_sig": (20, 5),
+}
 
 
 def conv(c_in, filters, kernel):

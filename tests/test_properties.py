@@ -10,7 +10,9 @@ from epipair.pairs import read_pairs
 from epipair.regions import resize_windows
 
 SIZES = {"chr1": 50_000, "chr2": 20_000, "chrX": 8_000}
-HEADER = "enhancer_chrom,enhancer_start,enhancer_end,promoter_chrom,promoter_start,promoter_end,label\n"
+HEADER = (
+    "enhancer_chrom,enhancer_start,enhancer_end,promoter_chrom,promoter_start,promoter_end,label\n"
+)
 
 
 @st.composite
@@ -22,13 +24,15 @@ def element(draw):
 
 
 rows = st.lists(st.tuples(element(), element(), st.integers(0, 1)), min_size=1, max_size=30)
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def write_rows(path, data):
-    path.write_text(HEADER + "".join(
-        f"{e[0]},{e[1]},{e[2]},{p[0]},{p[1]},{p[2]},{lab}\n" for e, p, lab in data
-    ))
+    path.write_text(
+        HEADER + "".join(f"{e[0]},{e[1]},{e[2]},{p[0]},{p[1]},{p[2]},{lab}\n" for e, p, lab in data)
+    )
     return path
 
 
@@ -48,8 +52,12 @@ def test_valid_rows_round_trip(tmp_path, data):
 
 
 @SETTINGS
-@given(data=rows, which=st.integers(0, 29), field=st.integers(0, 6),
-       bad=st.sampled_from(["", "x", "-5", "1.5", "chrZ", "99999999"]))
+@given(
+    data=rows,
+    which=st.integers(0, 29),
+    field=st.integers(0, 6),
+    bad=st.sampled_from(["", "x", "-5", "1.5", "chrZ", "99999999"]),
+)
 def test_a_corrupted_field_is_reported_with_its_line(tmp_path, data, which, field, bad):
     which %= len(data)
     lines = [f"{e[0]},{e[1]},{e[2]},{p[0]},{p[1]},{p[2]},{lab}" for e, p, lab in data]
@@ -70,13 +78,19 @@ def test_a_corrupted_field_is_reported_with_its_line(tmp_path, data, which, fiel
 
 
 @settings(max_examples=200, deadline=None)
-@given(length=st.integers(1, 100_000), width=st.integers(1, 5000), flank=st.integers(0, 1000),
-       a=st.floats(0, 1), b=st.floats(0, 1))
+@given(
+    length=st.integers(1, 100_000),
+    width=st.integers(1, 5000),
+    flank=st.integers(0, 1000),
+    a=st.floats(0, 1),
+    b=st.floats(0, 1),
+)
 def test_window_arithmetic(length, width, flank, a, b):
     start = int(a * (length - 1))
     end = start + 1 + int(b * (length - start - 1))
-    ws, shifted, dropped = resize_windows(np.array(["c"]), np.array([start]), np.array([end]),
-                                          width, flank, {"c": length})
+    ws, shifted, dropped = resize_windows(
+        np.array(["c"]), np.array([start]), np.array([end]), width, flank, {"c": length}
+    )
     if length < width + 2 * flank:
         assert dropped[0] and not shifted[0]
         return

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from epipair import pipeline
-from epipair.signal import binned_signal
+from epipair.tracks import binned_signal
 
 from .conftest import ROOT, SHARED_DATA
 
@@ -33,12 +33,15 @@ def test_shipped_chrom_sizes_match_shared():
 @pytest.mark.parametrize("cell", list(CELLS))
 def test_ingest_and_audit_real_cell_line(cell, tmp_path):
     src = SHARED_DATA / "targetfinder" / cell / "ep_pairs.csv.gz"
-    df = pipeline.ingest(src, "targetfinder", SIZES, tmp_path / "ingested.tsv")
+    df = pipeline.ingest(
+        src, fmt="targetfinder", chrom_sizes_path=SIZES, out_path=tmp_path / "ingested.tsv"
+    )
     assert len(df) == CELLS[cell]
     assert 0.04 < df["label"].mean() < 0.06
     pairs = pipeline.build_regions(
-        tmp_path / "ingested.tsv", SIZES, cell, WINDOWS, AUGMENT, SPLIT,
-        tmp_path / "pairs.tsv", tmp_path / "paper.tsv", tmp_path / "audit.tsv",
+        tmp_path / "ingested.tsv", chrom_sizes_path=SIZES, cell=cell, windows=WINDOWS,
+        augment=AUGMENT, split=SPLIT, out_pairs=tmp_path / "pairs.tsv",
+        out_paper=tmp_path / "paper.tsv", out_audit=tmp_path / "audit.tsv",
     )
     audit = pd.read_csv(tmp_path / "audit.tsv", sep="\t").set_index("protocol")
     # nearly every positive shares an element with another pair (DESIGN section 5)
@@ -52,7 +55,10 @@ def test_ingest_and_audit_real_cell_line(cell, tmp_path):
 
 def test_real_peaks_to_signal(tmp_path):
     cell = "K562"
-    df = pipeline.ingest(SHARED_DATA / "targetfinder" / cell / "ep_pairs.csv.gz", "targetfinder", SIZES, tmp_path / "i.tsv")
+    src = SHARED_DATA / "targetfinder" / cell / "ep_pairs.csv.gz"
+    df = pipeline.ingest(
+        src, fmt="targetfinder", chrom_sizes_path=SIZES, out_path=tmp_path / "i.tsv"
+    )
     peaks = sorted((SHARED_DATA / "targetfinder" / cell / "peaks").glob("*H3k27ac*"))
     sub = df.iloc[:3000]
     sig = binned_signal(

@@ -45,7 +45,14 @@ def test_resize_drops_when_chromosome_too_short():
 def _pairs(rows):
     return pd.DataFrame(
         rows,
-        columns=["enhancer_chrom", "enhancer_start", "enhancer_end", "promoter_chrom", "promoter_start", "promoter_end"],
+        columns=[
+            "enhancer_chrom",
+            "enhancer_start",
+            "enhancer_end",
+            "promoter_chrom",
+            "promoter_start",
+            "promoter_end",
+        ],
     )
 
 

@@ -37,7 +37,9 @@ def test_every_entry_is_complete_and_its_builder_resolves():
         assert spec.file_name == ("model.keras" if spec.neural else "model.pkl")
     assert registry.spec("gbm").builder_function().__name__ == "gbm_estimator"
     assert [n for n in registry.names() if registry.spec(n).reads_signal] == [
-        "epi_cnn", "seq_epi", "gbm"
+        "epi_cnn",
+        "seq_epi",
+        "gbm",
     ]
     assert registry.reads_sequence(["epi_cnn", "gbm"]) is False
     assert registry.reads_signal(["distance"]) is False

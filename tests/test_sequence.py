@@ -59,7 +59,9 @@ def test_demo_tokens_at_known_coordinates(demo_dir):
 def test_window_off_the_end_is_an_error(tmp_path):
     fa = write(tmp_path / "g.fa", ">c1\nACGTACGT\n")
     reader = sequence.FastaReader(fa)
-    with pytest.raises(EpipairError, match=r"g.fa: c1: window \[6, 10\) runs off a chromosome of 8 bp"):
+    with pytest.raises(
+        EpipairError, match=r"g.fa: c1: window \[6, 10\) runs off a chromosome of 8 bp"
+    ):
         sequence.extract_sequence(reader, np.array(["c1"]), np.array([6]), 4)
     with pytest.raises(EpipairError, match="chromosome 'c9' is not in the FASTA"):
         reader.chrom_bytes("c9")

@@ -20,13 +20,18 @@ def slurm(tmp_path_factory):
     if os.geteuid() != 0:
         pytest.skip("the local SLURM needs root (it writes /etc/slurm/slurm.conf)")
     if not all(NEEDS):
-        pytest.skip("slurm-wlm/munge are not installed and apt-get was unavailable (scripts/ensure-slurm.sh)")
+        pytest.skip(
+            "slurm-wlm/munge are not installed and apt-get was unavailable "
+            "(scripts/ensure-slurm.sh)"
+        )
     if subprocess.run(["pgrep", "-x", "slurmctld"], capture_output=True).returncode == 0:
         pytest.skip("a slurmctld is already running on this machine; not touching it")
     d = tmp_path_factory.mktemp("slurm")
     script = ROOT / "scripts" / "slurm-local.sh"
     try:
-        proc = subprocess.run([str(script), "start", str(d)], capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [str(script), "start", str(d)], capture_output=True, text=True, timeout=120
+        )
         if proc.returncode != 0:
             pytest.fail(f"local SLURM did not start:\n{proc.stdout}\n{proc.stderr}")
         yield d
@@ -40,19 +45,45 @@ def test_demo_stages_and_training_through_slurm(slurm, tmp_path):
     cfg.update(only="CellA", models=["epi_cnn"], protocol=["leakage_free"], predict={})
     cfg["train"].update(epochs=1, gpus=1, threads=1)
     (tmp_path / "config" / "slurm.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
-    targets = ["results/CellA/features/enhancer_signal.npy",
-               "results/models/epi_cnn/leakage_free/CellA/model.keras"]
+    targets = [
+        "results/CellA/features/enhancer_signal.npy",
+        "results/models/epi_cnn/leakage_free/CellA/model.keras",
+    ]
     cmd = [
-        "timeout", "-s", "KILL", "900",  # a stuck Snakemake ignores SIGTERM
-        str(BIN / "snakemake"), "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path), *targets,
-        "--profile", str(ROOT / "profiles" / "slurm"),
-        "--configfile", "config/slurm.yaml",
-        "--slurm-no-account", "--slurm-status-command", "squeue",
-        "--slurm-init-seconds-before-status-checks", "1", "--seconds-between-status-checks", "2",
-        "--default-resources", "slurm_partition=debug", "mem_mb=300", "runtime=10",
-        "--set-resources", "train_neural:slurm_partition=debug", "train_neural:mem_mb=1500",
+        "timeout",
+        "-s",
+        "KILL",
+        "900",  # a stuck Snakemake ignores SIGTERM
+        str(BIN / "snakemake"),
+        "-s",
+        str(ROOT / "Snakefile"),
+        "-d",
+        str(tmp_path),
+        *targets,
+        "--profile",
+        str(ROOT / "profiles" / "slurm"),
+        "--configfile",
+        "config/slurm.yaml",
+        "--slurm-no-account",
+        "--slurm-status-command",
+        "squeue",
+        "--slurm-init-seconds-before-status-checks",
+        "1",
+        "--seconds-between-status-checks",
+        "2",
+        "--default-resources",
+        "slurm_partition=debug",
+        "mem_mb=300",
+        "runtime=10",
+        "--set-resources",
+        "train_neural:slurm_partition=debug",
+        "train_neural:mem_mb=1500",
         "train_neural:cpus_per_gpu=1",
-        "--jobs", "2", "--local-cores", "1", "--verbose",
+        "--jobs",
+        "2",
+        "--local-cores",
+        "1",
+        "--verbose",
     ]
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}", TF_CPP_MIN_LOG_LEVEL="2")
     proc = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True)
@@ -68,7 +99,9 @@ def test_demo_stages_and_training_through_slurm(slurm, tmp_path):
     print("training job sbatch call:", calls[0])
     records = {}
     for jid in job_ids:
-        records[jid] = subprocess.run(["scontrol", "show", "job", jid], capture_output=True, text=True).stdout
+        records[jid] = subprocess.run(
+            ["scontrol", "show", "job", jid], capture_output=True, text=True
+        ).stdout
     train = [s for s in records.values() if "train_neural" in s]
     assert train, "the training job was not submitted to SLURM:\n" + "\n".join(records.values())
     assert re.search(r"gres/gpu[:=]1|gres:gpu:1|gpu:1", train[0]), train[0]

@@ -16,8 +16,21 @@ def toy_pairs(n_chroms=5, per_chrom=40, seed=0):
             e = int(enh[rng.integers(0, enh.size)])
             p = int(prom[rng.integers(0, prom.size)])
             rows.append((f"chr{c}", e, e + 500, f"chr{c}", p, p + 800, int(i % 4 == 0)))
-    df = pd.DataFrame(rows, columns=["enhancer_chrom", "enhancer_start", "enhancer_end", "promoter_chrom", "promoter_start", "promoter_end", "label"])
-    df = df.drop_duplicates(["enhancer_start", "promoter_start", "enhancer_chrom"]).reset_index(drop=True)
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "enhancer_chrom",
+            "enhancer_start",
+            "enhancer_end",
+            "promoter_chrom",
+            "promoter_start",
+            "promoter_end",
+            "label",
+        ],
+    )
+    df = df.drop_duplicates(["enhancer_start", "promoter_start", "enhancer_chrom"]).reset_index(
+        drop=True
+    )
     df.insert(0, "pair_id", [f"p{i}" for i in range(len(df))])
     ec, pc = regions.element_clusters(df)
     df["group"] = regions.pair_groups(ec, pc)
@@ -61,7 +74,9 @@ def test_both_test_and_valid_is_an_error():
 
 def test_paper_split_augments_then_splits():
     df, ec, pc = toy_pairs()
-    inst = splits.paper_split(df, n_aug=20, max_shift=300, seed=1, test_fraction=0.1, valid_fraction=0.1)
+    inst = splits.paper_split(
+        df, n_aug=20, max_shift=300, seed=1, test_fraction=0.1, valid_fraction=0.1
+    )
     n_pos = int(df["label"].sum())
     assert len(inst) == 20 * n_pos + (len(df) - n_pos)
     assert inst["shift"].abs().max() <= 300

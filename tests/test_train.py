@@ -39,7 +39,9 @@ def loaders(folder, protocol="leakage_free", seed=0):
     labels = pairs["label"].to_numpy()
     feats = Features(folder / "features", DEMO_AUGMENT["max_shift"], DEMO_WINDOWS, DEMO_MARKS)
     rows, _ = split_instances(pairs, None, protocol, "train")
-    inst = AugmentedInstances(rows, labels, DEMO_AUGMENT["positives"], DEMO_AUGMENT["max_shift"], seed)
+    inst = AugmentedInstances(
+        rows, labels, DEMO_AUGMENT["positives"], DEMO_AUGMENT["max_shift"], seed
+    )
     return pairs, labels, feats, inst
 
 
@@ -83,9 +85,13 @@ def run_train(name, folder, out, protocol="leakage_free", train=TRAIN):
     from epipair.train import train_neural
 
     spec = registry.spec(name)
-    paths = dict(pairs_path=folder / "pairs.tsv", paper_path=folder / "splits_paper.tsv",
-                 features_dir=folder / "features", out_model=out / spec.file_name,
-                 out_history=out / "history.tsv")
+    paths = dict(
+        pairs_path=folder / "pairs.tsv",
+        paper_path=folder / "splits_paper.tsv",
+        features_dir=folder / "features",
+        out_model=out / spec.file_name,
+        out_history=out / "history.tsv",
+    )
     common = dict(windows=DEMO_WINDOWS, augment=DEMO_AUGMENT, marks=DEMO_MARKS, **paths)
     if spec.neural:
         return train_neural(name, protocol, train_cfg=train, model_params=SMALL[name], **common)
@@ -134,8 +140,12 @@ run_train("epi_cnn", pathlib.Path({folder!r}), pathlib.Path({out!r}), train={tra
 
 def test_resume_after_sigkill(demo_features, tmp_path):
     train = dict(TRAIN, epochs=4, patience=10)
-    code = KILL_SCRIPT.format(root=str(ROOT), folder=str(demo_features), out=str(tmp_path), train=train)
-    proc = subprocess.Popen([sys.executable, "-c", code], env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    code = KILL_SCRIPT.format(
+        root=str(ROOT), folder=str(demo_features), out=str(tmp_path), train=train
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    )
     state = tmp_path / "checkpoint" / "state.json"
     deadline = time.time() + 300
     try:
@@ -169,5 +179,6 @@ def test_retrain_imbalanced_stage(demo_features, tmp_path):
 def test_training_is_deterministic_on_the_cpu(demo_features, tmp_path):
     a = run_train("epi_cnn", demo_features, tmp_path / "a")
     b = run_train("epi_cnn", demo_features, tmp_path / "b")
-    pd.testing.assert_frame_equal(a.drop(columns=["seconds", "samples_per_s"]),
-                                  b.drop(columns=["seconds", "samples_per_s"]))
+    pd.testing.assert_frame_equal(
+        a.drop(columns=["seconds", "samples_per_s"]), b.drop(columns=["seconds", "samples_per_s"])
+    )

@@ -72,10 +72,14 @@ def test_demo_features_end_to_end(demo_run):
         # the planted activity signal: positives' enhancers carry more H3K27ac than negatives'
         pos = pairs["label"].to_numpy() == 1
         assert sig[pos, 0].mean() > 1.15 * sig[~pos, 0].mean()
-        audit = pd.read_csv(wd / "results" / cell / "leakage_audit.tsv", sep="\t").set_index("protocol")
+        audit = pd.read_csv(wd / "results" / cell / "leakage_audit.tsv", sep="\t").set_index(
+            "protocol"
+        )
         assert audit.loc["leakage_free", "test_share_element_in_train"] == 0
         assert audit.loc["paper", "test_pos_copy_in_train"] > 0.5
-        assert (wd / "results" / "logs" / "regions" / f"{cell}.log").read_text().count("leakage audit") == 2
+        assert (wd / "results" / "logs" / "regions" / f"{cell}.log").read_text().count(
+            "leakage audit"
+        ) == 2
 
 
 def test_demo_features_are_byte_identical_across_runs(demo_run):
@@ -88,8 +92,11 @@ def test_demo_features_are_byte_identical_across_runs(demo_run):
 def test_metrics_are_identical_across_runs_on_the_cpu(demo_run):
     a, b = demo_run
     assert filecmp.cmp(a / "results" / "metrics.tsv", b / "results" / "metrics.tsv", shallow=False)
-    assert filecmp.cmp(a / "results" / "predict" / "my_pairs.tsv", b / "results" / "predict" / "my_pairs.tsv",
-                       shallow=False)
+    assert filecmp.cmp(
+        a / "results" / "predict" / "my_pairs.tsv",
+        b / "results" / "predict" / "my_pairs.tsv",
+        shallow=False,
+    )
 
 
 def test_nothing_left_half_written(demo_run):
@@ -106,8 +113,12 @@ def test_end_to_end_metrics_and_report(demo_run):
     wd = demo_run[0]
     metrics = pd.read_csv(wd / "results" / "metrics.tsv", sep="\t")
     assert len(metrics) == 4 * 2 * 3 * 3  # models x protocols x train x test
-    assert (metrics["aupr_low"] <= metrics["aupr"]).all() and (metrics["aupr"] <= metrics["aupr_high"]).all()
-    within = metrics[(metrics["train_cell"] == metrics["test_cell"]) & (metrics["protocol"] == "leakage_free")]
+    assert (metrics["aupr_low"] <= metrics["aupr"]).all() and (
+        metrics["aupr"] <= metrics["aupr_high"]
+    ).all()
+    within = metrics[
+        (metrics["train_cell"] == metrics["test_cell"]) & (metrics["protocol"] == "leakage_free")
+    ]
     # the planted signal is learnt: models beat the base rate on held-out chromosomes
     for model in ("gbm", "epi_cnn", "simple_cnn"):
         sub = within[within["model"] == model]
@@ -115,8 +126,14 @@ def test_end_to_end_metrics_and_report(demo_run):
     # distance alone sits near the base rate: the negatives are distance-matched
     dist = within[within["model"] == "distance"]
     assert (dist["aupr"] < dist["base_rate"] + 0.1).all()
-    for f in ["summary.md", "leakage.tsv", "pr_curves.png", "protocol_comparison.png",
-              "aupr_matrix_gbm_leakage_free.png", "aupr_matrix_simple_cnn_paper.png"]:
+    for f in [
+        "summary.md",
+        "leakage.tsv",
+        "pr_curves.png",
+        "protocol_comparison.png",
+        "aupr_matrix_gbm_leakage_free.png",
+        "aupr_matrix_simple_cnn_paper.png",
+    ]:
         assert (wd / "results" / "report" / f).stat().st_size > 0, f
     summary = (wd / "results" / "report" / "summary.md").read_text()
     assert "## Leakage audit" in summary and "| gbm | leakage_free | CellA |" in summary
@@ -133,7 +150,9 @@ def test_end_to_end_metrics_and_report(demo_run):
 def test_cross_cell_test_set_is_the_test_split(demo_run):
     wd = demo_run[0]
     for protocol in ("leakage_free", "paper"):
-        pred = pd.read_csv(wd / "results" / "predictions" / "gbm" / protocol / "CellA__CellB.tsv", sep="\t")
+        pred = pd.read_csv(
+            wd / "results" / "predictions" / "gbm" / protocol / "CellA__CellB.tsv", sep="\t"
+        )
         pairs = pd.read_csv(wd / "results" / "CellB" / "pairs.tsv", sep="\t")
         if protocol == "leakage_free":
             expected = pairs.loc[pairs["split"] == "test", "pair_id"]
@@ -178,12 +197,20 @@ def test_bad_pairs_file_fails_with_one_line(workdir):
         "enhancer_chrom,enhancer_start,enhancer_end,promoter_chrom,promoter_start,promoter_end,label\n"
         "chr1,100,600,chr1,5000,7000,1\nchr1,100,600,chr1,7000,5000,0\n"
     )
-    cfg = (workdir / "config" / "demo.yaml").read_text().replace(
-        "resources/demo/CellA/pairs.csv", "bad.csv"
+    cfg = (
+        (workdir / "config" / "demo.yaml")
+        .read_text()
+        .replace("resources/demo/CellA/pairs.csv", "bad.csv")
     )
     (workdir / "config" / "bad.yaml").write_text(cfg)
     proc = run_snakemake(
-        workdir, "results/CellA/ingested.tsv", "--cores", "1", "--configfile", "config/bad.yaml", check=False
+        workdir,
+        "results/CellA/ingested.tsv",
+        "--cores",
+        "1",
+        "--configfile",
+        "config/bad.yaml",
+        check=False,
     )
     assert proc.returncode != 0
     msg = "bad.csv:3: field 'promoter_end' (5000) is not after 'promoter_start' (7000)"
@@ -224,8 +251,16 @@ def test_slurm_profile_plans_demo_and_real_study(workdir):
 
 
 def test_bigwig_track_set_is_planned_instead_of_peaks(workdir):
-    proc = run_snakemake(workdir, "-n", "--cores", "8", "--config", "tracks_from=bigwig",
-                         "only=IMR90", "models=[epi_cnn]")
+    proc = run_snakemake(
+        workdir,
+        "-n",
+        "--cores",
+        "8",
+        "--config",
+        "tracks_from=bigwig",
+        "only=IMR90",
+        "models=[epi_cnn]",
+    )
     out = proc.stdout + proc.stderr
     assert "resources/IMR90/tracks/E017-H3K27ac.fc.signal.bigwig" in out
     assert "narrowPeak" not in out and "hg19.fa" not in out

@@ -24,7 +24,7 @@ import pandas as pd
 from . import registry
 from .data import CellData
 from .errors import EpipairError
-from .io import atomic_path
+from .atomic import atomic_path
 from .metrics import aupr, auroc
 from .tables import HISTORY
 
@@ -84,12 +84,31 @@ class Baseline:
         return self.estimator.predict_proba(self.features(pairs, features, rows))[:, 1]
 
 
-def train_baseline(name: str, protocol: str, *, pairs_path, paper_path, features_dir,
-                   windows: dict, augment: dict, seed: int, params: dict | None,
-                   marks: list[str] | None, out_model, out_history) -> pd.DataFrame:
+def train_baseline(
+    name: str,
+    protocol: str,
+    *,
+    pairs_path,
+    paper_path,
+    features_dir,
+    windows: dict,
+    augment: dict,
+    seed: int,
+    params: dict | None,
+    marks: list[str] | None,
+    out_model,
+    out_history,
+) -> pd.DataFrame:
     """Fit baseline ``name`` on the training split; validation AUPR and AUROC in the history."""
-    data = CellData.open(pairs_path, paper_path, features_dir, protocol=protocol,
-                         windows=windows, augment=augment, marks=marks)
+    data = CellData.open(
+        pairs_path,
+        paper_path,
+        features_dir,
+        protocol=protocol,
+        windows=windows,
+        augment=augment,
+        marks=marks,
+    )
     tr_rows, _ = data.instances("train")
     va_rows, _ = data.instances("valid")
     t0 = time.perf_counter()
@@ -97,13 +116,29 @@ def train_baseline(name: str, protocol: str, *, pairs_path, paper_path, features
     seconds = time.perf_counter() - t0
     labels, scores = data.labels[va_rows], model.predict(data.pairs, data.features, va_rows)
     val_aupr, val_auroc = aupr(labels, scores), auroc(labels, scores)
-    log.info("%s (%s): %d training instances, val AUPR %.4f, AUROC %.4f, %.1f s",
-             name, protocol, tr_rows.size, val_aupr, val_auroc, seconds)
+    log.info(
+        "%s (%s): %d training instances, val AUPR %.4f, AUROC %.4f, %.1f s",
+        name,
+        protocol,
+        tr_rows.size,
+        val_aupr,
+        val_auroc,
+        seconds,
+    )
     with atomic_path(out_model, suffix=".pkl") as tmp:
         tmp.write_bytes(pickle.dumps(model))
-    history = pd.DataFrame([{"epoch": 1, "stage": "fit", "loss": float("nan"),
-                             "val_aupr": val_aupr, "val_auroc": val_auroc,
-                             "seconds": round(seconds, 3),
-                             "samples_per_s": round(tr_rows.size / max(seconds, 1e-9), 1)}])
+    history = pd.DataFrame(
+        [
+            {
+                "epoch": 1,
+                "stage": "fit",
+                "loss": float("nan"),
+                "val_aupr": val_aupr,
+                "val_auroc": val_auroc,
+                "seconds": round(seconds, 3),
+                "samples_per_s": round(tr_rows.size / max(seconds, 1e-9), 1),
+            }
+        ]
+    )
     HISTORY.write(history, out_history)
     return history

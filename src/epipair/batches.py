@@ -41,7 +41,9 @@ class PairBatches(keras.utils.PyDataset):
         self.epoch = epoch
         rows, shifts = self.instances.draw(epoch)
         if self.shuffle:
-            order = stratified_order(self.labels[rows], np.random.default_rng([self.seed, epoch, 2]))
+            order = stratified_order(
+                self.labels[rows], np.random.default_rng([self.seed, epoch, 2])
+            )
             rows, shifts = rows[order], shifts[order]
         self.rows, self.shifts = rows, shifts
 
@@ -61,4 +63,3 @@ class PairBatches(keras.utils.PyDataset):
     @property
     def n_samples(self) -> int:
         return int(self.rows.size)
-

@@ -89,7 +89,9 @@ def check(config: dict) -> None:
         if entry["model"] not in config["models"]:
             raise EpipairError(f"{where}: model {entry['model']!r} is not in config 'models'")
         if entry["protocol"] not in config["protocol"]:
-            raise EpipairError(f"{where}: protocol {entry['protocol']!r} is not in config 'protocol'")
+            raise EpipairError(
+                f"{where}: protocol {entry['protocol']!r} is not in config 'protocol'"
+            )
         if entry["cell_line"] not in config["cell_lines"]:
             raise EpipairError(
                 f"{where}: cell_line {entry['cell_line']!r} is not in config 'cell_lines'"
@@ -113,7 +115,9 @@ def model_marks(config: dict) -> list[str]:
     first = list(next(iter(cells.values())).get("tracks", {}))
     common = [m for m in first if all(m in e.get("tracks", {}) for e in cells.values())]
     if uses_signal(config) and not common:
-        raise EpipairError("config cell_lines: no mark is shared by all cell lines; set signal_marks")
+        raise EpipairError(
+            "config cell_lines: no mark is shared by all cell lines; set signal_marks"
+        )
     return common
 
 

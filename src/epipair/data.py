@@ -85,7 +85,8 @@ class Features:
                     missing = [m for m in marks if m not in have]
                     if missing:
                         raise EpipairError(
-                            f"{folder}: signal lacks mark(s) {', '.join(missing)} (has {', '.join(have)})"
+                            f"{folder}: signal lacks mark(s) {', '.join(missing)} "
+                            f"(has {', '.join(have)})"
                         )
                     arr = arr[:, [have.index(m) for m in marks]]
                 self.arrays[f"{kind}_sig"] = arr
@@ -129,8 +130,17 @@ class CellData:
     features: Features | None
 
     @classmethod
-    def open(cls, pairs_path, paper_path, features_dir, *, protocol: str, windows: dict,
-             augment: dict, marks: list[str] | None) -> "CellData":
+    def open(
+        cls,
+        pairs_path,
+        paper_path,
+        features_dir,
+        *,
+        protocol: str,
+        windows: dict,
+        augment: dict,
+        marks: list[str] | None,
+    ) -> CellData:
         """Read ``pairs.tsv`` (and ``splits_paper.tsv`` under ``paper``) and memory-map the
         features in ``features_dir`` (``None``: a model that reads no features)."""
         pairs, paper = read_split_tables(pairs_path, paper_path, protocol)

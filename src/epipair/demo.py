@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .io import atomic_path, write_text
+from .atomic import atomic_path, write_text
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +61,18 @@ def demo_files(outdir, cells=tuple(DEMO_CELLS)) -> dict[str, Path]:
 def _to_score(pairs: pd.DataFrame) -> str:
     """Unlabelled BEDPE of the chr1 pairs of a cell line: an example for config 'predict'."""
     sub = pairs[pairs["enhancer_chrom"] == "chr1"]
-    cols = ["enhancer_chrom", "enhancer_start", "enhancer_end",
-            "promoter_chrom", "promoter_start", "promoter_end"]
-    lines = ["\t".join(map(str, r)) + f"\tquery{i}" for i, r in enumerate(sub[cols].itertuples(index=False))]
+    cols = [
+        "enhancer_chrom",
+        "enhancer_start",
+        "enhancer_end",
+        "promoter_chrom",
+        "promoter_start",
+        "promoter_end",
+    ]
+    lines = [
+        "\t".join(map(str, r)) + f"\tquery{i}"
+        for i, r in enumerate(sub[cols].itertuples(index=False))
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -92,7 +101,9 @@ def _genome(rng, n_chroms, length):
         blocked[max(0, n_start - 3_000) : n_start + n_len + 3_000] = True
         for start in rng.choice(length // 1000, size=length // 1000 // 20, replace=False):
             a = int(start) * 1000
-            seq[a : a + 1000] = np.where(seq[a : a + 1000] == ord("N"), ord("N"), seq[a : a + 1000] | 0x20)
+            seq[a : a + 1000] = np.where(
+                seq[a : a + 1000] == ord("N"), ord("N"), seq[a : a + 1000] | 0x20
+            )
         chroms[name] = seq
         n_mask[name] = blocked
     return chroms, n_mask
@@ -149,9 +160,7 @@ def _elements(rng, chroms, blocked, n_prom, n_enh):
 def _pairs(rng, elements, active, neg_per_pos, p0, d0, dmin, dmax):
     enh = elements[elements["kind"] == "enhancer"].reset_index(drop=True)
     prom = elements[elements["kind"] == "promoter"].reset_index(drop=True)
-    cand = enh.reset_index().merge(
-        prom.reset_index(), on="chrom", suffixes=("_e", "_p")
-    )
+    cand = enh.reset_index().merge(prom.reset_index(), on="chrom", suffixes=("_e", "_p"))
     ce = (cand["start_e"] + cand["end_e"]) // 2
     cp = (cand["start_p"] + cand["end_p"]) // 2
     cand["distance"] = (ce - cp).abs()
@@ -173,7 +182,9 @@ def _pairs(rng, elements, active, neg_per_pos, p0, d0, dmin, dmax):
         want = int((pos_bin == b).sum()) * neg_per_pos
         pool = np.flatnonzero(neg_bin == b)
         if want and pool.size:
-            chosen.append(neg_pool.index[rng.choice(pool, size=min(want, pool.size), replace=False)])
+            chosen.append(
+                neg_pool.index[rng.choice(pool, size=min(want, pool.size), replace=False)]
+            )
     neg = cand.loc[np.concatenate(chosen)] if chosen else cand.iloc[:0]
     pairs = pd.concat([pos, neg]).sort_values(["chrom", "start_e", "start_p"], kind="stable")
     out = pd.DataFrame(
@@ -181,11 +192,17 @@ def _pairs(rng, elements, active, neg_per_pos, p0, d0, dmin, dmax):
             "enhancer_chrom": pairs["chrom"],
             "enhancer_start": pairs["start_e"],
             "enhancer_end": pairs["end_e"],
-            "enhancer_name": [f"enh|{c}:{s}-{e}" for c, s, e in zip(pairs["chrom"], pairs["start_e"], pairs["end_e"])],
+            "enhancer_name": [
+                f"enh|{c}:{s}-{e}"
+                for c, s, e in zip(pairs["chrom"], pairs["start_e"], pairs["end_e"])
+            ],
             "promoter_chrom": pairs["chrom"],
             "promoter_start": pairs["start_p"],
             "promoter_end": pairs["end_p"],
-            "promoter_name": [f"prom|{c}:{s}-{e}" for c, s, e in zip(pairs["chrom"], pairs["start_p"], pairs["end_p"])],
+            "promoter_name": [
+                f"prom|{c}:{s}-{e}"
+                for c, s, e in zip(pairs["chrom"], pairs["start_p"], pairs["end_p"])
+            ],
             "enhancer_distance_to_promoter": pairs["distance"],
             "label": pairs["label"],
         }
@@ -205,7 +222,9 @@ def _write_bigwig(path, sizes, values_by_chrom):
         bw = pyBigWig.open(str(tmp), "w")
         bw.addHeader(list(sizes.items()), maxZooms=0)
         for chrom, vals in values_by_chrom.items():
-            bw.addEntries(chrom, 0, values=vals.astype(np.float64).tolist(), span=RESOLUTION, step=RESOLUTION)
+            bw.addEntries(
+                chrom, 0, values=vals.astype(np.float64).tolist(), span=RESOLUTION, step=RESOLUTION
+            )
         bw.close()
 
 
@@ -235,11 +254,16 @@ def _tracks(rng, sizes, elements, active, outdir):
     rows = []
     for chrom, size in sizes.items():
         el = elements[(elements["chrom"] == chrom) & (elements["kind"] == "promoter")]
-        centres = [((s + e) // 2) for s, e, f in zip(el["start"], el["end"], el["family"]) if f in active]
+        centres = [
+            ((s + e) // 2) for s, e, f in zip(el["start"], el["end"], el["family"]) if f in active
+        ]
         centres = centres[::2] + list(rng.integers(10_000, size - 1_000, size=40))
         for c in sorted(centres):
             half = int(rng.integers(100, 300))
-            rows.append(f"{chrom}\t{c - half}\t{c + half}\t.\t0\t.\t{rng.uniform(5, 50):.3f}\t-1\t-1\t{half}")
+            rows.append(
+                f"{chrom}\t{c - half}\t{c + half}\t.\t0\t.\t"
+                f"{rng.uniform(5, 50):.3f}\t-1\t-1\t{half}"
+            )
     write_text("\n".join(rows) + "\n", outdir / "tracks" / f"{PEAK_MARK}.narrowPeak")
 
 
@@ -270,7 +294,9 @@ def generate(
         elements.to_csv(tmp, sep="\t", index=False)
     for cell, active in DEMO_CELLS.items():
         cell_rng = np.random.default_rng([seed, sum(map(ord, cell))])
-        pairs = _pairs(cell_rng, elements, active, negatives_per_positive, 0.6, 40_000, 5_000, 150_000)
+        pairs = _pairs(
+            cell_rng, elements, active, negatives_per_positive, 0.6, 40_000, 5_000, 150_000
+        )
         with atomic_path(files[f"{cell}/pairs"]) as tmp:
             pairs.to_csv(tmp, index=False)
         if cell == "CellA":

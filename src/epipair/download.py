@@ -37,7 +37,7 @@ from urllib.parse import urlparse
 
 from .config import is_remote, local_path
 from .errors import EpipairError
-from .io import atomic_path
+from .atomic import atomic_path
 
 log = logging.getLogger(__name__)
 

@@ -10,12 +10,3 @@ class EpipairError(Exception):
     Workflow scripts catch it and print it without a traceback (see ``epipair.smk``).
     """
 
-
-def where(path, row=None, field=None) -> str:
-    """Format the location part of an error message: ``file:row: field 'x'``."""
-    out = str(path)
-    if row is not None:
-        out += f":{row}"
-    if field is not None:
-        out += f": field '{field}'"
-    return out

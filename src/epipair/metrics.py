@@ -92,6 +92,7 @@ def metrics_table(prediction_files: dict, n_boot: int, seed: int) -> pd.DataFram
     for (model, protocol, train, test), path in sorted(prediction_files.items()):
         pred = PREDICTIONS.read(path)
         stats = bootstrap(pred["label"], pred["score"], n_boot, seed)
-        rows.append({"model": model, "protocol": protocol, "train_cell": train,
-                     "test_cell": test, **stats})
+        rows.append(
+            {"model": model, "protocol": protocol, "train_cell": train, "test_cell": test, **stats}
+        )
     return pd.DataFrame(rows, columns=list(METRICS.columns))

@@ -13,13 +13,14 @@ import pandas as pd
 from . import regions, splits
 from .errors import EpipairError
 from .genome import read_chrom_sizes
-from .io import write_npy, write_text, write_tsv
+from .atomic import write_npy, write_text, write_tsv
 from .pairs import read_pairs
-from .tables import PAIRS, PAPER_SPLIT, read_pairs_table
 from .sequence import FastaReader, extract_sequence
-from .signal import binned_signal
+from .tracks import binned_signal
+from .tables import PAIRS, PAPER_SPLIT, read_pairs_table
 
 log = logging.getLogger(__name__)
+
 
 def ingest(pairs_path, *, fmt: str, chrom_sizes_path, out_path) -> pd.DataFrame:
     """Labels file -> canonical, checked table (``results/<cell>/ingested.tsv``)."""
@@ -56,9 +57,7 @@ def build_regions(
 ) -> pd.DataFrame:
     """Windows, groups, both protocols' splits and the leakage audit of one cell line."""
     sizes = read_chrom_sizes(chrom_sizes_path)
-    df = pd.read_csv(
-        ingested_path, sep="\t", dtype={"enhancer_chrom": str, "promoter_chrom": str}
-    )
+    df = pd.read_csv(ingested_path, sep="\t", dtype={"enhancer_chrom": str, "promoter_chrom": str})
     source = f"{cell} ({ingested_path})"
     flank = int(augment["max_shift"])
     df, enh_c, prom_c = _with_windows_and_groups(df, sizes, windows, flank, cell, source)
@@ -75,8 +74,16 @@ def build_regions(
     )
     audits = []
     for protocol, train_ids, test_ids in (
-        ("leakage_free", df.loc[df["split"] == "train", "pair_id"], df.loc[df["split"] == "test", "pair_id"]),
-        ("paper", paper.loc[paper["split"] == "train", "pair_id"], paper.loc[paper["split"] == "test", "pair_id"]),
+        (
+            "leakage_free",
+            df.loc[df["split"] == "train", "pair_id"],
+            df.loc[df["split"] == "test", "pair_id"],
+        ),
+        (
+            "paper",
+            paper.loc[paper["split"] == "train", "pair_id"],
+            paper.loc[paper["split"] == "test", "pair_id"],
+        ),
     ):
         audit = splits.leakage_audit(df, enh_c, prom_c, train_ids, test_ids)
         audits.append({"cell_line": cell, "protocol": protocol, **audit})
@@ -91,21 +98,34 @@ def build_regions(
     counts = df.groupby("split")["label"].agg(["size", "sum"])
     for name, row in counts.iterrows():
         log.info("split %s: %d pairs, %d positives", name, row["size"], row["sum"])
-    log.info("%d groups; %.1f%% of positives share an element with another pair",
-             df["group"].nunique(), 100 * audits[0]["pos_share_element"])
+    log.info(
+        "%d groups; %.1f%% of positives share an element with another pair",
+        df["group"].nunique(),
+        100 * audits[0]["pos_share_element"],
+    )
     PAIRS.write(df[list(PAIRS.columns)], out_pairs)
     PAPER_SPLIT.write(paper, out_paper)
     write_tsv(pd.DataFrame(audits), out_audit)
     return df
 
 
-def prepare_pairs_to_score(pairs_path, *, fmt: str, labelled: bool, chrom_sizes_path, name: str,
-                           windows: dict, augment: dict, out_pairs) -> pd.DataFrame:
+def prepare_pairs_to_score(
+    pairs_path,
+    *,
+    fmt: str,
+    labelled: bool,
+    chrom_sizes_path,
+    name: str,
+    windows: dict,
+    augment: dict,
+    out_pairs,
+) -> pd.DataFrame:
     """Your own pairs -> a pairs.tsv like a cell line's, every pair in split ``test``."""
     sizes = read_chrom_sizes(chrom_sizes_path)
     df = read_pairs(pairs_path, fmt, sizes, labelled=labelled)
-    df, _, _ = _with_windows_and_groups(df, sizes, windows, int(augment["max_shift"]), name,
-                                        f"predict {name}")
+    df, _, _ = _with_windows_and_groups(
+        df, sizes, windows, int(augment["max_shift"]), name, f"predict {name}"
+    )
     df["split"] = "test"
     PAIRS.write(df[list(PAIRS.columns)], out_pairs)
     return df
@@ -148,7 +168,11 @@ def signal_features(pairs_path, *, tracks: list, windows: dict, out_enh, out_pro
             int(windows[kind]),
             bin_size,
         )
-        log.info("%s: signal %s, mean per mark %s", kind, sig.shape,
-                 np.round(sig.mean(axis=(0, 2)), 3).tolist() if sig.size else [])
+        log.info(
+            "%s: signal %s, mean per mark %s",
+            kind,
+            sig.shape,
+            np.round(sig.mean(axis=(0, 2)), 3).tolist() if sig.size else [],
+        )
         write_npy(sig, out)
     write_text("".join(f"{mark}\n" for mark, _, _ in tracks), out_marks)

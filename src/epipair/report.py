@@ -7,12 +7,14 @@ import logging
 import numpy as np
 import pandas as pd
 
-from .io import atomic_path, write_text, write_tsv
+from .atomic import atomic_path, write_text, write_tsv
 from .tables import METRICS, PREDICTIONS
 
 log = logging.getLogger(__name__)
-PROTOCOL_LABEL = {"leakage_free": "leakage-free (chromosomes held out)",
-                  "paper": "paper protocol (augment, then random split: inflated)"}
+PROTOCOL_LABEL = {
+    "leakage_free": "leakage-free (chromosomes held out)",
+    "paper": "paper protocol (augment, then random split: inflated)",
+}
 
 
 def _plt():
@@ -45,10 +47,18 @@ def aupr_matrix(metrics: pd.DataFrame, model: str, protocol: str, path) -> None:
     for i in range(len(cells)):
         for j in range(len(cells)):
             if np.isfinite(mat[i, j]):
-                ax.text(j, i, f"{mat[i, j]:.2f}", ha="center", va="center",
-                        color="white" if mat[i, j] < 0.6 else "black", fontsize=9)
-    ax.set_xticks(range(len(cells)), [f"{c}\nbase {base.get(c, np.nan):.3f}" for c in cells],
-                  fontsize=8)
+                ax.text(
+                    j,
+                    i,
+                    f"{mat[i, j]:.2f}",
+                    ha="center",
+                    va="center",
+                    color="white" if mat[i, j] < 0.6 else "black",
+                    fontsize=9,
+                )
+    ax.set_xticks(
+        range(len(cells)), [f"{c}\nbase {base.get(c, np.nan):.3f}" for c in cells], fontsize=8
+    )
     ax.set_yticks(range(len(cells)), cells, fontsize=8)
     ax.set_xlabel("test cell line (base rate = AUPR of a random scorer)")
     ax.set_ylabel("train cell line")
@@ -73,8 +83,13 @@ def pr_curves(prediction_files: dict, path) -> None:
             if pred["label"].nunique() < 2:
                 continue
             prec, rec, _ = precision_recall_curve(pred["label"], pred["score"])
-            ax.plot(rec, prec, lw=1.2, ls="-" if protocol == "leakage_free" else "--",
-                    label=f"{model} ({protocol})")
+            ax.plot(
+                rec,
+                prec,
+                lw=1.2,
+                ls="-" if protocol == "leakage_free" else "--",
+                label=f"{model} ({protocol})",
+            )
             if protocol == "leakage_free":
                 base = pred["label"].mean()
         if base is not None:
@@ -91,8 +106,13 @@ def protocol_comparison(metrics: pd.DataFrame, path) -> None:
     within = metrics[metrics["train_cell"] == metrics["test_cell"]]
     cells = list(dict.fromkeys(within["train_cell"]))
     models = list(dict.fromkeys(within["model"]))
-    fig, axes = plt.subplots(1, len(cells), figsize=(max(4, 1.2 * len(models)) * len(cells), 3.8),
-                             squeeze=False, sharey=True)
+    fig, axes = plt.subplots(
+        1,
+        len(cells),
+        figsize=(max(4, 1.2 * len(models)) * len(cells), 3.8),
+        squeeze=False,
+        sharey=True,
+    )
     width = 0.38
     for ax, cell in zip(axes[0], cells):
         for k, protocol in enumerate(["paper", "leakage_free"]):
@@ -100,8 +120,15 @@ def protocol_comparison(metrics: pd.DataFrame, path) -> None:
             sub = sub.set_index("model").reindex(models)
             x = np.arange(len(models)) + (k - 0.5) * width
             err = np.vstack([sub["aupr"] - sub["aupr_low"], sub["aupr_high"] - sub["aupr"]])
-            ax.bar(x, sub["aupr"], width, yerr=np.nan_to_num(err), capsize=2,
-                   label=PROTOCOL_LABEL[protocol], color="tab:red" if protocol == "paper" else "tab:blue")
+            ax.bar(
+                x,
+                sub["aupr"],
+                width,
+                yerr=np.nan_to_num(err),
+                capsize=2,
+                label=PROTOCOL_LABEL[protocol],
+                color="tab:red" if protocol == "paper" else "tab:blue",
+            )
             if protocol == "leakage_free" and sub["base_rate"].notna().any():
                 ax.axhline(sub["base_rate"].dropna().iloc[0], color="grey", ls=":", lw=1)
         ax.set_xticks(range(len(models)), models, rotation=30, fontsize=8)
@@ -112,8 +139,9 @@ def protocol_comparison(metrics: pd.DataFrame, path) -> None:
 
 
 def leakage_table(audit_files: dict) -> pd.DataFrame:
-    return pd.concat([pd.read_csv(f, sep="\t") for _, f in sorted(audit_files.items())],
-                     ignore_index=True)
+    return pd.concat(
+        [pd.read_csv(f, sep="\t") for _, f in sorted(audit_files.items())], ignore_index=True
+    )
 
 
 def _fmt(v, lo=None, hi=None):
@@ -134,11 +162,15 @@ def _md_table(df: pd.DataFrame) -> str:
 
 def summary_markdown(metrics: pd.DataFrame, leakage: pd.DataFrame, published: pd.DataFrame) -> str:
     within = metrics[metrics["train_cell"] == metrics["test_cell"]].copy()
-    out = ["# epipair evaluation summary", "",
-           "AUPR and AUROC with 95% stratified bootstrap intervals. `paper`: the published",
-           "protocol (augmentation before a random split; its test set holds shifted copies of",
-           "training positives and is inflated). `leakage_free`: whole chromosomes held out.",
-           "A leakage-free AUPR near the base rate is not by itself a bug.", ""]
+    out = [
+        "# epipair evaluation summary",
+        "",
+        "AUPR and AUROC with 95% stratified bootstrap intervals. `paper`: the published",
+        "protocol (augmentation before a random split; its test set holds shifted copies of",
+        "training positives and is inflated). `leakage_free`: whole chromosomes held out.",
+        "A leakage-free AUPR near the base rate is not by itself a bug.",
+        "",
+    ]
     out += ["## Within cell line", ""]
     tab = within.assign(
         AUPR=[_fmt(r.aupr, r.aupr_low, r.aupr_high) for r in within.itertuples()],
@@ -146,32 +178,53 @@ def summary_markdown(metrics: pd.DataFrame, leakage: pd.DataFrame, published: pd
         base_rate=within["base_rate"].map(lambda v: f"{v:.3f}"),
     )[["model", "protocol", "train_cell", "n", "n_pos", "base_rate", "AUPR", "AUROC"]]
     out += [_md_table(tab.rename(columns={"train_cell": "cell line"})), ""]
-    out += ["## Published numbers beside ours", "",
-            "Only values that can be cited to a table of the paper are listed; an empty cell",
-            "means no citable value was entered (see resources/published.tsv).", ""]
+    out += [
+        "## Published numbers beside ours",
+        "",
+        "Only values that can be cited to a table of the paper are listed; an empty cell",
+        "means no citable value was entered (see resources/published.tsv).",
+        "",
+    ]
     if len(published):
         ours = within.set_index(["model", "protocol", "train_cell"])
         rows = []
         for r in published.itertuples():
-            def get(protocol, metric):
+
+            def get(protocol, metric, r=r):
                 key = (r.model, protocol, r.cell_line)
                 return _fmt(ours.loc[key, metric]) if key in ours.index else "—"
+
             value = r.value if isinstance(r.value, str) or np.isfinite(r.value) else ""
-            rows.append({"model": r.model, "cell line": r.cell_line, "metric": r.metric,
-                         "published": value, "source": r.source,
-                         "ours (paper protocol)": get("paper", r.metric),
-                         "ours (leakage-free)": get("leakage_free", r.metric)})
+            rows.append(
+                {
+                    "model": r.model,
+                    "cell line": r.cell_line,
+                    "metric": r.metric,
+                    "published": value,
+                    "source": r.source,
+                    "ours (paper protocol)": get("paper", r.metric),
+                    "ours (leakage-free)": get("leakage_free", r.metric),
+                }
+            )
         out += [_md_table(pd.DataFrame(rows)), ""]
     cross = metrics[metrics["train_cell"] != metrics["test_cell"]]
     if len(cross):
         out += ["## Across cell lines (AUPR; rows: train, columns: test)", ""]
         for (model, protocol), sub in metrics.groupby(["model", "protocol"], sort=False):
             mat = sub.pivot(index="train_cell", columns="test_cell", values="aupr")
-            mat = mat.map(lambda v: _fmt(v)).reset_index().rename(columns={"train_cell": "train \\ test"})
+            mat = (
+                mat.map(lambda v: _fmt(v))
+                .reset_index()
+                .rename(columns={"train_cell": "train \\ test"})
+            )
             out += [f"### {model}, {protocol}", "", _md_table(mat), ""]
-    out += ["## Leakage audit", "",
-            "Share of test pairs whose enhancer or promoter overlaps an element of a training",
-            "pair, and share of test positives with a (shifted) copy in training.", ""]
+    out += [
+        "## Leakage audit",
+        "",
+        "Share of test pairs whose enhancer or promoter overlaps an element of a training",
+        "pair, and share of test positives with a (shifted) copy in training.",
+        "",
+    ]
     lk = leakage.copy()
     for c in ("test_share_element_in_train", "test_pos_copy_in_train", "pos_share_element"):
         lk[c] = lk[c].map(lambda v: f"{100 * v:.1f}%" if np.isfinite(v) else "—")

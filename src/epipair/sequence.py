@@ -93,8 +93,9 @@ class FastaReader:
             )
         return raw
 
-    def gather(self, chrom: str, starts, length: int, chunk: int = 1 << 22, out=None,
-               rows=None) -> np.ndarray:
+    def gather(
+        self, chrom: str, starts, length: int, chunk: int = 1 << 22, out=None, rows=None
+    ) -> np.ndarray:
         """Tokens ``[n, length]`` of windows on ``chrom``, read from a memory map.
 
         A base's file offset follows from the index (``offset + p + (p // lenc) * (lenb -
@@ -121,8 +122,10 @@ class FastaReader:
             self._mm = np.memmap(self.path, dtype=np.uint8, mode="r")
         last = rec.offset + (rec.rlen - 1) + ((rec.rlen - 1) // rec.lenc) * (rec.lenb - rec.lenc)
         if last >= self._mm.size:
-            raise EpipairError(f"{self.path}.fai: index is stale for {chrom!r} (file too short); "
-                               "delete the .fai and rerun")
+            raise EpipairError(
+                f"{self.path}.fai: index is stale for {chrom!r} (file too short); "
+                "delete the .fai and rerun"
+            )
         # file offset of each window's first base, and for each possible column of that base
         # within its line, the offsets of the following bases relative to it
         gap = rec.lenb - rec.lenc
@@ -147,8 +150,10 @@ class FastaReader:
                     raw = self._mm[first[sel, None] + table[col][None, :]]
                 tok = _GATHER_LUT[raw]
                 if tok.max(initial=0) == 255:
-                    raise EpipairError(f"{self.path}.fai: index is stale for {chrom!r} (line "
-                                       "breaks inside windows); delete the .fai and rerun")
+                    raise EpipairError(
+                        f"{self.path}.fai: index is stale for {chrom!r} (line "
+                        "breaks inside windows); delete the .fai and rerun"
+                    )
                 out[rows[sel]] = tok
         return out
 
@@ -167,7 +172,9 @@ def extract_sequence(
     for chrom in sorted(set(chroms.tolist())):
         rows = np.flatnonzero(chroms == chrom)
         fasta.gather(chrom, starts[rows], length, out=out, rows=rows)
-    log.info("%d windows of %d bp from %d chromosomes", len(starts), length, len(set(chroms.tolist())))
+    log.info(
+        "%d windows of %d bp from %d chromosomes", len(starts), length, len(set(chroms.tolist()))
+    )
     return out
 
 
@@ -175,7 +182,7 @@ def index_fasta(fasta_path, fai_path) -> None:
     """Build the ``.fai`` index of a FASTA with pyfaidx, written atomically to ``fai_path``."""
     import pyfaidx
 
-    from .io import atomic_path
+    from .atomic import atomic_path
 
     with atomic_path(fai_path) as tmp:
         tmp.unlink()

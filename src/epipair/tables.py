@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .errors import EpipairError
-from .io import write_tsv
+from .atomic import write_tsv
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,9 @@ class Table:
 
     def read(self, path) -> pd.DataFrame:
         try:
-            df = pd.read_csv(path, sep="\t", dtype=self.dtypes,
-                             keep_default_na=not self.keep_na_strings)
+            df = pd.read_csv(
+                path, sep="\t", dtype=self.dtypes, keep_default_na=not self.keep_na_strings
+            )
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise EpipairError(f"{path}: not a readable {self.name} table: {first}") from None
@@ -56,17 +57,32 @@ class Table:
 PAIRS = Table(
     "pairs.tsv",
     (
-        "pair_id", "enhancer_chrom", "enhancer_start", "enhancer_end",
-        "promoter_chrom", "promoter_start", "promoter_end", "label", "distance", "group",
-        "split", "enhancer_window_start", "promoter_window_start", "source_line",
+        "pair_id",
+        "enhancer_chrom",
+        "enhancer_start",
+        "enhancer_end",
+        "promoter_chrom",
+        "promoter_start",
+        "promoter_end",
+        "label",
+        "distance",
+        "group",
+        "split",
+        "enhancer_window_start",
+        "promoter_window_start",
+        "source_line",
     ),
     {"pair_id": str, "enhancer_chrom": str, "promoter_chrom": str, "split": str},
     keep_na_strings=True,
 )
 # results/<cell>/splits_paper.tsv: the paper protocol's instances (a shifted copy of a pair
 # is one row), split at random after augmentation as published.
-PAPER_SPLIT = Table("splits_paper.tsv", ("pair_id", "shift", "split"),
-                    {"pair_id": str, "split": str}, keep_na_strings=True)
+PAPER_SPLIT = Table(
+    "splits_paper.tsv",
+    ("pair_id", "shift", "split"),
+    {"pair_id": str, "split": str},
+    keep_na_strings=True,
+)
 # results/models/<model>/<protocol>/<cell>/history.tsv: one row per epoch (or fit).
 HISTORY = Table(
     "history.tsv",
@@ -79,8 +95,19 @@ PREDICTIONS = Table("predictions", ("pair_id", "shift", "label", "score"), {"pai
 METRICS = Table(
     "metrics.tsv",
     (
-        "model", "protocol", "train_cell", "test_cell", "n", "n_pos", "base_rate",
-        "aupr", "aupr_low", "aupr_high", "auroc", "auroc_low", "auroc_high",
+        "model",
+        "protocol",
+        "train_cell",
+        "test_cell",
+        "n",
+        "n_pos",
+        "base_rate",
+        "aupr",
+        "aupr_low",
+        "aupr_high",
+        "auroc",
+        "auroc_low",
+        "auroc_high",
     ),
     {"model": str, "protocol": str, "train_cell": str, "test_cell": str},
 )

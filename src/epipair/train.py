@@ -34,7 +34,7 @@ import pandas as pd
 from . import backend, registry
 from .data import AugmentedInstances, CellData, FixedInstances
 from .errors import EpipairError
-from .io import atomic_path, write_text
+from .atomic import atomic_path, write_text
 from .metrics import aupr, auroc
 from .predict import predict_scores
 from .tables import HISTORY
@@ -101,8 +101,15 @@ def train_neural(
 
     seed = int(train_cfg["seed"])
     backend.seed_everything(seed)
-    data = CellData.open(pairs_path, paper_path, features_dir, protocol=protocol,
-                         windows=windows, augment=augment, marks=marks)
+    data = CellData.open(
+        pairs_path,
+        paper_path,
+        features_dir,
+        protocol=protocol,
+        windows=windows,
+        augment=augment,
+        marks=marks,
+    )
     labels, features = data.labels, data.features
     names = registry.spec(model_name).inputs
     data.require(names, model_name, features_dir)
@@ -115,14 +122,24 @@ def train_neural(
                 f"{pairs_path}: the {what} split of protocol {protocol} has no positive pair"
             )
     if protocol == "leakage_free":
-        train_inst = AugmentedInstances(tr_rows, labels, augment["positives"],
-                                        augment["max_shift"], seed)
+        train_inst = AugmentedInstances(
+            tr_rows, labels, augment["positives"], augment["max_shift"], seed
+        )
     else:
         train_inst = FixedInstances(tr_rows, tr_shifts)
     bs = int(train_cfg["batch_size"])
     workers = int(workers)
-    train_ds = PairBatches(features, labels, train_inst, names, bs, shuffle=True, seed=seed,
-                           workers=workers, use_multiprocessing=workers > 1)
+    train_ds = PairBatches(
+        features,
+        labels,
+        train_inst,
+        names,
+        bs,
+        shuffle=True,
+        seed=seed,
+        workers=workers,
+        use_multiprocessing=workers > 1,
+    )
     out_dir = Path(out_model).parent
     ckpt = Checkpoint(out_dir / "checkpoint")
 
@@ -136,13 +153,24 @@ def train_neural(
             optimizer=keras.optimizers.Adam(learning_rate=float(train_cfg["learning_rate"])),
             loss="binary_crossentropy",
         )
-        state = {"epoch": 0, "history": [], "best_aupr": -1.0, "best_epoch": 0, "wait": 0,
-                 "stopped": False}
+        state = {
+            "epoch": 0,
+            "history": [],
+            "best_aupr": -1.0,
+            "best_epoch": 0,
+            "wait": 0,
+            "stopped": False,
+        }
     log.info(
         "model %s, protocol %s: %d parameters; %d training instances per epoch (%d pairs), "
         "%d validation instances; device: %s",
-        model_name, protocol, model.count_params(), train_ds.n_samples, np.unique(tr_rows).size,
-        va_rows.size, backend.describe_device(),
+        model_name,
+        protocol,
+        model.count_params(),
+        train_ds.n_samples,
+        np.unique(tr_rows).size,
+        va_rows.size,
+        backend.describe_device(),
     )
 
     epochs, patience = int(train_cfg["epochs"]), int(train_cfg["patience"])
@@ -174,7 +202,12 @@ def train_neural(
         state["epoch"] = epoch + 1
         log.info(
             "epoch %d/%d: loss %.4f, val AUPR %.4f (AUROC %.4f), %.1f samples/s%s",
-            epoch + 1, epochs, row["loss"], val_aupr, val_auroc, row["samples_per_s"],
+            epoch + 1,
+            epochs,
+            row["loss"],
+            val_aupr,
+            val_auroc,
+            row["samples_per_s"],
             ", early stop" if state["stopped"] else "",
         )
         ckpt.save(model, state, improved)
@@ -182,8 +215,9 @@ def train_neural(
     log.info("best epoch %d (val AUPR %.4f)", state["best_epoch"], state["best_aupr"])
 
     if train_cfg.get("retrain_imbalanced"):
-        _retrain_imbalanced(model, features, names, labels, tr_rows, va_rows, va_shifts,
-                            train_cfg, state)
+        _retrain_imbalanced(
+            model, features, names, labels, tr_rows, va_rows, va_shifts, train_cfg, state
+        )
 
     with atomic_path(out_model, suffix=".keras") as tmp:
         model.save(tmp)
@@ -193,8 +227,9 @@ def train_neural(
     return history
 
 
-def _retrain_imbalanced(model, features, names, labels, tr_rows, va_rows, va_shifts, train_cfg,
-                        state):
+def _retrain_imbalanced(
+    model, features, names, labels, tr_rows, va_rows, va_shifts, train_cfg, state
+):
     """SPEID's second stage: freeze convolutions and recurrent layers, refit the dense head."""
     import keras
 
@@ -202,33 +237,53 @@ def _retrain_imbalanced(model, features, names, labels, tr_rows, va_rows, va_shi
 
     frozen = []
     for layer in model.layers:
-        if isinstance(layer, (keras.layers.Conv1D, keras.layers.Bidirectional, keras.layers.LSTM,
-                              keras.layers.GRU)):
+        if isinstance(
+            layer,
+            (keras.layers.Conv1D, keras.layers.Bidirectional, keras.layers.LSTM, keras.layers.GRU),
+        ):
             layer.trainable = False
             frozen.append(layer.name)
-    model.compile(optimizer=keras.optimizers.Adam(float(train_cfg["learning_rate"])),
-                  loss="binary_crossentropy")
+    model.compile(
+        optimizer=keras.optimizers.Adam(float(train_cfg["learning_rate"])),
+        loss="binary_crossentropy",
+    )
     rows = np.unique(tr_rows)  # the unaugmented, imbalanced pairs
     counts = np.bincount(labels[rows], minlength=2).astype(float)
     weights = 1.0 / np.sqrt(np.maximum(counts, 1))
     weights = weights / weights[0]
-    ds = PairBatches(features, labels, FixedInstances(rows), names, int(train_cfg["batch_size"]),
-                     shuffle=True, seed=int(train_cfg["seed"]) + 1)
+    ds = PairBatches(
+        features,
+        labels,
+        FixedInstances(rows),
+        names,
+        int(train_cfg["batch_size"]),
+        shuffle=True,
+        seed=int(train_cfg["seed"]) + 1,
+    )
     log.info("retrain_imbalanced: frozen %s; class weights %s", frozen, weights.round(3).tolist())
     for epoch in range(int(train_cfg.get("retrain_epochs", 5))):
         ds.set_epoch(epoch)
         t0 = time.perf_counter()
         fit = model.fit(ds, epochs=1, verbose=0, class_weight={0: weights[0], 1: weights[1]})
         seconds = time.perf_counter() - t0
-        scores = predict_scores(model, features, names, va_rows, va_shifts,
-                                int(train_cfg["batch_size"]))
+        scores = predict_scores(
+            model, features, names, va_rows, va_shifts, int(train_cfg["batch_size"])
+        )
         val_aupr = aupr(labels[va_rows], scores)
-        state["history"].append({
-            "epoch": len(state["history"]) + 1, "stage": "retrain_imbalanced",
-            "loss": float(fit.history["loss"][-1]), "val_aupr": val_aupr,
-            "val_auroc": auroc(labels[va_rows], scores),
-            "seconds": round(seconds, 3), "samples_per_s": round(rows.size / seconds, 1),
-        })
-        log.info("retrain epoch %d: loss %.4f, val AUPR %.4f", epoch + 1, fit.history["loss"][-1],
-                 val_aupr)
-
+        state["history"].append(
+            {
+                "epoch": len(state["history"]) + 1,
+                "stage": "retrain_imbalanced",
+                "loss": float(fit.history["loss"][-1]),
+                "val_aupr": val_aupr,
+                "val_auroc": auroc(labels[va_rows], scores),
+                "seconds": round(seconds, 3),
+                "samples_per_s": round(rows.size / seconds, 1),
+            }
+        )
+        log.info(
+            "retrain epoch %d: loss %.4f, val AUPR %.4f",
+            epoch + 1,
+            fit.history["loss"][-1],
+            val_aupr,
+        )

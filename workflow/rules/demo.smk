@@ -14,12 +14,12 @@ if DEMO:
                 cell=DEMO_CELLS,
                 mark=DEMO_TRACK_FILES,
             ),
-        params:
-            settings=config["genome"]["demo"],
         log:
             "results/logs/demo_data.log",
         localrule: True
         conda:
             "../../envs/features.yaml"
+        params:
+            settings=config["genome"]["demo"],
         script:
             "../scripts/demo_data.py"

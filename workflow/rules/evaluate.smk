@@ -32,20 +32,20 @@ rule predict:
             PREDICTION.format(model="{model}", protocol="{protocol}", train=a, test=b)
             for a, b in TESTS
         ],
+    log:
+        "results/logs/predict/{model}/{protocol}.log",
+    conda:
+        "../../envs/train.yaml"
+    threads: config["train"]["threads"]
+    resources:
+        mem_mb=8000,
+        runtime=60,
     params:
         tests=TESTS,
         windows=config["windows"],
         augment=config["augment"],
         marks=MARKS,
         backend=config["train"]["backend"],
-    log:
-        "results/logs/predict/{model}/{protocol}.log",
-    threads: config["train"]["threads"]
-    resources:
-        mem_mb=8000,
-        runtime=60,
-    conda:
-        "../../envs/train.yaml"
     script:
         "../scripts/predict.py"
 
@@ -55,14 +55,14 @@ rule metrics:
         predictions=list(PREDICTIONS.values()),
     output:
         "results/metrics.tsv",
-    params:
-        prediction_keys=list(PREDICTIONS),
-        n_boot=config["evaluation"]["bootstrap"],
-        seed=config["evaluation"]["seed"],
     log:
         "results/logs/metrics.log",
     localrule: True
     conda:
         "../../envs/report.yaml"
+    params:
+        prediction_keys=list(PREDICTIONS),
+        n_boot=config["evaluation"]["bootstrap"],
+        seed=config["evaluation"]["seed"],
     script:
         "../scripts/metrics.py"

@@ -18,8 +18,7 @@ def track_specs(wildcards):
     cell = sample_cell(wildcards.sample)
     tracks = config["cell_lines"][cell].get("tracks", {})
     return [
-        (mark, source_target(t["url"], f"{cell}/tracks"), t["kind"])
-        for mark, t in tracks.items()
+        (mark, source_target(t["url"], f"{cell}/tracks"), t["kind"]) for mark, t in tracks.items()
     ]
 
 
@@ -52,18 +51,18 @@ rule sequence_features:
     output:
         enhancer="results/{sample}/features/enhancer_sequence.npy",
         promoter="results/{sample}/features/promoter_sequence.npy",
-    params:
-        windows=config["windows"],
-        flank=FLANK,
     log:
         "results/logs/sequence_features/{sample}.log",
     wildcard_constraints:
         sample=SAMPLE_RE,
+    conda:
+        "../../envs/features.yaml"
     resources:
         mem_mb=sequence_mem_mb,
         runtime=60,
-    conda:
-        "../../envs/features.yaml"
+    params:
+        windows=config["windows"],
+        flank=FLANK,
     script:
         "../scripts/sequence_features.py"
 
@@ -76,18 +75,18 @@ rule signal_features:
         enhancer="results/{sample}/features/enhancer_signal.npy",
         promoter="results/{sample}/features/promoter_signal.npy",
         marks="results/{sample}/features/signal_marks.txt",
-    params:
-        tracks=track_specs,
-        windows=config["windows"],
     log:
         "results/logs/signal_features/{sample}.log",
     wildcard_constraints:
         sample=SAMPLE_RE,
+    conda:
+        "../../envs/features.yaml"
     resources:
         mem_mb=signal_mem_mb,
         runtime=60,
-    conda:
-        "../../envs/features.yaml"
+    params:
+        tracks=track_specs,
+        windows=config["windows"],
     script:
         "../scripts/signal_features.py"
 

@@ -27,27 +27,26 @@ def score_inputs(wildcards):
     }
 
 
-
 rule pairs_to_score:
     input:
         pairs=predict_pairs_source,
         chrom_sizes=chrom_sizes(),
     output:
         "results/predict/{name}/pairs.tsv",
+    log:
+        "results/logs/predict_pairs/{name}.log",
+    wildcard_constraints:
+        name=_alternation(PREDICT),
+    conda:
+        "../../envs/features.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=15,
     params:
         format=predict_setting("format"),
         labelled=predict_setting("labelled"),
         windows=config["windows"],
         augment=config["augment"],
-    log:
-        "results/logs/predict_pairs/{name}.log",
-    resources:
-        mem_mb=2000,
-        runtime=15,
-    wildcard_constraints:
-        name=_alternation(PREDICT),
-    conda:
-        "../../envs/features.yaml"
     script:
         "../scripts/pairs_to_score.py"
 
@@ -57,6 +56,16 @@ rule score_pairs:
         unpack(score_inputs),
     output:
         "results/predict/{name}.tsv",
+    log:
+        "results/logs/score_pairs/{name}.log",
+    wildcard_constraints:
+        name=_alternation(PREDICT),
+    conda:
+        "../../envs/train.yaml"
+    threads: config["train"]["threads"]
+    resources:
+        mem_mb=8000,
+        runtime=60,
     params:
         model=predict_setting("model"),
         labelled=predict_setting("labelled"),
@@ -64,15 +73,5 @@ rule score_pairs:
         augment=config["augment"],
         marks=MARKS,
         backend=config["train"]["backend"],
-    log:
-        "results/logs/score_pairs/{name}.log",
-    wildcard_constraints:
-        name=_alternation(PREDICT),
-    threads: config["train"]["threads"]
-    resources:
-        mem_mb=8000,
-        runtime=60,
-    conda:
-        "../../envs/train.yaml"
     script:
         "../scripts/score_pairs.py"

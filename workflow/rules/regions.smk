@@ -10,24 +10,23 @@ def pairs_format(wildcards):
     return config["cell_lines"][wildcards.cell]["pairs"]["format"]
 
 
-
 rule ingest:
     input:
         pairs=pairs_source,
         chrom_sizes=chrom_sizes(),
     output:
         table="results/{cell}/ingested.tsv",
-    params:
-        format=pairs_format,
     log:
         "results/logs/ingest/{cell}.log",
     group:
         "regions"
+    conda:
+        "../../envs/features.yaml"
     resources:
         mem_mb=2000,
         runtime=15,
-    conda:
-        "../../envs/features.yaml"
+    params:
+        format=pairs_format,
     script:
         "../scripts/ingest.py"
 
@@ -40,18 +39,18 @@ rule regions:
         pairs="results/{cell}/pairs.tsv",
         paper="results/{cell}/splits_paper.tsv",
         audit="results/{cell}/leakage_audit.tsv",
-    params:
-        windows=config["windows"],
-        augment=config["augment"],
-        split=config["split"],
     log:
         "results/logs/regions/{cell}.log",
     group:
         "regions"
+    conda:
+        "../../envs/features.yaml"
     resources:
         mem_mb=4000,
         runtime=30,
-    conda:
-        "../../envs/features.yaml"
+    params:
+        windows=config["windows"],
+        augment=config["augment"],
+        split=config["split"],
     script:
         "../scripts/regions.py"

@@ -15,7 +15,6 @@ def report_targets():
     return out
 
 
-
 rule leakage_report:
     input:
         expand(rules.regions.output.audit, cell=CELLS),
@@ -62,13 +61,13 @@ rule pr_curves:
             caption="../report/pr_curves.rst",
             category="Overview",
         ),
-    params:
-        prediction_keys=list(WITHIN_PREDICTIONS),
     log:
         "results/logs/report/pr_curves.log",
     localrule: True
     conda:
         "../../envs/report.yaml"
+    params:
+        prediction_keys=list(WITHIN_PREDICTIONS),
     script:
         "../scripts/report_pr_curves.py"
 

@@ -22,23 +22,23 @@ rule train_neural:
     output:
         model="results/models/{model}/{protocol}/{cell}/model.keras",
         history="results/models/{model}/{protocol}/{cell}/history.tsv",
+    log:
+        "results/models/{model}/{protocol}/{cell}/train.log",
+    wildcard_constraints:
+        model=_alternation(registry.names("neural")),
+    conda:
+        "../../envs/train.yaml"
+    threads: config["train"]["threads"]
+    resources:
+        gpu=config["train"]["gpus"],
+        mem_mb=config["train"]["mem_mb"],
+        runtime=config["train"]["runtime"],
     params:
         windows=config["windows"],
         augment=config["augment"],
         train=TRAIN_PARAMS,
         model_params=model_params,
         marks=MARKS,
-    log:
-        "results/models/{model}/{protocol}/{cell}/train.log",
-    wildcard_constraints:
-        model=_alternation(registry.names("neural")),
-    threads: config["train"]["threads"]
-    resources:
-        gpu=config["train"]["gpus"],
-        mem_mb=config["train"]["mem_mb"],
-        runtime=config["train"]["runtime"],
-    conda:
-        "../../envs/train.yaml"
     script:
         "../scripts/train_neural.py"
 
@@ -49,22 +49,22 @@ rule train_baseline:
     output:
         model="results/models/{model}/{protocol}/{cell}/model.pkl",
         history="results/models/{model}/{protocol}/{cell}/history.tsv",
+    log:
+        "results/models/{model}/{protocol}/{cell}/train.log",
+    wildcard_constraints:
+        model=_alternation(registry.names("baseline")),
+    conda:
+        "../../envs/train.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=60,
     params:
         windows=config["windows"],
         augment=config["augment"],
         seed=config["train"]["seed"],
         model_params=model_params,
         marks=MARKS,
-    log:
-        "results/models/{model}/{protocol}/{cell}/train.log",
-    wildcard_constraints:
-        model=_alternation(registry.names("baseline")),
-    threads: 1
-    resources:
-        mem_mb=4000,
-        runtime=60,
-    conda:
-        "../../envs/train.yaml"
     script:
         "../scripts/train_baseline.py"
 

@@ -1,4 +1,7 @@
-"""Your own pairs -> a checked pairs table with windows (epipair.pipeline.prepare_pairs_to_score)."""
+"""Your own pairs -> a checked pairs table with windows.
+
+(epipair.pipeline.prepare_pairs_to_score)
+"""
 
 from epipair.pipeline import prepare_pairs_to_score
 from epipair.smk import script

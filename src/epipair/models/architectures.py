@@ -13,7 +13,6 @@ from ..errors import EpipairError
 from ..registry import SEQUENCE_INPUTS, SIGNAL_INPUTS, spec
 
 
-
 @keras.saving.register_keras_serializable(package="epipair")
 class Log1p(layers.Layer):
     """``log(1 + max(x, 0))``: tames the heavy tail of signal values (backend-neutral)."""
@@ -139,8 +138,14 @@ def build_cnn_gru(shapes, p):
     for inp, n in zip(inputs, SEQUENCE_INPUTS):
         x = inp
         for i in range(p["conv_layers"]):
-            x = layers.Conv1D(p["filters"], p["kernel"], activation="relu", padding="same",
-                              kernel_regularizer=_l2(p["l2"]), name=f"{n}_conv{i + 1}")(x)
+            x = layers.Conv1D(
+                p["filters"],
+                p["kernel"],
+                activation="relu",
+                padding="same",
+                kernel_regularizer=_l2(p["l2"]),
+                name=f"{n}_conv{i + 1}",
+            )(x)
             x = layers.MaxPooling1D(p["pool"], name=f"{n}_pool{i + 1}")(x)
         branches.append(x)
     x = layers.Concatenate(axis=1, name="merge")(branches)

@@ -2,7 +2,7 @@ import numpy as np
 import pyBigWig
 import pytest
 
-from epipair import signal
+from epipair import tracks
 from epipair.errors import EpipairError
 
 from .conftest import write
@@ -15,7 +15,9 @@ def test_peaks_binned_by_hand(tmp_path):
         "c1\t25\t40\t.\t0\t.\t4.0\t-1\t-1\t5\n"  # overlaps the first: max wins on [25, 30)
         "c1\t95\t100\t.\t0\t.\t1.0\t-1\t-1\t2\n",
     )
-    out = signal.binned_signal([("m", str(peaks), "peaks")], np.array(["c1", "c1"]), np.array([0, 20]), 40, 10)
+    out = tracks.binned_signal(
+        [("m", str(peaks), "peaks")], np.array(["c1", "c1"]), np.array([0, 20]), 40, 10
+    )
     assert out.shape == (2, 1, 4)
     # window [0, 40): bins [0,10)=0, [10,20)=2, [20,30)=(5*2+5*4)/10=3, [30,40)=4
     np.testing.assert_allclose(out[0, 0], [0, 2, 3, 4])
@@ -39,7 +41,7 @@ def test_bigwig_binned_by_hand_and_missing_chrom(tmp_path, caplog):
         [("c1", [0, 100, 150], [100, 150, 300], [1.0, 3.0, 5.0])],
     )
     caplog.set_level("WARNING")
-    out = signal.binned_signal(
+    out = tracks.binned_signal(
         [("m", str(bw), "bigwig")], np.array(["c1", "c1", "c3"]), np.array([50, 200, 0]), 200, 50
     )
     # [50,100)=1, [100,150)=3, [150,200)=5, [200,250)=5 ; then [200,300)=5, beyond 300 no data = 0
@@ -54,13 +56,13 @@ def test_bigwig_and_peaks_one_code_path(tmp_path):
     bw = write_bigwig(tmp_path / "t.bw", {"c1": 1000}, [("c1", [100, 400], [250, 420], [2.5, 7.0])])
     pk = write(tmp_path / "t.bed", "c1\t100\t250\t.\t0\t.\t2.5\nc1\t400\t420\t.\t0\t.\t7.0\n")
     starts = np.array([0, 130, 300, 700])
-    a = signal.binned_signal([("m", str(bw), "bigwig")], np.array(["c1"] * 4), starts, 300, 30)
-    b = signal.binned_signal([("m", str(pk), "peaks")], np.array(["c1"] * 4), starts, 300, 30)
+    a = tracks.binned_signal([("m", str(bw), "bigwig")], np.array(["c1"] * 4), starts, 300, 30)
+    b = tracks.binned_signal([("m", str(pk), "peaks")], np.array(["c1"] * 4), starts, 300, 30)
     np.testing.assert_allclose(a, b, rtol=1e-6)
 
 
 def test_merge_spans():
-    s0, s1, of = signal.merge_spans(np.array([100, 0, 50, 500, 499]), 60)
+    s0, s1, of = tracks.merge_spans(np.array([100, 0, 50, 500, 499]), 60)
     assert s0.tolist() == [0, 499] and s1.tolist() == [160, 560]
     assert of.tolist() == [0, 0, 0, 1, 1]
 
@@ -76,25 +78,25 @@ def test_merge_spans():
 )
 def test_bad_peak_files(tmp_path, text, message):
     with pytest.raises(EpipairError, match=message):
-        signal.PeakTrack(write(tmp_path / "p.bed", text))
+        tracks.PeakTrack(write(tmp_path / "p.bed", text))
 
 
 def test_text_file_is_not_a_bigwig(tmp_path):
     with pytest.raises(EpipairError, match="not a bigWig file"):
-        signal.BigWigTrack(write(tmp_path / "x.bw", "this is text\n"))
+        tracks.BigWigTrack(write(tmp_path / "x.bw", "this is text\n"))
 
 
 def test_window_must_be_bin_multiple(tmp_path):
     pk = write(tmp_path / "t.bed", "c1\t100\t250\t.\t0\t.\t2.5\n")
     with pytest.raises(EpipairError, match="not a multiple of signal_bin"):
-        signal.binned_signal([("m", str(pk), "peaks")], np.array(["c1"]), np.array([0]), 105, 10)
+        tracks.binned_signal([("m", str(pk), "peaks")], np.array(["c1"]), np.array([0]), 105, 10)
 
 
 def test_merge_spans_with_gap_and_cap():
     starts = np.array([0, 100, 1000, 5000])
-    s0, s1, of = signal.merge_spans(starts, 60, gap=1000)
+    s0, s1, of = tracks.merge_spans(starts, 60, gap=1000)
     assert s0.tolist() == [0, 5000] and s1.tolist() == [1060, 5060]
-    s0, s1, of = signal.merge_spans(starts, 60, gap=10_000, max_span=500)
+    s0, s1, of = tracks.merge_spans(starts, 60, gap=10_000, max_span=500)
     assert s0.tolist() == [0, 1000, 5000] and of.tolist() == [0, 0, 1, 2]
 
 
@@ -102,10 +104,19 @@ def test_far_apart_windows_bin_like_near_ones(tmp_path):
     """Spans that join distant windows give the same bins as one read per window."""
     rng = np.random.default_rng(0)
     starts = np.sort(rng.integers(0, 400_000, 50)) // 10 * 10
-    bw = write_bigwig(tmp_path / "t.bw", {"c1": 500_000},
-                      [("c1", list(range(0, 500_000, 50)), list(range(50, 500_050, 50)),
-                        rng.random(10_000).tolist())])
-    got = signal.binned_signal([("m", str(bw), "bigwig")], np.array(["c1"] * 50), starts, 1000, 100)
-    track = signal.BigWigTrack(bw)
+    bw = write_bigwig(
+        tmp_path / "t.bw",
+        {"c1": 500_000},
+        [
+            (
+                "c1",
+                list(range(0, 500_000, 50)),
+                list(range(50, 500_050, 50)),
+                rng.random(10_000).tolist(),
+            )
+        ],
+    )
+    got = tracks.binned_signal([("m", str(bw), "bigwig")], np.array(["c1"] * 50), starts, 1000, 100)
+    track = tracks.BigWigTrack(bw)
     want = np.stack([track.values("c1", s, s + 1000).reshape(10, 100).mean(axis=1) for s in starts])
     np.testing.assert_allclose(got[:, 0], want, rtol=1e-5)

@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from epipair import io
+from epipair import atomic
 
 
 def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
     target = tmp_path / "f" / "x.npy"
-    io.write_npy(np.arange(3), target)  # an older complete version
+    atomic.write_npy(np.arange(3), target)  # an older complete version
     before = target.read_bytes()
 
     def explode(path, arr, allow_pickle=False):
@@ -18,11 +18,11 @@ def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
 
     monkeypatch.setattr(np, "save", explode)
     with pytest.raises(OSError, match="disk full"):
-        io.write_npy(np.arange(10), target)
+        atomic.write_npy(np.arange(10), target)
     assert target.read_bytes() == before  # the old file stays whole
     assert sorted(p.name for p in target.parent.iterdir()) == ["x.npy"]
 
 
 def test_atomic_outputs_have_normal_permissions(tmp_path):
-    io.write_text("a\n", tmp_path / "t.txt")
+    atomic.write_text("a\n", tmp_path / "t.txt")
     assert (tmp_path / "t.txt").stat().st_mode & 0o644 == 0o644

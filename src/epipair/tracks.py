@@ -6,8 +6,8 @@ as float32, NaN (no data) as 0. A bigWig answers with pyBigWig's bulk ``values``
 0 elsewhere, the maximum where peaks overlap. Binning is then one code path
 (:func:`binned_signal`): windows on a chromosome are merged into spans (windows up to 100 kb
 apart share one read, which decompresses each bigWig block once), and each window's bins are
-averaged from the span's values with a strided view and a reshape. pyBigWig's ``stats(nBins=...)`` is
-avoided: it was measured 25x slower than bulk values plus numpy.
+averaged from the span's values with a strided view and a reshape. pyBigWig's
+``stats(nBins=...)`` is avoided: it was measured 25x slower than bulk values plus numpy.
 
 A track without a chromosome gives zeros for that chromosome and a warning naming both.
 Output shape: ``[n_windows, n_marks, width // bin]`` float32.
