@@ -345,6 +345,8 @@ def bench_rss(quick=False):
         out_pairs=d / "pairs.tsv",
         out_paper=d / "paper.tsv",
         out_audit=d / "audit.tsv",
+        out_folds=d / "folds.tsv",
+        out_fold_splits=d / "splits_folds.tsv",
     )
     # the extraction alone, in a fresh process as the workflow's rule runs it
     code = (

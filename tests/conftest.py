@@ -100,6 +100,8 @@ def demo_features(demo_dir, tmp_path_factory):
         out_pairs=out / "pairs.tsv",
         out_paper=out / "splits_paper.tsv",
         out_audit=out / "leakage_audit.tsv",
+        out_folds=out / "folds.tsv",
+        out_fold_splits=out / "splits_folds.tsv",
     )
     feats = out / "features"
     pipeline.sequence_features(

@@ -74,6 +74,7 @@ def small_metrics():
                             auroc=0.7,
                             auroc_low=0.6,
                             auroc_high=0.8,
+                            fold="all",
                         )
                     )
     return pd.DataFrame(rows, columns=list(METRICS.columns))
@@ -126,3 +127,56 @@ def test_shipped_published_table_parses():
     pub = pd.read_csv(ROOT / "resources" / "published.tsv", sep="\t", comment="#")
     assert list(pub.columns) == ["model", "cell_line", "metric", "value", "source"]
     assert pub["source"].notna().all()
+
+
+def test_metrics_table_rows_per_fold_and_pooled(tmp_path):
+    from epipair.tables import PREDICTIONS
+
+    rng = np.random.default_rng(0)
+    label = np.tile([1, 0, 0, 0], 50)
+    pred = pd.DataFrame(
+        {
+            "pair_id": [f"p{i}" for i in range(200)],
+            "shift": 0,
+            "label": label,
+            "score": label * 0.3 + rng.random(200),
+            "fold": np.repeat(["1", "2"], 100),
+        }
+    )
+    PREDICTIONS.write(pred, tmp_path / "cv.tsv")
+    PREDICTIONS.write(pred.assign(fold="all"), tmp_path / "single.tsv")
+    files = {("m", "leakage_free", "A", "A"): tmp_path / "cv.tsv",
+             ("m", "paper", "A", "A"): tmp_path / "single.tsv"}  # fmt: skip
+    table = metrics.metrics_table(files, n_boot=50, seed=0)
+    cv = table[table["protocol"] == "leakage_free"].set_index("fold")
+    assert list(cv.index) == ["1", "2", "all"]
+    assert cv.loc["1", "n"] == 100 and cv.loc["all", "n"] == 200
+    assert cv.loc["2", "aupr"] == pytest.approx(metrics.aupr(label[100:], pred["score"][100:]))
+    assert table[table["protocol"] == "paper"]["fold"].tolist() == ["all"]
+    assert list(table.columns) == list(METRICS.columns)
+
+
+def test_benchmark_metrics_adds_the_distance_prior(tmp_path):
+    from epipair.tables import BENCHMARK_METRICS, BENCHMARK_SCORES
+
+    distance = np.arange(1, 201) * 1000.0
+    label = (distance < 30_000).astype(int)  # the close pairs interact
+    scores = pd.DataFrame(
+        {
+            "pair_id": [f"b{i}" for i in range(200)],
+            "label": label,
+            "distance": distance,
+            "score": np.linspace(0, 1, 200),  # a model that ranks far pairs first
+            "fold": "all",
+        }
+    )
+    BENCHMARK_SCORES.write(scores, tmp_path / "s.tsv")
+    table = metrics.benchmark_metrics({("hic", "A", "m", "leakage_free"): tmp_path / "s.tsv"}, 0, 0)
+    assert list(table.columns) == list(BENCHMARK_METRICS.columns)
+    rows = table.set_index("model")
+    assert rows.loc["distance_prior", "aupr"] == 1.0 and rows.loc["distance_prior", "n"] == 200
+    assert rows.loc["m", "aupr"] < 0.2 and rows.loc["distance_prior", "protocol"] == "none"
+    md = report.benchmark_markdown(table)
+    assert "hic: m score(s) below the distance score (AUPR 1.000)" in md
+    report.benchmark_figure(table, tmp_path / "b.png")
+    assert (tmp_path / "b.png").stat().st_size > 1000

@@ -42,6 +42,8 @@ def test_ingest_and_audit_real_cell_line(cell, tmp_path):
         tmp_path / "ingested.tsv", chrom_sizes_path=SIZES, cell=cell, windows=WINDOWS,
         augment=AUGMENT, split=SPLIT, out_pairs=tmp_path / "pairs.tsv",
         out_paper=tmp_path / "paper.tsv", out_audit=tmp_path / "audit.tsv",
+        out_folds=tmp_path / "folds.tsv",
+        out_fold_splits=tmp_path / "splits_folds.tsv",
     )
     audit = pd.read_csv(tmp_path / "audit.tsv", sep="\t").set_index("protocol")
     # nearly every positive shares an element with another pair (DESIGN section 5)

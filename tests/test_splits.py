@@ -113,3 +113,51 @@ def test_test_chromosome_without_pairs_is_named_in_a_warning(caplog):
     caplog.set_level("WARNING")
     splits.leakage_free_split(df, ["chr1", "chr99"], ["chr2"], source="toy")
     assert "toy: test chromosome(s) chr99 hold no pairs" in caplog.text
+
+
+def test_chromosome_folds_balance_whole_chromosomes_and_test_every_pair_once():
+    df, _, _ = toy_pairs(n_chroms=7, per_chrom=40)
+    # uneven chromosomes: chr1 three times as many pairs as the others
+    extra, _, _ = toy_pairs(n_chroms=1, per_chrom=80, seed=5)
+    extra["pair_id"] = [f"x{i}" for i in range(len(extra))]
+    extra["group"] = extra["group"] + df["group"].max() + 1
+    df = pd.concat([df, extra], ignore_index=True)
+    folds = splits.chromosome_folds(df, 3)
+    assert set(folds) == {f"chr{c}" for c in range(1, 8)} and set(folds.values()) == {"1", "2", "3"}
+    # greedy, largest first: chr1 (the largest) alone in fold 1 is balanced against 2-3 others
+    load = df["enhancer_chrom"].map(folds).value_counts()
+    assert load.max() - load.min() <= df["enhancer_chrom"].value_counts().max()
+    table = splits.fold_splits(df, folds, ["chr7"])
+    tested = table[table["split"] == "test"]
+    assert sorted(tested["pair_id"]) == sorted(df["pair_id"])  # every pair exactly once
+    for fold, sub in table.groupby("fold"):
+        chroms = df.set_index("pair_id").loc[sub["pair_id"], "enhancer_chrom"]
+        test_chroms = set(chroms[(sub["split"] == "test").to_numpy()])
+        assert test_chroms == {c for c, f in folds.items() if f == fold}
+        train_chroms = set(chroms[(sub["split"] == "train").to_numpy()])
+        assert not train_chroms & test_chroms
+        # groups never split: a group's pairs share one split within a fold
+        per_group = sub.assign(group=df.set_index("pair_id").loc[sub["pair_id"], "group"].values)
+        assert (per_group.groupby("group")["split"].nunique() == 1).all()
+        assert (sub["split"] == "valid").any()
+    assert splits.chromosome_folds(df, 3) == folds  # deterministic
+
+
+def test_groups_across_chromosomes_stay_in_one_fold_and_too_many_folds_fail():
+    df, _, _ = toy_pairs(n_chroms=3, per_chrom=20)
+    # a group joining chr1 and chr2 (an element shared across chromosomes) binds them
+    df.loc[df["enhancer_chrom"] == "chr2", "group"] = df.loc[0, "group"]
+    folds = splits.chromosome_folds(df, 2)
+    assert folds["chr1"] == folds["chr2"] != folds["chr3"]
+    with pytest.raises(EpipairError, match="split.folds is 3 but the pairs lie on 2"):
+        splits.chromosome_folds(df, 3)
+
+
+def test_split_instances_of_a_fold():
+    df, _, _ = toy_pairs(n_chroms=4, per_chrom=30)
+    folds = splits.chromosome_folds(df, 2)
+    table = splits.fold_splits(df, folds, ["chr4"])
+    rows, shifts = splits.split_instances(df, None, "leakage_free", "test", table, "2")
+    assert set(df["enhancer_chrom"].iloc[rows]) == {c for c, f in folds.items() if f == "2"}
+    assert (shifts == 0).all()
+    assert splits.fold_from_path("/fold2") == "2" and splits.fold_from_path("") == "all"

@@ -163,7 +163,8 @@ def test_cross_cell_test_set_is_the_test_split(demo_run):
             expected = paper[paper["split"] == "test"]
             assert pred["pair_id"].tolist() == expected["pair_id"].tolist()
             assert pred["shift"].tolist() == expected["shift"].tolist()
-        assert set(pred.columns) == {"pair_id", "shift", "label", "score"}
+        assert set(pred.columns) == {"pair_id", "shift", "label", "score", "fold"}
+        assert (pred["fold"] == "all").all()
 
 
 def test_real_study_dry_run_plans_six_cell_lines(workdir):
@@ -264,3 +265,65 @@ def test_bigwig_track_set_is_planned_instead_of_peaks(workdir):
     out = proc.stdout + proc.stderr
     assert "resources/IMR90/tracks/E017-H3K27ac.fc.signal.bigwig" in out
     assert "narrowPeak" not in out and "hg19.fa" not in out
+
+
+@pytest.fixture(scope="module")
+def cv_run(tmp_path_factory):
+    """The demo with chromosome cross-validation (split.folds: 3), two cell lines, the
+    epigenomic model and the baselines, short training."""
+    from .conftest import ROOT
+
+    wd = tmp_path_factory.mktemp("cv")
+    shutil.copytree(ROOT / "config", wd / "config")
+    cfg = yaml.safe_load((wd / "config" / "demo.yaml").read_text())
+    cfg["train"]["epochs"] = 2
+    cfg["evaluation"] = {"bootstrap": 50}
+    cfg["models"] = ["epi_cnn", "distance", "gbm"]
+    cfg["split"]["folds"] = 3
+    cfg["only"] = "CellA,CellB"
+    cfg["predict"]["my_pairs"]["model"] = "gbm"
+    (wd / "config" / "cv.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    run_snakemake(wd, "--cores", "2", "--configfile", "config/cv.yaml")
+    return wd
+
+
+def test_cross_validation_tests_every_pair_once(cv_run):
+    wd = cv_run
+    for cell in ("CellA", "CellB"):
+        pairs = pd.read_csv(wd / "results" / cell / "pairs.tsv", sep="\t")
+        folds = pd.read_csv(wd / "results" / cell / "folds.tsv", sep="\t", dtype=str)
+        assert sorted(folds["fold"].unique()) == ["1", "2", "3"]
+        for m in ("epi_cnn", "gbm"):
+            for k in (1, 2, 3):
+                d = wd / "results" / "models" / m / "leakage_free" / cell / f"fold{k}"
+                assert any(d.glob("model.*")) and (d / "history.tsv").exists()
+            pred = pd.read_csv(
+                wd / "results" / "predictions" / m / "leakage_free" / f"{cell}__{cell}.tsv",
+                sep="\t",
+                dtype={"fold": str},
+            )
+            # every pair exactly once, by the model of the fold that held its chromosome out
+            assert sorted(pred["pair_id"]) == sorted(pairs["pair_id"])
+            chrom = pairs.set_index("pair_id").loc[pred["pair_id"], "enhancer_chrom"]
+            expected = chrom.map(dict(zip(folds["chrom"], folds["fold"])))
+            assert pred["fold"].tolist() == expected.tolist()
+        # the paper protocol keeps its own single random split
+        paper = pd.read_csv(
+            wd / "results" / "predictions" / "gbm" / "paper" / f"{cell}__{cell}.tsv", sep="\t"
+        )
+        assert (paper["fold"] == "all").all()
+    metrics = pd.read_csv(wd / "results" / "metrics.tsv", sep="\t", dtype={"fold": str})
+    sub = metrics[
+        (metrics["model"] == "epi_cnn")
+        & (metrics["protocol"] == "leakage_free")
+        & (metrics["train_cell"] == "CellA")
+        & (metrics["test_cell"] == "CellA")
+    ].set_index("fold")
+    assert sorted(sub.index) == ["1", "2", "3", "all"]
+    assert sub.loc[["1", "2", "3"], "n"].sum() == sub.loc["all", "n"]
+    # the planted signal is learnt in every fold
+    assert (sub["aupr"] > 1.2 * sub["base_rate"]).all(), sub
+    summary = (wd / "results" / "report" / "summary.md").read_text()
+    assert "## Cross-validation folds" in summary
+    assert "| epi_cnn | leakage_free | CellA | 3 |" in summary
+    assert "GM12878" not in summary and not (wd / "results" / "CellC").exists()

@@ -80,3 +80,13 @@ def set_threads(n: int) -> None:
         import torch
 
         torch.set_num_threads(n)
+
+
+def setup(model: str, name: str, threads: int) -> None:
+    """Select the backend and its threads for ``model``: nothing for a baseline, so that
+    scoring with scikit-learn models never loads a deep-learning framework."""
+    from . import registry
+
+    if registry.spec(model).neural:
+        select(name)
+        set_threads(threads)

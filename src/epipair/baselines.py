@@ -22,10 +22,11 @@ import numpy as np
 import pandas as pd
 
 from . import registry
+from .atomic import atomic_path
 from .data import CellData
 from .errors import EpipairError
-from .atomic import atomic_path
 from .metrics import aupr, auroc
+from .splits import SINGLE
 from .tables import HISTORY
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,8 @@ def train_baseline(
     *,
     pairs_path,
     paper_path,
+    folds_path=None,
+    fold: str = SINGLE,
     features_dir,
     windows: dict,
     augment: dict,
@@ -108,6 +111,8 @@ def train_baseline(
         windows=windows,
         augment=augment,
         marks=marks,
+        folds_path=folds_path,
+        fold=fold,
     )
     tr_rows, _ = data.instances("train")
     va_rows, _ = data.instances("valid")

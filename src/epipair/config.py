@@ -96,6 +96,16 @@ def check(config: dict) -> None:
             raise EpipairError(
                 f"{where}: cell_line {entry['cell_line']!r} is not in config 'cell_lines'"
             )
+    for name, entry in config.get("benchmarks", {}).items():
+        where = f"config benchmarks.{name}"
+        if entry["cell_line"] not in config["cell_lines"]:
+            raise EpipairError(
+                f"{where}: cell_line {entry['cell_line']!r} is not in config 'cell_lines'"
+            )
+        if "leakage_free" not in config["protocol"]:
+            raise EpipairError(
+                f"{where}: benchmarks score leakage_free models; add leakage_free to 'protocol'"
+            )
     s = config["split"]
     if s["paper_test_fraction"] + s["paper_valid_fraction"] >= 1:
         raise EpipairError("config split: paper_test_fraction + paper_valid_fraction must be < 1")

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .errors import EpipairError
 from .sequence import ONE_HOT
-from .splits import split_instances
+from .splits import SINGLE, split_instances
 from .tables import read_split_tables
 
 
@@ -122,12 +122,15 @@ class Features:
 
 @dataclass
 class CellData:
-    """One cell line's (or pair set's) tables and features under one protocol."""
+    """One cell line's (or pair set's) tables and features under one protocol (and, under
+    cross-validation, one fold of ``leakage_free``)."""
 
     pairs: pd.DataFrame
     paper: pd.DataFrame | None
     protocol: str
     features: Features | None
+    fold_splits: pd.DataFrame | None = None
+    fold: str = SINGLE
 
     @classmethod
     def open(
@@ -140,14 +143,17 @@ class CellData:
         windows: dict,
         augment: dict,
         marks: list[str] | None,
+        folds_path=None,
+        fold: str = SINGLE,
     ) -> CellData:
-        """Read ``pairs.tsv`` (and ``splits_paper.tsv`` under ``paper``) and memory-map the
-        features in ``features_dir`` (``None``: a model that reads no features)."""
-        pairs, paper = read_split_tables(pairs_path, paper_path, protocol)
+        """Read ``pairs.tsv`` (``splits_paper.tsv`` under ``paper``, ``splits_folds.tsv`` for
+        a cross-validation ``fold``) and memory-map the features in ``features_dir``
+        (``None``: a model that reads no features)."""
+        pairs, paper, fold_splits = read_split_tables(pairs_path, paper_path, protocol, folds_path)
         features = None
         if features_dir is not None and Path(features_dir).is_dir():
             features = Features(features_dir, augment["max_shift"], windows, marks)
-        return cls(pairs, paper, protocol, features)
+        return cls(pairs, paper, protocol, features, fold_splits, fold)
 
     @property
     def labels(self) -> np.ndarray:
@@ -155,7 +161,9 @@ class CellData:
 
     def instances(self, split: str):
         """``(rows, shifts)`` of ``split`` (see ``epipair.splits.split_instances``)."""
-        return split_instances(self.pairs, self.paper, self.protocol, split)
+        return split_instances(
+            self.pairs, self.paper, self.protocol, split, self.fold_splits, self.fold
+        )
 
     def require(self, names, model: str, where) -> None:
         """Fail with one line if the features lack an input that ``model`` reads."""

@@ -49,6 +49,7 @@ def demo_files(outdir, cells=tuple(DEMO_CELLS)) -> dict[str, Path]:
         "chrom_sizes": outdir / "genome.chrom.sizes",
         "elements": outdir / "elements.tsv",
         "to_score": outdir / "to_score.bedpe",
+        "benchmark": outdir / "benchmark.bengi.tsv",
     }
     for cell in cells:
         files[f"{cell}/pairs"] = outdir / cell / "pairs.csv"
@@ -73,6 +74,34 @@ def _to_score(pairs: pd.DataFrame) -> str:
         "\t".join(map(str, r)) + f"\tquery{i}"
         for i, r in enumerate(sub[cols].itertuples(index=False))
     ]
+    return "\n".join(lines) + "\n"
+
+
+def _benchmark(rng, elements, active, cell, p0, d0, dmin, dmax) -> str:
+    """A BENGI-format benchmark of ``cell``: every same-chromosome candidate pair within
+    ``[dmin, dmax]`` at its natural ratio of positives, labelled by a fresh draw of the
+    interaction grammar (so another labelling than the training pairs'). Every third gene
+    gets a second transcript 100 bp downstream, as BENGI lists one row per transcript."""
+    enh = elements[elements["kind"] == "enhancer"].reset_index(drop=True)
+    prom = elements[elements["kind"] == "promoter"].reset_index(drop=True)
+    cand = enh.reset_index().merge(prom.reset_index(), on="chrom", suffixes=("_e", "_p"))
+    ce = (cand["start_e"] + cand["end_e"]) // 2
+    tss = (cand["start_p"] + cand["end_p"]) // 2
+    cand["distance"] = (ce - tss).abs()
+    keep = (cand["distance"] >= dmin) & (cand["distance"] <= dmax)
+    cand, ce, tss = cand[keep], ce[keep], tss[keep]
+    cognate = (cand["family_e"] == cand["family_p"]) & cand["family_e"].isin(active)
+    label = cognate & (rng.random(len(cand)) < p0 * np.exp(-cand["distance"] / d0))
+    lines = []
+    for r, lab, c_e, t in zip(cand.itertuples(), label, ce, tss):
+        gene = f"GENE{r.index_p:04d}"
+        enh_id = f"{r.chrom}:{r.start_e}-{r.end_e}|{cell}|EHdemo{r.index_e:05d}"
+        for k, pos in enumerate([t, t + 100] if r.index_p % 3 == 0 else [t]):
+            tss_id = f"{r.chrom}:{pos}-{pos + 1}|{cell}|{gene}|{gene}.T{k + 1}|+"
+            lines.append(
+                f"{int(lab)}\t{float(abs(c_e - pos))}\t{r.chrom}\t{r.start_e}\t{r.end_e}\t"
+                f"{enh_id}\t{r.chrom}\t{pos - 1000}\t{pos + 1000}\t{tss_id}"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -301,6 +330,9 @@ def generate(
             pairs.to_csv(tmp, index=False)
         if cell == "CellA":
             write_text(_to_score(pairs), files["to_score"])
+            bench_rng = np.random.default_rng([seed, 2020])
+            text = _benchmark(bench_rng, elements, active, cell, 0.6, 40_000, 5_000, 150_000)
+            write_text(text, files["benchmark"])
         _tracks(cell_rng, sizes, elements, active, outdir / cell)
         log.info(
             "%s: %d pairs, %d positives, active families %s",

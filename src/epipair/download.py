@@ -35,9 +35,9 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from .atomic import atomic_path
 from .config import is_remote, local_path
 from .errors import EpipairError
-from .atomic import atomic_path
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .tables import METRICS, PREDICTIONS
+from .splits import SINGLE
+from .tables import BENCHMARK_METRICS, BENCHMARK_SCORES, METRICS, PREDICTIONS
 
 
 def aupr(labels, scores) -> float:
@@ -87,12 +88,42 @@ def bootstrap(labels, scores, n_boot: int = 1000, seed: int = 0, level: float = 
 
 
 def metrics_table(prediction_files: dict, n_boot: int, seed: int) -> pd.DataFrame:
-    """``{(model, protocol, train, test): path}`` -> the metrics table (``tables.METRICS``)."""
+    """``{(model, protocol, train, test): path}`` -> the metrics table (``tables.METRICS``).
+
+    One row per cross-validation fold when the predictions come from several folds, and the
+    pooled row (fold ``all``: every pair once) always.
+    """
     rows = []
     for (model, protocol, train, test), path in sorted(prediction_files.items()):
         pred = PREDICTIONS.read(path)
-        stats = bootstrap(pred["label"], pred["score"], n_boot, seed)
+        key = {"model": model, "protocol": protocol, "train_cell": train, "test_cell": test}
+        folds = sorted(set(pred["fold"]) - {SINGLE}, key=int)
+        for fold in folds:
+            sub = pred[pred["fold"] == fold]
+            rows.append(
+                {**key, **bootstrap(sub["label"], sub["score"], n_boot, seed), "fold": fold}
+            )
         rows.append(
-            {"model": model, "protocol": protocol, "train_cell": train, "test_cell": test, **stats}
+            {**key, **bootstrap(pred["label"], pred["score"], n_boot, seed), "fold": SINGLE}
         )
     return pd.DataFrame(rows, columns=list(METRICS.columns))
+
+
+def benchmark_metrics(score_files: dict, n_boot: int, seed: int) -> pd.DataFrame:
+    """``{(benchmark, cell_line, model, protocol): path}`` -> ``tables.BENCHMARK_METRICS``.
+
+    Each benchmark also gets the unsupervised reference ``distance_prior`` (closer scores
+    higher, no training) on the same pairs as its models: on data at the natural ratio of
+    positives, distance alone is a strong predictor, and a model should be read beside it.
+    """
+    rows, prior_done = [], set()
+    for (name, cell, model, protocol), path in sorted(score_files.items()):
+        scores = BENCHMARK_SCORES.read(path)
+        key = {"benchmark": name, "cell_line": cell}
+        stats = bootstrap(scores["label"], scores["score"], n_boot, seed)
+        rows.append({**key, "model": model, "protocol": protocol, **stats})
+        if name not in prior_done:
+            prior_done.add(name)
+            prior = bootstrap(scores["label"], -scores["distance"].to_numpy(float), n_boot, seed)
+            rows.append({**key, "model": "distance_prior", "protocol": "none", **prior})
+    return pd.DataFrame(rows, columns=list(BENCHMARK_METRICS.columns))

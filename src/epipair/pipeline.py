@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 
 from . import regions, splits
+from .atomic import write_npy, write_text, write_tsv
 from .errors import EpipairError
 from .genome import read_chrom_sizes
-from .atomic import write_npy, write_text, write_tsv
 from .pairs import read_pairs
 from .sequence import FastaReader, extract_sequence
+from .tables import FOLD_SPLITS, FOLDS, PAIRS, PAPER_SPLIT, read_pairs_table
 from .tracks import binned_signal
-from .tables import PAIRS, PAPER_SPLIT, read_pairs_table
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +54,15 @@ def build_regions(
     out_pairs,
     out_paper,
     out_audit,
+    out_folds,
+    out_fold_splits,
 ) -> pd.DataFrame:
-    """Windows, groups, both protocols' splits and the leakage audit of one cell line."""
+    """Windows, groups, both protocols' splits and the leakage audit of one cell line.
+
+    ``out_folds``/``out_fold_splits``: the held-out chromosomes and splits of the
+    ``leakage_free`` models, per cross-validation fold when ``split["folds"]`` is set, else
+    of the single split (fold ``all``).
+    """
     sizes = read_chrom_sizes(chrom_sizes_path)
     df = pd.read_csv(ingested_path, sep="\t", dtype={"enhancer_chrom": str, "promoter_chrom": str})
     source = f"{cell} ({ingested_path})"
@@ -103,9 +110,24 @@ def build_regions(
         df["group"].nunique(),
         100 * audits[0]["pos_share_element"],
     )
+    if split.get("folds"):
+        folds = splits.chromosome_folds(df, int(split["folds"]), source=source)
+        fold_table = splits.fold_splits(df, folds, split["valid_chroms"], source=source)
+        for fold, sub in df.groupby(df["enhancer_chrom"].map(folds)):
+            log.info(
+                "fold %s: chromosomes %s; %d pairs, %d positives",
+                fold,
+                ",".join(sorted(c for c, f in folds.items() if f == fold)),
+                len(sub),
+                int(sub["label"].sum()),
+            )
+    else:
+        folds, fold_table = splits.single_split_table(df, split["test_chroms"])
     PAIRS.write(df[list(PAIRS.columns)], out_pairs)
     PAPER_SPLIT.write(paper, out_paper)
     write_tsv(pd.DataFrame(audits), out_audit)
+    FOLDS.write(pd.DataFrame({"chrom": list(folds), "fold": list(folds.values())}), out_folds)
+    FOLD_SPLITS.write(fold_table, out_fold_splits)
     return df
 
 

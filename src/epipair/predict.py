@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 
 from . import registry
+from .atomic import write_tsv
 from .data import CellData, Features, FixedInstances
 from .errors import EpipairError
-from .atomic import write_tsv
-from .tables import PAIRS, PREDICTIONS
+from .splits import SINGLE
+from .tables import BENCHMARK_SCORES, PREDICTIONS, read_folds
 
 log = logging.getLogger(__name__)
 
@@ -50,45 +51,97 @@ def predict_scores(model, features: Features, names, rows, shifts, batch_size: i
     return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
 
-def predict_test_split(
-    model_name: str,
-    model,
-    protocol: str,
-    cell_dir,
-    *,
-    windows: dict,
-    augment: dict,
-    marks,
-    batch_size: int = 256,
-) -> pd.DataFrame:
-    """Scores of ``model`` on the test split of the cell line in ``cell_dir``."""
-    cell_dir = Path(cell_dir)
-    data = CellData.open(
-        cell_dir / "pairs.tsv",
-        cell_dir / "splits_paper.tsv",
-        cell_dir / "features",
+def open_sample(sample_dir, protocol: str, *, windows, augment, marks) -> CellData:
+    """A cell line's (or a scored pair set's) folder: tables, all fold splits and features."""
+    d = Path(sample_dir)
+    folds = d / "splits_folds.tsv"
+    return CellData.open(
+        d / "pairs.tsv",
+        d / "splits_paper.tsv",
+        d / "features",
         protocol=protocol,
         windows=windows,
         augment=augment,
         marks=marks,
+        folds_path=folds if folds.exists() else None,
     )
-    rows, shifts = data.instances("test")
-    if rows.size == 0:
-        raise EpipairError(f"{cell_dir}: the {protocol} test split is empty")
+
+
+def score_rows(model_name: str, model, data: CellData, rows, shifts, batch_size: int = 256):
+    """Scores of a loaded model (neural or baseline) for ``rows`` of ``data``."""
     spec = registry.spec(model_name)
     if spec.neural:
-        data.require(spec.inputs, model_name, cell_dir / "features")
-        scores = predict_scores(model, data.features, spec.inputs, rows, shifts, batch_size)
-    else:
-        scores = model.predict(data.pairs, data.features, rows)
-    return pd.DataFrame(
-        {
-            "pair_id": data.pairs["pair_id"].to_numpy()[rows],
-            "shift": shifts,
-            "label": data.labels[rows],
-            "score": np.round(scores.astype(np.float64), 7),
-        }
-    )
+        data.require(spec.inputs, model_name, "features")
+        return predict_scores(model, data.features, spec.inputs, rows, shifts, batch_size)
+    return model.predict(data.pairs, data.features, rows)
+
+
+def held_out_by_chromosome(pairs: pd.DataFrame, folds: dict[str, str]) -> dict[str, np.ndarray]:
+    """``{fold: rows}``: pairs whose enhancer and promoter both lie on chromosomes that one
+    fold of the training cell line held out (``folds.tsv``); other pairs are left out."""
+    e = pairs["enhancer_chrom"].map(folds)
+    p = pairs["promoter_chrom"].map(folds)
+    ok = e.notna() & (e == p)
+    return {f: np.flatnonzero((ok & (e == f)).to_numpy()) for f in sorted(set(e[ok]))}
+
+
+def test_instances(data: CellData, protocol: str, train_folds: dict[str, str] | None):
+    """``[(fold, rows, shifts)]``: what each model of the training cell line scores.
+
+    ``paper``: the test instances of ``splits_paper.tsv`` (one model, fold ``all``).
+    ``leakage_free`` on the training cell line itself (``train_folds`` None): each fold's
+    test split. On another cell line or a benchmark: the pairs on chromosomes that a fold
+    held out (:func:`held_out_by_chromosome`), since the cell lines share one genome.
+    """
+    if protocol == "paper":
+        return [(SINGLE, *data.instances("test"))]
+    if train_folds is None:
+        table = data.fold_splits
+        if table is None:
+            return [(SINGLE, *data.instances("test"))]
+        index = pd.Series(np.arange(len(data.pairs)), index=data.pairs["pair_id"].to_numpy())
+        out = []
+        for fold in sorted(table["fold"].unique(), key=_fold_key):
+            ids = table.loc[(table["fold"] == fold) & (table["split"] == "test"), "pair_id"]
+            rows = index.reindex(ids.to_numpy()).to_numpy(dtype=np.int64)
+            out.append((fold, rows, np.zeros(rows.size, dtype=np.int64)))
+        return out
+    return [
+        (fold, rows, np.zeros(rows.size, dtype=np.int64))
+        for fold, rows in held_out_by_chromosome(data.pairs, train_folds).items()
+    ]
+
+
+def _fold_key(fold: str):
+    return (0, int(fold)) if fold.isdigit() else (1, 0)
+
+
+def score_held_out(
+    model_name: str, models: dict, data: CellData, instances, batch_size: int = 256
+) -> pd.DataFrame:
+    """Score ``instances`` (from :func:`test_instances`), each fold with its own model."""
+    parts = []
+    for fold, rows, shifts in instances:
+        scores = score_rows(model_name, models[fold], data, rows, shifts, batch_size)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "pair_id": data.pairs["pair_id"].to_numpy()[rows],
+                    "shift": shifts,
+                    "label": data.labels[rows],
+                    "score": np.round(np.asarray(scores, dtype=np.float64), 7),
+                    "fold": fold,
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=list(PREDICTIONS.columns))
+    return pd.concat(parts, ignore_index=True)
+
+
+def load_models(paths: dict) -> dict:
+    """``{fold: model}`` from ``{fold: path}``."""
+    return {fold: load_model(path) for fold, path in paths.items()}
 
 
 def predict_all(
@@ -96,6 +149,7 @@ def predict_all(
     protocol: str,
     *,
     model_paths: dict,
+    folds_paths: dict,
     cell_dirs: dict,
     tests: list,
     windows: dict,
@@ -104,34 +158,68 @@ def predict_all(
     out_paths: list,
     batch_size: int = 256,
 ) -> None:
-    """Score each ``(train, test)`` in ``tests`` (loading each model once) into ``out_paths``."""
+    """Score each ``(train, test)`` in ``tests`` into ``out_paths``.
+
+    ``model_paths``: ``{train cell: {fold: model file}}``; ``folds_paths``: ``{train cell:
+    folds.tsv}``. Each model is loaded once.
+    """
     loaded = {}
     for (train, test), out in zip(tests, out_paths):
         if train not in loaded:
-            loaded[train] = load_model(model_paths[train])
-        table = predict_test_split(
-            model_name,
-            loaded[train],
-            protocol,
-            cell_dirs[test],
-            windows=windows,
-            augment=augment,
-            marks=marks,
-            batch_size=batch_size,
-        )
+            loaded[train] = load_models(model_paths[train])
+        data = open_sample(cell_dirs[test], protocol, windows=windows, augment=augment, marks=marks)
+        train_folds = None if train == test else read_folds(folds_paths[train])
+        instances = test_instances(data, protocol, train_folds)
+        if sum(rows.size for _, rows, _ in instances) == 0:
+            raise EpipairError(f"{cell_dirs[test]}: no {protocol} test pair for models of {train}")
+        table = score_held_out(model_name, loaded[train], data, instances, batch_size)
         PREDICTIONS.write(table, out)
         log.info(
-            "%s -> %s: %d test instances, %d positives",
+            "%s -> %s: %d test instances, %d positives, fold(s) %s",
             train,
             test,
             len(table),
             int(table["label"].sum()),
+            ",".join(table["fold"].unique()),
         )
+
+
+def score_benchmark(
+    model_name: str,
+    *,
+    model_paths: dict,
+    folds_path,
+    sample_dir,
+    windows: dict,
+    augment: dict,
+    marks,
+    out_path,
+    batch_size: int = 256,
+) -> pd.DataFrame:
+    """Score a labelled benchmark with a cell line's ``leakage_free`` models, each pair by the
+    model whose fold held out its chromosomes (pairs on training chromosomes are left out)."""
+    data = open_sample(sample_dir, "leakage_free", windows=windows, augment=augment, marks=marks)
+    instances = test_instances(data, "leakage_free", read_folds(folds_path))
+    kept = sum(rows.size for _, rows, _ in instances)
+    log.info(
+        "%s: %d of %d pairs lie on chromosomes held out from training (%s)",
+        sample_dir,
+        kept,
+        len(data.pairs),
+        ", ".join(f"fold {f}: {rows.size}" for f, rows, _ in instances) or "none",
+    )
+    if kept == 0:
+        raise EpipairError(f"{sample_dir}: no benchmark pair lies on a held-out chromosome")
+    table = score_held_out(model_name, load_models(model_paths), data, instances, batch_size)
+    table["distance"] = data.pairs.set_index("pair_id").loc[table["pair_id"], "distance"].to_numpy()
+    table = table[list(BENCHMARK_SCORES.columns)]
+    BENCHMARK_SCORES.write(table, out_path)
+    return table
 
 
 def score_pairs(
     model_name: str,
-    model_path,
+    model_paths: dict,
     sample_dir,
     *,
     windows: dict,
@@ -141,20 +229,22 @@ def score_pairs(
     out_path,
     batch_size: int = 256,
 ) -> pd.DataFrame:
-    """Score the pairs prepared by ``pipeline.prepare_pairs_to_score`` with a trained model."""
-    model = load_model(model_path)
-    pred = predict_test_split(
-        model_name,
-        model,
-        "leakage_free",
-        sample_dir,
-        windows=windows,
-        augment=augment,
-        marks=marks,
-        batch_size=batch_size,
+    """Score the pairs prepared by ``pipeline.prepare_pairs_to_score`` with a trained model.
+
+    ``model_paths``: ``{fold: model file}``; under cross-validation the score is the mean of
+    the fold models (every pair here is new to all of them).
+    """
+    data = open_sample(sample_dir, "leakage_free", windows=windows, augment=augment, marks=marks)
+    rows, shifts = data.instances("test")
+    scores = np.mean(
+        [
+            score_rows(model_name, model, data, rows, shifts, batch_size)
+            for model in load_models(model_paths).values()
+        ],
+        axis=0,
     )
-    pairs = PAIRS.read(Path(sample_dir) / "pairs.tsv").set_index("pair_id")
     coords = [
+        "pair_id",
         "enhancer_chrom",
         "enhancer_start",
         "enhancer_end",
@@ -163,10 +253,10 @@ def score_pairs(
         "promoter_end",
         "distance",
     ]
-    out = pairs.loc[pred["pair_id"], coords].reset_index()
+    out = data.pairs.iloc[rows][coords].reset_index(drop=True)
     if labelled:
-        out["label"] = pred["label"].to_numpy()
-    out["score"] = pred["score"].to_numpy()
+        out["label"] = data.labels[rows]
+    out["score"] = np.round(scores.astype(np.float64), 7)
     write_tsv(out, out_path)
-    log.info("%s: scored %d pairs with %s", out_path, len(out), model_path)
+    log.info("%s: scored %d pairs with %d model(s)", out_path, len(out), len(model_paths))
     return out

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path, write_text, write_tsv
-from .tables import METRICS, PREDICTIONS
+from .splits import SINGLE
+from .tables import BENCHMARK_METRICS, METRICS, PREDICTIONS
 
 log = logging.getLogger(__name__)
 PROTOCOL_LABEL = {
@@ -35,6 +36,7 @@ def _save(fig, path):
 def aupr_matrix(metrics: pd.DataFrame, model: str, protocol: str, path) -> None:
     """Heatmap of AUPR, train cell lines in rows, test cell lines in columns."""
     plt = _plt()
+    metrics = pooled(metrics)
     sub = metrics[(metrics["model"] == model) & (metrics["protocol"] == protocol)]
     cells = list(dict.fromkeys(list(sub["train_cell"]) + list(sub["test_cell"])))
     mat = np.full((len(cells), len(cells)), np.nan)
@@ -103,6 +105,7 @@ def pr_curves(prediction_files: dict, path) -> None:
 def protocol_comparison(metrics: pd.DataFrame, path) -> None:
     """Within-cell AUPR per model, paper protocol next to leakage-free, 95% intervals."""
     plt = _plt()
+    metrics = pooled(metrics)
     within = metrics[metrics["train_cell"] == metrics["test_cell"]]
     cells = list(dict.fromkeys(within["train_cell"]))
     models = list(dict.fromkeys(within["model"]))
@@ -160,7 +163,111 @@ def _md_table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def summary_markdown(metrics: pd.DataFrame, leakage: pd.DataFrame, published: pd.DataFrame) -> str:
+def pooled(metrics: pd.DataFrame) -> pd.DataFrame:
+    """The pooled rows of a metrics table (fold ``all``: every test pair once)."""
+    if "fold" not in metrics.columns:
+        return metrics
+    return metrics[metrics["fold"] == SINGLE]
+
+
+def fold_spread(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Per model, protocol and cell line under cross-validation: AUPR of each fold, their
+    range and the pooled AUPR (empty without cross-validation)."""
+    folds = metrics[(metrics["fold"] != SINGLE) & (metrics["train_cell"] == metrics["test_cell"])]
+    all_rows = pooled(metrics).set_index(["model", "protocol", "train_cell", "test_cell"])
+    rows = []
+    for (model, protocol, cell), sub in folds.groupby(
+        ["model", "protocol", "train_cell"], sort=False
+    ):
+        sub = sub.sort_values("fold", key=lambda s: s.astype(int))
+        pooled_aupr = all_rows.loc[(model, protocol, cell, cell), "aupr"]
+        rows.append(
+            {
+                "model": model,
+                "protocol": protocol,
+                "cell line": cell,
+                "folds": len(sub),
+                "AUPR per fold": ", ".join(_fmt(v) for v in sub["aupr"]),
+                "range": f"{sub['aupr'].min():.3f}-{sub['aupr'].max():.3f}",
+                "sd": f"{sub['aupr'].std(ddof=1):.3f}" if len(sub) > 1 else "—",
+                "pooled AUPR": _fmt(pooled_aupr),
+                "base rate per fold": ", ".join(f"{v:.3f}" for v in sub["base_rate"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def benchmark_figure(bench: pd.DataFrame, path) -> None:
+    """AUPR of each model on each benchmark with 95% intervals, beside distance_prior and the
+    base rate: where a model sits below the distance score, the figure says so."""
+    plt = _plt()
+    names = list(dict.fromkeys(bench["benchmark"])) or ["(no benchmark)"]
+    fig, axes = plt.subplots(
+        1, len(names), figsize=(4.2 * len(names), 3.6), squeeze=False, sharex=True
+    )
+    for ax, name in zip(axes[0], names):
+        sub = bench[bench["benchmark"] == name].reset_index(drop=True)
+        y = np.arange(len(sub))
+        prior = sub.loc[sub["model"] == "distance_prior", "aupr"]
+        prior = float(prior.iloc[0]) if len(prior) else np.nan
+        colors = [
+            "tab:grey"
+            if m == "distance_prior"
+            else ("tab:red" if np.isfinite(prior) and a < prior else "tab:blue")
+            for m, a in zip(sub["model"], sub["aupr"])
+        ]
+        err = np.vstack([sub["aupr"] - sub["aupr_low"], sub["aupr_high"] - sub["aupr"]])
+        ax.barh(y, sub["aupr"], xerr=np.nan_to_num(err), color=colors, capsize=2)
+        ax.set_yticks(y, sub["model"], fontsize=8)
+        if len(sub):
+            ax.axvline(sub["base_rate"].iloc[0], color="black", ls=":", lw=1, label="base rate")
+            cell = sub["cell_line"].iloc[0]
+            ax.set_title(f"{name} ({cell}, n={int(sub['n'].iloc[0])})", fontsize=8)
+        ax.set_xlabel("AUPR (95% interval)")
+        ax.set_xlim(0, 1)
+    axes[0][0].legend(fontsize=7, loc="lower right")
+    fig.suptitle("Independent benchmarks: red = below the distance score", fontsize=9)
+    _save(fig, path)
+
+
+def benchmark_markdown(bench: pd.DataFrame) -> str:
+    """The summary's benchmark section: every model beside distance_prior."""
+    out = [
+        "## Independent benchmarks",
+        "",
+        "Pairs labelled another way (BENGI), at their natural ratio of positives, scored by",
+        "the leakage_free models of a cell line on chromosomes they never trained on.",
+        "`distance_prior` ranks pairs by distance alone (closer first), with no training.",
+        "",
+    ]
+    tab = bench.assign(
+        AUPR=[_fmt(r.aupr, r.aupr_low, r.aupr_high) for r in bench.itertuples()],
+        AUROC=[_fmt(r.auroc, r.auroc_low, r.auroc_high) for r in bench.itertuples()],
+        base_rate=bench["base_rate"].map(lambda v: f"{v:.3f}"),
+    )[["benchmark", "cell_line", "model", "protocol", "n", "n_pos", "base_rate", "AUPR", "AUROC"]]
+    out += [_md_table(tab), ""]
+    for name, sub in bench.groupby("benchmark", sort=False):
+        prior = sub.loc[sub["model"] == "distance_prior", "aupr"]
+        if not len(prior):
+            continue
+        below = sub[(sub["model"] != "distance_prior") & (sub["aupr"] < prior.iloc[0])]
+        if len(below):
+            out += [
+                f"**{name}: {', '.join(below['model'])} score(s) below the distance score "
+                f"(AUPR {prior.iloc[0]:.3f}).**",
+                "",
+            ]
+    return "\n".join(out)
+
+
+def summary_markdown(
+    metrics: pd.DataFrame,
+    leakage: pd.DataFrame,
+    published: pd.DataFrame,
+    benchmarks: pd.DataFrame | None = None,
+) -> str:
+    spread = fold_spread(metrics) if "fold" in metrics.columns else pd.DataFrame()
+    metrics = pooled(metrics)
     within = metrics[metrics["train_cell"] == metrics["test_cell"]].copy()
     out = [
         "# epipair evaluation summary",
@@ -229,14 +336,27 @@ def summary_markdown(metrics: pd.DataFrame, leakage: pd.DataFrame, published: pd
     for c in ("test_share_element_in_train", "test_pos_copy_in_train", "pos_share_element"):
         lk[c] = lk[c].map(lambda v: f"{100 * v:.1f}%" if np.isfinite(v) else "—")
     out += [_md_table(lk), ""]
+    if len(spread):
+        out += [
+            "## Cross-validation folds",
+            "",
+            "Each fold holds out whole chromosomes; every pair is tested once. The spread across",
+            "folds is the uncertainty a single held-out split hides.",
+            "",
+            _md_table(spread),
+            "",
+        ]
+    if benchmarks is not None and len(benchmarks):
+        out += [benchmark_markdown(benchmarks), ""]
     return "\n".join(out)
 
 
-def write_summary(metrics_path, leakage_path, published_path, out_path) -> None:
+def write_summary(metrics_path, leakage_path, published_path, out_path, benchmarks_path=None):
     metrics = METRICS.read(metrics_path)
     leakage = pd.read_csv(leakage_path, sep="\t")
     published = pd.read_csv(published_path, sep="\t", comment="#")
-    write_text(summary_markdown(metrics, leakage, published), out_path)
+    bench = BENCHMARK_METRICS.read(benchmarks_path) if benchmarks_path else None
+    write_text(summary_markdown(metrics, leakage, published, bench), out_path)
 
 
 def write_leakage(audit_files: dict, out_path) -> None:

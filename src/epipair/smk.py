@@ -9,6 +9,11 @@ import sys
 from .errors import EpipairError
 
 
+def model_files(inputs) -> dict:
+    """``{fold: path}`` of a rule's ``model_<fold>`` inputs (one per cross-validation fold)."""
+    return {k.removeprefix("model_"): v for k, v in inputs.items() if k.startswith("model_")}
+
+
 @contextlib.contextmanager
 def script(snakemake, append: bool = False):
     """Run a workflow script body: log to ``snakemake.log[0]``; turn errors into one line.

@@ -24,6 +24,9 @@ from .errors import EpipairError
 log = logging.getLogger(__name__)
 
 SPLITS = ("train", "valid", "test")
+# The fold label of the single held-out split (config split.test_chroms); cross-validation
+# folds are "1".."K". metrics.tsv's pooled rows use the same label.
+SINGLE = "all"
 
 
 def leakage_free_split(
@@ -120,12 +123,29 @@ def leakage_audit(
     }
 
 
-def split_instances(pairs: pd.DataFrame, paper: pd.DataFrame | None, protocol: str, split: str):
+def split_instances(
+    pairs: pd.DataFrame,
+    paper: pd.DataFrame | None,
+    protocol: str,
+    split: str,
+    fold_table: pd.DataFrame | None = None,
+    fold: str = SINGLE,
+):
     """``(rows, shifts)`` of one split: row indices into ``pairs`` and sequence shifts.
 
-    ``leakage_free``: the pairs whose ``split`` column says so, unshifted (training positives
-    are augmented later, on the fly). ``paper``: the instances of ``splits_paper.tsv``.
+    ``leakage_free``: the pairs whose ``split`` column says so (or, for a cross-validation
+    ``fold``, whose row of ``splits_folds.tsv`` does), unshifted (training positives are
+    augmented later, on the fly). ``paper``: the instances of ``splits_paper.tsv``.
     """
+    if protocol == "leakage_free" and fold != SINGLE:
+        if fold_table is None:
+            raise EpipairError(f"fold {fold}: no splits_folds.tsv given")
+        sub = fold_table[(fold_table["fold"] == fold) & (fold_table["split"] == split)]
+        index = pd.Series(np.arange(len(pairs)), index=pairs["pair_id"].to_numpy())
+        rows = index.reindex(sub["pair_id"].to_numpy())
+        if rows.isna().any() or (sub.empty and split == "test"):
+            raise EpipairError(f"splits_folds.tsv does not match pairs.tsv (fold {fold}); rerun")
+        return rows.to_numpy(dtype=np.int64), np.zeros(len(sub), dtype=np.int64)
     if protocol == "leakage_free":
         rows = np.flatnonzero(pairs["split"].to_numpy() == split)
         return rows, np.zeros(rows.size, dtype=np.int64)
@@ -137,3 +157,80 @@ def split_instances(pairs: pd.DataFrame, paper: pd.DataFrame | None, protocol: s
             raise EpipairError("splits_paper.tsv names pairs that pairs.tsv lacks; rerun regions")
         return rows.to_numpy(dtype=np.int64), sub["shift"].to_numpy(dtype=np.int64)
     raise EpipairError(f"unknown protocol {protocol!r}")
+
+
+def chromosome_folds(pairs: pd.DataFrame, k: int, source: str = "pairs") -> dict[str, str]:
+    """``{chromosome: fold}``: whole chromosomes in ``k`` folds balanced by pair count.
+
+    Chromosomes joined by a group of pairs (an element shared across chromosomes) go to one
+    fold, so no group is split. Components are placed largest first, each into the fold with
+    the fewest pairs so far (ties: the lower fold); the result depends only on the pairs.
+    """
+    chroms = sorted(set(pairs["enhancer_chrom"]) | set(pairs["promoter_chrom"]))
+    parent = {c: c for c in chroms}
+
+    def root(c):
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    per_group = pd.concat(
+        [
+            pairs[["group", "enhancer_chrom"]].set_axis(["group", "chrom"], axis=1),
+            pairs[["group", "promoter_chrom"]].set_axis(["group", "chrom"], axis=1),
+        ]
+    ).drop_duplicates()
+    for _, members in per_group.groupby("group")["chrom"]:
+        first = root(members.iloc[0])
+        for c in members.iloc[1:]:
+            parent[root(c)] = first
+    comp = pairs["enhancer_chrom"].map(root)
+    sizes = comp.value_counts()
+    components = sorted({root(c) for c in chroms}, key=lambda r: (-sizes.get(r, 0), r))
+    if len(components) < k:
+        raise EpipairError(
+            f"{source}: split.folds is {k} but the pairs lie on {len(components)} "
+            "separable chromosome set(s); use fewer folds"
+        )
+    load, fold_of = [0] * k, {}
+    for r in components:
+        f = min(range(k), key=lambda i: (load[i], i))
+        load[f] += int(sizes.get(r, 0))
+        fold_of[r] = str(f + 1)
+    return {c: fold_of[root(c)] for c in chroms}
+
+
+def fold_splits(
+    pairs: pd.DataFrame, folds: dict[str, str], valid_chroms, source: str = "pairs"
+) -> pd.DataFrame:
+    """``(pair_id, fold, split)`` for every fold: the fold's chromosomes are its test set.
+
+    Validation: the configured ``valid_chroms`` outside the fold; when they lie in it, the
+    largest chromosome (by pairs) of the next fold. Each pair is tested in exactly one fold.
+    """
+    labels = sorted(set(folds.values()), key=int)
+    by_fold = {f: sorted(c for c, g in folds.items() if g == f) for f in labels}
+    counts = pairs["enhancer_chrom"].value_counts()
+    out = []
+    for i, f in enumerate(labels):
+        test = by_fold[f]
+        valid = [c for c in valid_chroms if c not in test]
+        if not valid:
+            nxt = by_fold[labels[(i + 1) % len(labels)]]
+            valid = [max(nxt, key=lambda c: (counts.get(c, 0), c))]
+        split = leakage_free_split(pairs, test, valid, source=f"{source} fold {f}")
+        out.append(pd.DataFrame({"pair_id": pairs["pair_id"], "fold": f, "split": split}))
+    return pd.concat(out, ignore_index=True)
+
+
+def fold_from_path(part: str) -> str:
+    """The fold of a model path's ``{fold}`` part: ``/fold3`` -> ``3``, empty -> ``all``."""
+    return part.removeprefix("/fold") or SINGLE
+
+
+def single_split_table(pairs: pd.DataFrame, test_chroms) -> tuple[dict[str, str], pd.DataFrame]:
+    """The single held-out split in the fold tables' form: ``({chrom: "all"}, splits)``."""
+    folds = {c: SINGLE for c in test_chroms}
+    table = pd.DataFrame({"pair_id": pairs["pair_id"], "fold": SINGLE, "split": pairs["split"]})
+    return folds, table

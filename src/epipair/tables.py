@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import EpipairError
 from .atomic import write_tsv
+from .errors import EpipairError
 
 
 @dataclass(frozen=True)
@@ -83,33 +83,60 @@ PAPER_SPLIT = Table(
     {"pair_id": str, "split": str},
     keep_na_strings=True,
 )
+# results/<cell>/folds.tsv: the held-out chromosomes of leakage_free models, by fold ("all":
+# the single split's test chromosomes; "1".."K" under cross-validation, every chromosome).
+FOLDS = Table("folds.tsv", ("chrom", "fold"), {"chrom": str, "fold": str}, keep_na_strings=True)
+# results/<cell>/splits_folds.tsv: each fold's train/valid/test split of the pairs.
+FOLD_SPLITS = Table(
+    "splits_folds.tsv",
+    ("pair_id", "fold", "split"),
+    {"pair_id": str, "fold": str, "split": str},
+    keep_na_strings=True,
+)
+# results/<cell>/folds.tsv: the held-out chromosomes of leakage_free models, by fold ("all":
+# the single split's test chromosomes; "1".."K" under cross-validation, every chromosome).
+FOLDS = Table("folds.tsv", ("chrom", "fold"), {"chrom": str, "fold": str}, keep_na_strings=True)
+# results/<cell>/splits_folds.tsv: each fold's train/valid/test split of the pairs.
+FOLD_SPLITS = Table(
+    "splits_folds.tsv",
+    ("pair_id", "fold", "split"),
+    {"pair_id": str, "fold": str, "split": str},
+    keep_na_strings=True,
+)
 # results/models/<model>/<protocol>/<cell>/history.tsv: one row per epoch (or fit).
 HISTORY = Table(
     "history.tsv",
     ("epoch", "stage", "loss", "val_aupr", "val_auroc", "seconds", "samples_per_s"),
     {"stage": str},
 )
-# results/predictions/<model>/<protocol>/<train>__<test>.tsv
-PREDICTIONS = Table("predictions", ("pair_id", "shift", "label", "score"), {"pair_id": str})
+# results/predictions/<model>/<protocol>/<train>__<test>.tsv; fold: the model that scored the
+# row ("all": the single split's model)
+PREDICTIONS = Table(
+    "predictions",
+    ("pair_id", "shift", "label", "score", "fold"),
+    {"pair_id": str, "fold": str},
+)
 # results/metrics.tsv: one row per model, protocol, train and test cell line.
+# the statistics of a scored set (epipair.metrics.bootstrap), 95% intervals
+STATS = (
+    "n", "n_pos", "base_rate", "aupr", "aupr_low", "aupr_high", "auroc", "auroc_low", "auroc_high",
+)  # fmt: skip
 METRICS = Table(
     "metrics.tsv",
-    (
-        "model",
-        "protocol",
-        "train_cell",
-        "test_cell",
-        "n",
-        "n_pos",
-        "base_rate",
-        "aupr",
-        "aupr_low",
-        "aupr_high",
-        "auroc",
-        "auroc_low",
-        "auroc_high",
-    ),
-    {"model": str, "protocol": str, "train_cell": str, "test_cell": str},
+    ("model", "protocol", "train_cell", "test_cell", *STATS, "fold"),
+    {"model": str, "protocol": str, "train_cell": str, "test_cell": str, "fold": str},
+)
+# results/benchmarks/<name>/<model>__<protocol>.tsv
+BENCHMARK_SCORES = Table(
+    "benchmark scores",
+    ("pair_id", "label", "distance", "score", "fold"),
+    {"pair_id": str, "fold": str},
+)
+# results/benchmark_metrics.tsv; model distance_prior: the unsupervised distance score
+BENCHMARK_METRICS = Table(
+    "benchmark_metrics.tsv",
+    ("benchmark", "cell_line", "model", "protocol", *STATS),
+    {"benchmark": str, "cell_line": str, "model": str, "protocol": str},
 )
 
 
@@ -118,9 +145,16 @@ def read_pairs_table(path) -> pd.DataFrame:
     return PAIRS.read(path)
 
 
-def read_split_tables(pairs_path, paper_path, protocol: str):
-    """``(pairs, paper)``: the pairs table, and the paper split when ``protocol`` is paper
-    (``None`` otherwise: ``leakage_free`` splits live in pairs.tsv's ``split`` column)."""
+def read_split_tables(pairs_path, paper_path, protocol: str, folds_path=None):
+    """``(pairs, paper, fold_splits)``: the pairs table; the paper split when ``protocol`` is
+    paper; the cross-validation splits when ``folds_path`` is given (else ``None``)."""
     pairs = PAIRS.read(pairs_path)
     paper = PAPER_SPLIT.read(paper_path) if protocol == "paper" else None
-    return pairs, paper
+    fold_splits = FOLD_SPLITS.read(folds_path) if folds_path is not None else None
+    return pairs, paper, fold_splits
+
+
+def read_folds(path) -> dict[str, str]:
+    """``{chromosome: fold}`` of a ``folds.tsv``."""
+    table = FOLDS.read(path)
+    return dict(zip(table["chrom"], table["fold"]))

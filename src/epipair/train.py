@@ -32,11 +32,12 @@ import numpy as np
 import pandas as pd
 
 from . import backend, registry
+from .atomic import atomic_path, write_text
 from .data import AugmentedInstances, CellData, FixedInstances
 from .errors import EpipairError
-from .atomic import atomic_path, write_text
 from .metrics import aupr, auroc
 from .predict import predict_scores
+from .splits import SINGLE
 from .tables import HISTORY
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,8 @@ def train_neural(
     *,
     pairs_path,
     paper_path,
+    folds_path=None,
+    fold: str = SINGLE,
     features_dir,
     windows: dict,
     augment: dict,
@@ -109,6 +112,8 @@ def train_neural(
         windows=windows,
         augment=augment,
         marks=marks,
+        folds_path=folds_path,
+        fold=fold,
     )
     labels, features = data.labels, data.features
     names = registry.spec(model_name).inputs

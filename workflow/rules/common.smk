@@ -18,6 +18,12 @@ DEMO = "demo" in config["genome"]
 ALL_CELLS = list(config["cell_lines"])
 CELLS = epiconfig.selected_cells(config)
 PREDICT = config["predict"]
+# benchmarks of the selected cell lines (a run with `only` scores no other cell line's models)
+BENCHMARKS = {n: e for n, e in config["benchmarks"].items() if e["cell_line"] in CELLS}
+# pair sets that trained models score, by their folder under results/: your own pairs
+# (config "predict") and the labelled benchmarks
+SCORED = {f"predict/{n}": {**e["pairs"], "cell_line": e["cell_line"]} for n, e in PREDICT.items()}
+SCORED |= {f"benchmark/{n}": {**e, "labelled": True} for n, e in BENCHMARKS.items()}
 MARKS = epiconfig.model_marks(config)
 FLANK = config["augment"]["max_shift"]
 # config["train"] without resources: a cluster tweak of threads or runtime retrains nothing
@@ -27,11 +33,29 @@ DEMO_TRACK_FILES = [f"{m}.bw" for m in epidemo.BIGWIG_MARKS]
 DEMO_TRACK_FILES += [f"{epidemo.PEAK_MARK}.narrowPeak"]
 # (train cell, test cell) pairs that the predict rule scores, in the order of its outputs
 TESTS = [[a, b] for a in CELLS for b in (CELLS if config["cross_cell_line"] else [a])]
+# cross-validation folds of the leakage_free models (split.folds), else the single split
+FOLDS = [str(k) for k in range(1, config["split"].get("folds", 0) + 1)]
+
+
+def fold_labels(protocol):
+    """The models of one protocol: a fold each under cross-validation, else one (all)."""
+    return FOLDS if FOLDS and protocol == "leakage_free" else ["all"]
+
+
+def fold_part(fold):
+    """The {fold} part of a model path: empty for the single split, /fold<k> for fold k."""
+    return "" if fold == "all" else f"/fold{fold}"
 
 
 def _alternation(names):
     """A regex that matches exactly one of names (or nothing when names is empty)."""
     return "|".join(re.escape(n) for n in sorted(names)) or "(?!x)x"
+
+
+def one(template, **wildcards):
+    """One path from a rule's output template (rules.<name>.output.<key>) and wildcards."""
+    (path,) = expand(template, **wildcards)
+    return path
 
 
 def source_target(url, folder):
@@ -64,6 +88,7 @@ wildcard_constraints:
     protocol="leakage_free|paper",
     kind="enhancer|promoter",
     model=_alternation(registry.names()),
+    fold="(/fold[0-9]+)?",
 
 
 # Targets of `rule all`; the functions they call are defined beside their rules.
@@ -71,6 +96,8 @@ def all_targets():
     out = []
     for cell in CELLS:
         out += feature_targets(cell)
-        out += [model_path(m, p, cell) for m in config["models"] for p in config["protocol"]]
+        for m in config["models"]:
+            for p in config["protocol"]:
+                out += model_paths(m, p, cell).values()
     out += report_targets()
     return out + expand(rules.score_pairs.output[0], name=PREDICT)

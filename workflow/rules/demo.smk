@@ -8,6 +8,7 @@ if DEMO:
             chrom_sizes="resources/demo/genome.chrom.sizes",
             elements="resources/demo/elements.tsv",
             to_score="resources/demo/to_score.bedpe",
+            benchmark="resources/demo/benchmark.bengi.tsv",
             pairs=expand("resources/demo/{cell}/pairs.csv", cell=DEMO_CELLS),
             tracks=expand(
                 "resources/demo/{cell}/tracks/{mark}",

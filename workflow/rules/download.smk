@@ -8,8 +8,8 @@ for _cell, _entry in config["cell_lines"].items():
         (_t, f"{_cell}/tracks") for _t in _entry.get("tracks", {}).values()
     ]:
         DOWNLOADS[source_target(_src["url"], _folder)] = _src
-for _name, _entry in PREDICT.items():
-    DOWNLOADS[source_target(_entry["pairs"]["url"], f"predict/{_name}")] = _entry["pairs"]
+for _sample, _entry in SCORED.items():
+    DOWNLOADS[source_target(_entry["url"], _sample)] = _entry
 if not DEMO:
     DOWNLOADS[genome_fasta_gz()] = config["genome"]
 DOWNLOADS = {
@@ -26,18 +26,18 @@ def download_source(wildcards):
 rule download:
     output:
         "resources/{path}",
-    wildcard_constraints:
-        path=_alternation(DOWNLOADS),
-    params:
-        source=download_source,
-        mirror=config.get("mirror") or None,
-        lock="resources/downloads.lock.tsv",
     log:
         "results/logs/download/{path}.log",
+    wildcard_constraints:
+        path=_alternation(DOWNLOADS),
     retries: 2
     localrule: True
     conda:
         "../../envs/features.yaml"
+    params:
+        source=download_source,
+        mirror=config.get("mirror") or None,
+        lock="resources/downloads.lock.tsv",
     script:
         "../scripts/download.py"
 
@@ -51,11 +51,11 @@ if not DEMO and genome_fasta() != genome_fasta_gz():
             genome_fasta(),
         log:
             "results/logs/decompress_genome.log",
+        conda:
+            "../../envs/features.yaml"
         resources:
             mem_mb=1000,
             runtime=60,
-        conda:
-            "../../envs/features.yaml"
         script:
             "../scripts/gunzip.py"
 
@@ -67,10 +67,10 @@ rule index_fasta:
         "{prefix}.fa.fai",
     log:
         "results/logs/index_fasta/{prefix}.log",
+    conda:
+        "../../envs/features.yaml"
     resources:
         mem_mb=1000,
         runtime=60,
-    conda:
-        "../../envs/features.yaml"
     script:
         "../scripts/index_fasta.py"

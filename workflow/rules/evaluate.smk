@@ -13,15 +13,25 @@ WITHIN_PREDICTIONS = {k: v for k, v in PREDICTIONS.items() if k[2] == k[3]}
 
 
 def predict_inputs(wildcards):
-    """Every trained model of this model and protocol, and each test cell's tables and features."""
-    model = wildcards.model
-    out = {f"model_{a}": model_path(model, wildcards.protocol, a) for a in CELLS}
+    """Every trained model of this model and protocol (each fold's), each training cell's
+    held-out chromosomes, and each test cell's tables and features."""
+    model, protocol = wildcards.model, wildcards.protocol
+    out = {}
+    for a in CELLS:
+        for fold, path in model_paths(model, protocol, a).items():
+            out[f"model_{a}_{fold}"] = path
+        out[f"folds_{a}"] = one(rules.regions.output.folds, cell=a)
     for test in dict.fromkeys(b for _, b in TESTS):
-        out[f"pairs_{test}"] = expand(rules.regions.output.pairs, cell=test)
-        out[f"paper_{test}"] = expand(rules.regions.output.paper, cell=test)
+        out[f"pairs_{test}"] = one(rules.regions.output.pairs, cell=test)
+        out[f"paper_{test}"] = one(rules.regions.output.paper, cell=test)
+        out[f"fold_splits_{test}"] = one(rules.regions.output.fold_splits, cell=test)
         for i, f in enumerate(feature_files(test, model)):
             out[f"features_{test}_{i}"] = f
     return out
+
+
+def protocol_folds(wildcards):
+    return fold_labels(wildcards.protocol)
 
 
 rule predict:
@@ -42,6 +52,7 @@ rule predict:
         runtime=60,
     params:
         tests=TESTS,
+        folds=protocol_folds,
         windows=config["windows"],
         augment=config["augment"],
         marks=MARKS,

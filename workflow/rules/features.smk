@@ -1,16 +1,15 @@
 # Features: uint8 sequence tokens (with augmentation flanks) and binned signal per pair.
-# {sample} is a cell line, or predict/<name> for pairs to score (config "predict").
+# {sample} is a cell line, or a scored pair set: predict/<name> or benchmark/<name>.
 
 
-# feature rules serve cell lines and the predict sets (results/predict/<name>/...)
-SAMPLE_RE = _alternation(ALL_CELLS + [f"predict/{n}" for n in PREDICT])
+# feature rules serve cell lines and the scored pair sets (results/predict/<name>/...,
+# results/benchmark/<name>/...)
+SAMPLE_RE = _alternation(ALL_CELLS + list(SCORED))
 
 
 def sample_cell(sample):
     """The cell line whose tracks a sample uses."""
-    if sample.startswith("predict/"):
-        return PREDICT[sample.removeprefix("predict/")]["cell_line"]
-    return sample
+    return SCORED[sample]["cell_line"] if sample in SCORED else sample
 
 
 def track_specs(wildcards):

@@ -1,18 +1,16 @@
-# Score your own pairs (config "predict"): the same ingest checks, windows and feature rules
-# as the cell lines, then a trained model.
+# Pair sets that trained models score (config "predict": your own pairs; "benchmarks":
+# labelled sets): the same ingest checks, windows and feature rules as the cell lines.
 
 
-def predict_pairs_source(wildcards):
-    url = PREDICT[wildcards.name]["pairs"]["url"]
-    return source_target(url, f"predict/{wildcards.name}")
+def scored_source(wildcards):
+    return source_target(SCORED[wildcards.sample]["url"], wildcards.sample)
 
 
-def predict_setting(key):
-    """An input function: one setting of the predict set named by the wildcard."""
+def scored_setting(key):
+    """An input function: one setting of the scored pair set named by the wildcard."""
 
     def get(wildcards):
-        entry = PREDICT[wildcards.name]
-        return entry["pairs"][key] if key in ("format", "labelled") else entry[key]
+        return SCORED[wildcards.sample][key]
 
     return get
 
@@ -21,30 +19,45 @@ def score_inputs(wildcards):
     entry = PREDICT[wildcards.name]
     model, sample = entry["model"], f"predict/{wildcards.name}"
     return {
-        "model": model_path(model, entry["protocol"], entry["cell_line"]),
-        "pairs": expand(rules.pairs_to_score.output, name=wildcards.name),
+        **model_inputs(model, entry["protocol"], entry["cell_line"]),
+        "pairs": one(rules.pairs_to_score.output, sample=sample),
         "features": feature_files(sample, model),
     }
 
 
+def predict_setting(key):
+    """An input function: one setting of the predict set named by the wildcard."""
+
+    def get(wildcards):
+        entry = PREDICT[wildcards.name]
+        return entry["pairs"][key] if key == "labelled" else entry[key]
+
+    return get
+
+
+def model_inputs(model, protocol, cell):
+    """``model_<fold>`` input names of a model's files, one per fold."""
+    return {f"model_{f}": path for f, path in model_paths(model, protocol, cell).items()}
+
+
 rule pairs_to_score:
     input:
-        pairs=predict_pairs_source,
+        pairs=scored_source,
         chrom_sizes=chrom_sizes(),
     output:
-        "results/predict/{name}/pairs.tsv",
+        "results/{sample}/pairs.tsv",
     log:
-        "results/logs/predict_pairs/{name}.log",
+        "results/logs/pairs_to_score/{sample}.log",
     wildcard_constraints:
-        name=_alternation(PREDICT),
+        sample=_alternation(SCORED),
     conda:
         "../../envs/features.yaml"
     resources:
         mem_mb=2000,
         runtime=15,
     params:
-        format=predict_setting("format"),
-        labelled=predict_setting("labelled"),
+        format=scored_setting("format"),
+        labelled=scored_setting("labelled"),
         windows=config["windows"],
         augment=config["augment"],
     script:

@@ -39,6 +39,8 @@ rule regions:
         pairs="results/{cell}/pairs.tsv",
         paper="results/{cell}/splits_paper.tsv",
         audit="results/{cell}/leakage_audit.tsv",
+        folds="results/{cell}/folds.tsv",
+        fold_splits="results/{cell}/splits_folds.tsv",
     log:
         "results/logs/regions/{cell}.log",
     group:

@@ -12,6 +12,19 @@ def report_targets():
         rules.protocol_comparison.output[0],
     ]
     out += expand(rules.aupr_matrix.output[0], model=config["models"], protocol=config["protocol"])
+    if BENCHMARKS:
+        out += [rules.benchmark_metrics.output[0], rules.benchmark_figure.output[0]]
+    return out
+
+
+def summary_inputs(wildcards):
+    out = {
+        "metrics": rules.metrics.output[0],
+        "leakage": rules.leakage_report.output[0],
+        "published": PUBLISHED,
+    }
+    if BENCHMARKS:
+        out["benchmarks"] = rules.benchmark_metrics.output[0]
     return out
 
 
@@ -92,9 +105,7 @@ rule protocol_comparison:
 
 rule summary:
     input:
-        metrics="results/metrics.tsv",
-        leakage="results/report/leakage.tsv",
-        published=PUBLISHED,
+        unpack(summary_inputs),
     output:
         report(
             "results/report/summary.md",
@@ -108,3 +119,21 @@ rule summary:
         "../../envs/report.yaml"
     script:
         "../scripts/report_summary.py"
+
+
+rule benchmark_figure:
+    input:
+        rules.benchmark_metrics.output[0],
+    output:
+        report(
+            "results/report/benchmarks.png",
+            caption="../report/benchmarks.rst",
+            category="Independent benchmarks",
+        ),
+    log:
+        "results/logs/report/benchmarks.log",
+    localrule: True
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../scripts/report_benchmarks.py"

@@ -4,10 +4,11 @@
 
 
 def train_inputs(wildcards):
-    """pairs.tsv, the paper split and the features the model reads."""
+    """pairs.tsv, the paper and fold splits and the features the model reads."""
     return {
-        "pairs": expand(rules.regions.output.pairs, cell=wildcards.cell),
-        "paper": expand(rules.regions.output.paper, cell=wildcards.cell),
+        "pairs": one(rules.regions.output.pairs, cell=wildcards.cell),
+        "paper": one(rules.regions.output.paper, cell=wildcards.cell),
+        "folds": one(rules.regions.output.fold_splits, cell=wildcards.cell),
         "features": feature_files(wildcards.cell, wildcards.model),
     }
 
@@ -20,10 +21,10 @@ rule train_neural:
     input:
         unpack(train_inputs),
     output:
-        model="results/models/{model}/{protocol}/{cell}/model.keras",
-        history="results/models/{model}/{protocol}/{cell}/history.tsv",
+        model="results/models/{model}/{protocol}/{cell}{fold}/model.keras",
+        history="results/models/{model}/{protocol}/{cell}{fold}/history.tsv",
     log:
-        "results/models/{model}/{protocol}/{cell}/train.log",
+        "results/models/{model}/{protocol}/{cell}{fold}/train.log",
     wildcard_constraints:
         model=_alternation(registry.names("neural")),
     conda:
@@ -47,10 +48,10 @@ rule train_baseline:
     input:
         unpack(train_inputs),
     output:
-        model="results/models/{model}/{protocol}/{cell}/model.pkl",
-        history="results/models/{model}/{protocol}/{cell}/history.tsv",
+        model="results/models/{model}/{protocol}/{cell}{fold}/model.pkl",
+        history="results/models/{model}/{protocol}/{cell}{fold}/history.tsv",
     log:
-        "results/models/{model}/{protocol}/{cell}/train.log",
+        "results/models/{model}/{protocol}/{cell}{fold}/train.log",
     wildcard_constraints:
         model=_alternation(registry.names("baseline")),
     conda:
@@ -69,7 +70,13 @@ rule train_baseline:
         "../scripts/train_baseline.py"
 
 
-def model_path(model, protocol, cell):
-    """The trained model file: the output of the training rule of the model's kind."""
+def model_paths(model, protocol, cell):
+    """``{fold: model file}`` of one model, protocol and cell line: the training rule's output
+    of the model's kind, one per cross-validation fold (or one: fold ``all``)."""
     trainer = rules.train_neural if registry.spec(model).neural else rules.train_baseline
-    return expand(trainer.output.model, model=model, protocol=protocol, cell=cell)[0]
+    return {
+        fold: one(
+            trainer.output.model, model=model, protocol=protocol, cell=cell, fold=fold_part(fold)
+        )
+        for fold in fold_labels(protocol)
+    }

@@ -12,7 +12,7 @@ with script(snakemake):
         fmt=snakemake.params.format,
         labelled=snakemake.params.labelled,
         chrom_sizes_path=snakemake.input.chrom_sizes,
-        name=snakemake.wildcards.name,
+        name=snakemake.wildcards.sample.replace("/", "_"),
         windows=snakemake.params.windows,
         augment=snakemake.params.augment,
         out_pairs=snakemake.output[0],

@@ -7,15 +7,18 @@ from epipair import backend
 from epipair.smk import script
 
 with script(snakemake):
-    backend.select(snakemake.params.backend)
-    backend.set_threads(snakemake.threads)
+    backend.setup(snakemake.wildcards.model, snakemake.params.backend, snakemake.threads)
     from epipair.predict import predict_all
 
     tests = [tuple(t) for t in snakemake.params.tests]
+    cells = dict.fromkeys(a for a, _ in tests)
     predict_all(
         snakemake.wildcards.model,
         snakemake.wildcards.protocol,
-        model_paths={a: snakemake.input[f"model_{a}"] for a, _ in tests},
+        model_paths={
+            a: {f: snakemake.input[f"model_{a}_{f}"] for f in snakemake.params.folds} for a in cells
+        },
+        folds_paths={a: snakemake.input[f"folds_{a}"] for a in cells},
         cell_dirs={b: Path(snakemake.input[f"pairs_{b}"]).parent for _, b in tests},
         tests=tests,
         windows=snakemake.params.windows,

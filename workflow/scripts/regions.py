@@ -14,4 +14,6 @@ with script(snakemake):
         out_pairs=snakemake.output.pairs,
         out_paper=snakemake.output.paper,
         out_audit=snakemake.output.audit,
+        out_folds=snakemake.output.folds,
+        out_fold_splits=snakemake.output.fold_splits,
     )

@@ -9,4 +9,5 @@ with script(snakemake):
         snakemake.input.leakage,
         snakemake.input.published,
         snakemake.output[0],
+        benchmarks_path=snakemake.input.get("benchmarks"),
     )

@@ -3,16 +3,15 @@
 from pathlib import Path
 
 from epipair import backend
-from epipair.smk import script
+from epipair.smk import model_files, script
 
 with script(snakemake):
-    backend.select(snakemake.params.backend)
-    backend.set_threads(snakemake.threads)
+    backend.setup(snakemake.params.model, snakemake.params.backend, snakemake.threads)
     from epipair.predict import score_pairs
 
     score_pairs(
         snakemake.params.model,
-        snakemake.input.model,
+        model_files(snakemake.input),
         Path(snakemake.input.pairs).parent,
         windows=snakemake.params.windows,
         augment=snakemake.params.augment,

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from epipair.baselines import train_baseline
 from epipair.smk import script
+from epipair.splits import fold_from_path
 
 with script(snakemake):
     features = snakemake.input.features
@@ -12,6 +13,8 @@ with script(snakemake):
         snakemake.wildcards.protocol,
         pairs_path=snakemake.input.pairs,
         paper_path=snakemake.input.paper,
+        folds_path=snakemake.input.folds,
+        fold=fold_from_path(snakemake.wildcards.fold),
         features_dir=Path(features[0]).parent if features else None,
         windows=snakemake.params.windows,
         augment=snakemake.params.augment,

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from epipair.smk import script
+from epipair.splits import fold_from_path
 
 with script(snakemake, append=True):
     from epipair.train import train_neural
@@ -13,6 +14,8 @@ with script(snakemake, append=True):
         snakemake.wildcards.protocol,
         pairs_path=snakemake.input.pairs,
         paper_path=snakemake.input.paper,
+        folds_path=snakemake.input.folds,
+        fold=fold_from_path(snakemake.wildcards.fold),
         features_dir=Path(features[0]).parent,
         windows=snakemake.params.windows,
         augment=snakemake.params.augment,
