@@ -3,6 +3,10 @@
 # Params are what changes a model; resources stay apart so that tuning them retrains nothing.
 
 
+# one folder per trained model; {fold} is empty, or /fold<k> under cross-validation
+MODEL_DIR = "results/models/{model}/{protocol}/{cell}{fold}"
+
+
 def train_inputs(wildcards):
     """pairs.tsv, the paper and fold splits and the features the model reads."""
     return {
@@ -21,10 +25,10 @@ rule train_neural:
     input:
         unpack(train_inputs),
     output:
-        model="results/models/{model}/{protocol}/{cell}{fold}/model.keras",
-        history="results/models/{model}/{protocol}/{cell}{fold}/history.tsv",
+        model=f"{MODEL_DIR}/model.keras",
+        history=f"{MODEL_DIR}/history.tsv",
     log:
-        "results/models/{model}/{protocol}/{cell}{fold}/train.log",
+        f"{MODEL_DIR}/train.log",
     wildcard_constraints:
         model=_alternation(registry.names("neural")),
     conda:
@@ -48,10 +52,10 @@ rule train_baseline:
     input:
         unpack(train_inputs),
     output:
-        model="results/models/{model}/{protocol}/{cell}{fold}/model.pkl",
-        history="results/models/{model}/{protocol}/{cell}{fold}/history.tsv",
+        model=f"{MODEL_DIR}/model.pkl",
+        history=f"{MODEL_DIR}/history.tsv",
     log:
-        "results/models/{model}/{protocol}/{cell}{fold}/train.log",
+        f"{MODEL_DIR}/train.log",
     wildcard_constraints:
         model=_alternation(registry.names("baseline")),
     conda:
