@@ -124,7 +124,8 @@ def test_tracks_from_bigwig_switches_track_sets():
     assert {t["kind"] for e in peaks["cell_lines"].values() for t in e["tracks"].values()} == {
         "peaks"
     }
-    assert epiconfig.model_marks(peaks) == ["CTCF", "H3K27ac", "H3K4me3"]
+    # the five marks TargetFinder has for every cell line (Roadmap DNase for IMR90 and NHEK)
+    assert epiconfig.model_marks(peaks) == ["CTCF", "DNase", "H3K27ac", "H3K4me1", "H3K4me3"]
     bw = epiconfig.validate(dict(copy.deepcopy(real), tracks_from="bigwig"))
     assert {t["kind"] for e in bw["cell_lines"].values() for t in e["tracks"].values()} == {
         "bigwig"

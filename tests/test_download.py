@@ -9,6 +9,8 @@ import pytest
 from epipair import download
 from epipair.errors import EpipairError
 
+from .conftest import ROOT
+
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
 
@@ -32,8 +34,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not rng:
             return self._send(PAYLOAD)
         start = int(rng.split("=")[1].rstrip("-"))
-        return self._send(PAYLOAD[start:], status=206,
-                          extra=[("Content-Range", f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}")])
+        return self._send(
+            PAYLOAD[start:],
+            status=206,
+            extra=[("Content-Range", f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}")],
+        )
 
     def do_GET(self):
         n = Handler.counts[self.path] = Handler.counts.get(self.path, 0) + 1
@@ -69,7 +74,11 @@ def server():
 
 
 def leftovers(folder):
-    return sorted(p.name for p in folder.rglob("*") if p.is_file() and (p.name.endswith(".part") or p.name.startswith(".")))
+    return sorted(
+        p.name
+        for p in folder.rglob("*")
+        if p.is_file() and (p.name.endswith(".part") or p.name.startswith("."))
+    )
 
 
 def test_good_file(server, tmp_path):
@@ -81,7 +90,10 @@ def test_good_file(server, tmp_path):
 
 def test_wrong_checksum_leaves_nothing(server, tmp_path):
     dest = tmp_path / "resources" / "data.bin"
-    with pytest.raises(EpipairError, match=f"sha256 mismatch: expected {'0' * 64} \\(config\\), observed {SHA}; file removed"):
+    with pytest.raises(
+        EpipairError,
+        match=f"sha256 mismatch: expected {'0' * 64} \\(config\\), observed {SHA}; file removed",
+    ):
         download.fetch(f"{server}/data.bin", dest, "0" * 64)
     assert not dest.exists() and leftovers(tmp_path) == []
 
@@ -96,7 +108,9 @@ def test_server_failing_twice_then_succeeding_is_retried(server, tmp_path, caplo
 
 def test_truncated_body(server, tmp_path):
     dest = tmp_path / "t.bin"
-    with pytest.raises(EpipairError, match="truncated body: Content-Length 1048576, received 5000 bytes"):
+    with pytest.raises(
+        EpipairError, match="truncated body: Content-Length 1048576, received 5000 bytes"
+    ):
         download.fetch(f"{server}/truncated.bin", dest, SHA, attempts=2, backoff=0.01)
     assert not dest.exists() and leftovers(tmp_path) == []
 
@@ -178,3 +192,57 @@ def test_partial_file_of_a_killed_run_is_resumed(server, tmp_path, caplog):
     download.fetch(f"{server}/resumable.bin", dest, SHA)
     assert dest.read_bytes() == PAYLOAD and leftovers(tmp_path) == []
     assert "resumed at byte 300000" in caplog.text
+
+
+MANIFEST = ROOT / "resources" / "targetfinder_manifest.tsv"
+
+
+def test_every_configured_targetfinder_url_is_in_the_manifest():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    commit, blobs = download.read_manifest(MANIFEST)
+    assert commit == "114e927a511f8396ca17292597d107494818e40f" and len(blobs) > 800
+    urls = [u for _, u in download.config_urls(config) if "shwhalen/targetfinder" in u]
+    assert len(urls) == 6 * (1 + 5)  # six cell lines: pairs and five marks
+    for url in urls:
+        assert download.expected_blob(url, (commit, blobs)) in blobs.values(), url
+    download.check_config_urls(config, MANIFEST)  # what the workflow runs at start-up
+    # the layout the issue found broken: peaks under paper/targetfinder/ exist at no commit
+    bad = dict(config, genome={})
+    bad["cell_lines"] = {"K562": {"pairs": {"url": urls[0].replace("/output-ep/", "/peaks/")}}}
+    with pytest.raises(EpipairError, match="config cell_lines.K562.pairs: .* is not in the Tar"):
+        download.check_config_urls(bad, MANIFEST)
+    other = urls[0].replace(commit, "master")
+    with pytest.raises(EpipairError, match="at 'master', but the manifest lists commit"):
+        download.expected_blob(other, (commit, blobs))
+    assert download.expected_blob("https://example.org/x.bw", (commit, blobs)) is None
+
+
+def test_git_blob_id_is_what_git_computes(tmp_path):
+    import shutil
+    import subprocess
+
+    p = tmp_path / "f.bin"
+    p.write_bytes(PAYLOAD)
+    # the id of the bytes b"blob 1048576\0" + PAYLOAD, as `git hash-object` prints it
+    expected = hashlib.sha1(b"blob %d\0" % len(PAYLOAD) + PAYLOAD).hexdigest()
+    assert download.git_blob_id(p) == expected
+    if shutil.which("git"):
+        out = subprocess.run(["git", "hash-object", str(p)], capture_output=True, text=True)
+        assert out.stdout.strip() == expected
+
+
+def test_download_verified_against_a_git_blob_id(server, tmp_path):
+    blob = hashlib.sha1(b"blob %d\0" % len(PAYLOAD) + PAYLOAD).hexdigest()
+    dest = tmp_path / "resources" / "data.bin"
+    lock = tmp_path / "resources" / "downloads.lock.tsv"
+    download.fetch(f"{server}/data.bin", dest, git_blob=blob, lock=lock)
+    assert dest.read_bytes() == PAYLOAD
+    assert not lock.exists()  # the repository's checksum is enough: nothing to lock
+    # bytes that are not the published file are rejected, and nothing is kept
+    other = tmp_path / "resources" / "other.bin"
+    wrong = hashlib.sha1(b"blob 3\0abc").hexdigest()
+    with pytest.raises(EpipairError, match=f"git blob id mismatch: expected {wrong}"):
+        download.fetch(f"{server}/data.bin", other, git_blob=wrong)
+    assert not other.exists() and leftovers(tmp_path) == []

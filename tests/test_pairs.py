@@ -8,7 +8,10 @@ from epipair.pairs import read_pairs
 from .conftest import write
 
 SIZES = {"chr1": 100_000, "chr2": 50_000, "chrX": 80_000}
-HEADER = "enhancer_chrom,enhancer_start,enhancer_end,enhancer_name,promoter_chrom,promoter_start,promoter_end,promoter_name,label\n"
+HEADER = (
+    "enhancer_chrom,enhancer_start,enhancer_end,enhancer_name,"
+    "promoter_chrom,promoter_start,promoter_end,promoter_name,label\n"
+)
 
 
 def tf(tmp_path, rows, header=HEADER, name="pairs.csv"):
@@ -27,13 +30,28 @@ def test_targetfinder_ok(tmp_path):
 @pytest.mark.parametrize(
     "row, message",
     [
-        ("chr9,100,600,e,chr1,5000,7000,p,1", r"pairs.csv:2: field 'enhancer_chrom': chromosome 'chr9' is not in the genome"),
-        ("chr1,600,100,e,chr1,5000,7000,p,1", r"pairs.csv:2: field 'enhancer_end' \(100\) is not after 'enhancer_start' \(600\)"),
+        (
+            "chr9,100,600,e,chr1,5000,7000,p,1",
+            r"pairs.csv:2: field 'enhancer_chrom': chromosome 'chr9' is not in the genome",
+        ),
+        (
+            "chr1,600,100,e,chr1,5000,7000,p,1",
+            r"pairs.csv:2: field 'enhancer_end' \(100\) is not after 'enhancer_start' \(600\)",
+        ),
         ("chr1,,600,e,chr1,5000,7000,p,1", r"pairs.csv:2: field 'enhancer_start' missing"),
-        ("chr1,100,6x0,e,chr1,5000,7000,p,1", r"pairs.csv:2: field 'enhancer_end' not an integer: '6x0'"),
-        ("chr1,100,600,e,chr1,5000,7000,p,2", r"pairs.csv:2: field 'label' must be 0 or 1, got '2'"),
+        (
+            "chr1,100,6x0,e,chr1,5000,7000,p,1",
+            r"pairs.csv:2: field 'enhancer_end' not an integer: '6x0'",
+        ),
+        (
+            "chr1,100,600,e,chr1,5000,7000,p,2",
+            r"pairs.csv:2: field 'label' must be 0 or 1, got '2'",
+        ),
         ("chr1,100,600,e,chr1,5000,7000,p,", r"pairs.csv:2: field 'label' must be 0 or 1, got ''"),
-        ("chr1,100,600,e,chr2,5000,70000,p,1", r"pairs.csv:2: field 'promoter_end' \(70000\) is past the end of chr2 \(50000 bp\)"),
+        (
+            "chr1,100,600,e,chr2,5000,70000,p,1",
+            r"pairs.csv:2: field 'promoter_end' \(70000\) is past the end of chr2 \(50000 bp\)",
+        ),
         ("chr1,-5,600,e,chr1,5000,7000,p,1", r"pairs.csv:2: field 'enhancer_start' is negative"),
     ],
 )
@@ -44,13 +62,19 @@ def test_targetfinder_bad_row(tmp_path, row, message):
 
 
 def test_bad_row_reports_its_own_line(tmp_path):
-    p = tf(tmp_path, ["chr1,1,2,e,chr1,3,4,p,0", "chr1,1,2,e,chr1,3,4,p,0", "chr1,1,2,e,chrZ,3,4,p,0"])
+    p = tf(
+        tmp_path, ["chr1,1,2,e,chr1,3,4,p,0", "chr1,1,2,e,chr1,3,4,p,0", "chr1,1,2,e,chrZ,3,4,p,0"]
+    )
     with pytest.raises(EpipairError, match=r"pairs.csv:4: field 'promoter_chrom'"):
         read_pairs(p, "targetfinder", SIZES)
 
 
 def test_missing_column(tmp_path):
-    p = tf(tmp_path, ["chr1,1,2,chr1,3,4"], header="enhancer_chrom,enhancer_start,enhancer_end,promoter_chrom,promoter_start,promoter_end\n")
+    p = tf(
+        tmp_path,
+        ["chr1,1,2,chr1,3,4"],
+        header="enhancer_chrom,enhancer_start,enhancer_end,promoter_chrom,promoter_start,promoter_end\n",
+    )
     with pytest.raises(EpipairError, match=r"pairs.csv:1: missing column\(s\) label"):
         read_pairs(p, "targetfinder", SIZES)
 
@@ -82,7 +106,9 @@ def test_chr_naming_reconciled(tmp_path):
 
 def test_mixed_naming_is_ambiguous(tmp_path):
     p = tf(tmp_path, ["1,100,600,e,1,5000,7000,p,1", "chr1,10,20,e,chr1,30,40,p,0"])
-    with pytest.raises(EpipairError, match="ambiguous: both 'chr1' and '1'|ambiguous: both '1' and 'chr1'"):
+    with pytest.raises(
+        EpipairError, match="ambiguous: both 'chr1' and '1'|ambiguous: both '1' and 'chr1'"
+    ):
         read_pairs(p, "targetfinder", SIZES)
 
 
@@ -105,7 +131,10 @@ def test_duplicates_dropped_and_conflicts_positive(tmp_path, caplog):
 
 
 def test_bedpe_and_gzip(tmp_path):
-    text = "#comment\nchr1\t100\t600\tchr1\t5000\t7000\tpairA\t1\nchr2\t10\t20\tchr2\t30\t40\tpairB\t0\n"
+    text = (
+        "#comment\nchr1\t100\t600\tchr1\t5000\t7000\tpairA\t1\n"
+        "chr2\t10\t20\tchr2\t30\t40\tpairB\t0\n"
+    )
     p = tmp_path / "pairs.bedpe.gz"
     with gzip.open(p, "wt") as fh:
         fh.write(text)
@@ -116,18 +145,25 @@ def test_bedpe_and_gzip(tmp_path):
 
 
 def test_bedpe_errors(tmp_path):
-    with pytest.raises(EpipairError, match=r"p.bedpe:1: BEDPE needs at least 7 tab-separated columns"):
+    with pytest.raises(
+        EpipairError, match=r"p.bedpe:1: BEDPE needs at least 7 tab-separated columns"
+    ):
         read_pairs(write(tmp_path / "p.bedpe", "chr1\t1\t2\tchr1\t3\t4\n"), "bedpe", SIZES)
     with pytest.raises(EpipairError, match=r"q.bedpe:2: 8 columns where earlier lines have 7"):
         read_pairs(
-            write(tmp_path / "q.bedpe", "chr1\t1\t2\tchr1\t3\t4\t1\nchr1\t1\t2\tchr1\t3\t4\tx\t1\n"),
+            write(
+                tmp_path / "q.bedpe", "chr1\t1\t2\tchr1\t3\t4\t1\nchr1\t1\t2\tchr1\t3\t4\tx\t1\n"
+            ),
             "bedpe",
             SIZES,
         )
 
 
 def test_unlabelled_pairs_to_score(tmp_path):
-    p = write(tmp_path / "q.bedpe", "chr1\t100\t600\tchr1\t5000\t7000\tq1\nchr2\t10\t20\tchr2\t30\t40\tq2\n")
+    p = write(
+        tmp_path / "q.bedpe",
+        "chr1\t100\t600\tchr1\t5000\t7000\tq1\nchr2\t10\t20\tchr2\t30\t40\tq2\n",
+    )
     df = read_pairs(p, "bedpe", SIZES, labelled=False)
     assert df["label"].tolist() == [0, 0] and df["promoter_end"].tolist() == [7000, 40]
     six = write(tmp_path / "s.bedpe", "chr1\t100\t600\tchr1\t5000\t7000\n")
@@ -152,9 +188,54 @@ def test_truncated_gzip(tmp_path, fmt):
     import gzip
 
     rows = "".join(f"chr1,{i},{i + 10},e,chr1,{i + 50},{i + 60},p,0\n" for i in range(5000))
-    text = HEADER + rows if fmt == "targetfinder" else rows.replace(",e,", ",").replace(",p,", ",").replace(",", "\t")
+    text = (
+        HEADER + rows
+        if fmt == "targetfinder"
+        else rows.replace(",e,", ",").replace(",p,", ",").replace(",", "\t")
+    )
     blob = gzip.compress(text.encode())
     p = tmp_path / "cut.gz"
     p.write_bytes(blob[: len(blob) // 2])
     with pytest.raises(EpipairError, match="cut.gz: damaged gzip file"):
         read_pairs(p, fmt, SIZES)
+
+
+BENGI_ROWS = [
+    # label, distance, enhancer (4), promoter 2 kb around the TSS (3), TSS id
+    "0\t5000.0\tchr1\t1000\t1400\tchr1:1000-1400|GM12878|EH1\tchr1\t5200\t7200\tchr1:6200-6201|GM12878|G1|T1|+",
+    "1\t3000.0\tchr1\t1000\t1400\tchr1:1000-1400|GM12878|EH1\tchr1\t3200\t5200\tchr1:4200-4201|GM12878|G1|T2|+",
+    "0\t3000.0\tchr1\t1000\t1400\tchr1:1000-1400|GM12878|EH1\tchr1\t3300\t5300\tchr1:4300-4301|GM12878|G1|T3|+",
+    "0\t9000.0\tchr2\t100\t500\tchr2:100-500|GM12878|EH2\tchr2\t8300\t10300\tchr2:9300-9301|GM12878|G2|T4|-",
+]  # fmt: skip
+
+
+def test_bengi_keeps_one_row_per_enhancer_gene_pair_the_closest_tss(tmp_path, caplog):
+    import logging
+
+    p = write(tmp_path / "b.tsv", "\n".join(BENGI_ROWS) + "\n")
+    with caplog.at_level(logging.INFO, logger="epipair.pairs"):
+        df = read_pairs(p, "bengi", SIZES)
+    # EH1-G1: three transcripts -> the closest TSS (line 2; line 3 ties but comes later),
+    # labelled 1 because a transcript is; EH2-G2 once
+    assert df["source_line"].tolist() == [2, 4]
+    assert df["promoter_start"].tolist() == [3200, 8300] and df["label"].tolist() == [1, 0]
+    assert "4 rows, 2 enhancer-gene pairs" in caplog.text
+    # as labels to score (predict), every label is 0
+    assert read_pairs(p, "bengi", SIZES, labelled=False)["label"].tolist() == [0, 0]
+
+
+def test_bengi_disagreeing_transcripts_and_bad_fields(tmp_path):
+    rows = [
+        BENGI_ROWS[0].replace("0\t5000.0", "1\t5000.0", 1),
+        BENGI_ROWS[1].replace("1\t", "0\t", 1),
+    ]
+    df = read_pairs(write(tmp_path / "d.tsv", "\n".join(rows) + "\n"), "bengi", SIZES)
+    assert df["label"].tolist() == [1] and df["source_line"].tolist() == [2]
+    bad = BENGI_ROWS[:1] + [BENGI_ROWS[1].replace("1\t3000.0", "2\t3000.0", 1)]
+    with pytest.raises(EpipairError, match=r"b.tsv:2: field 'label' must be 0 or 1, got '2'"):
+        read_pairs(write(tmp_path / "b.tsv", "\n".join(bad) + "\n"), "bengi", SIZES)
+    with pytest.raises(EpipairError, match=r"c.tsv:1: BENGI needs 10 tab-separated columns"):
+        read_pairs(write(tmp_path / "c.tsv", "1\t5.0\tchr1\t1\t2\n"), "bengi", SIZES)
+    far = BENGI_ROWS[3].replace("chr2\t8300\t10300", "chr2\t48300\t50300")
+    with pytest.raises(EpipairError, match=r"e.tsv:1: field 'promoter_end' \(50300\) is past"):
+        read_pairs(write(tmp_path / "e.tsv", far + "\n"), "bengi", SIZES)

@@ -11,9 +11,18 @@ from .conftest import ROOT, SHARED_DATA
 
 pytestmark = [
     pytest.mark.realdata,
-    pytest.mark.skipif(not (SHARED_DATA / "targetfinder").is_dir(), reason="../shared/data is absent"),
+    pytest.mark.skipif(
+        not (SHARED_DATA / "targetfinder").is_dir(), reason="../shared/data is absent"
+    ),
 ]
-CELLS = {"GM12878": 44_313, "HeLa-S3": 36_540, "HUVEC": 31_924, "IMR90": 26_254, "K562": 41_477, "NHEK": 26_891}
+CELLS = {
+    "GM12878": 44_313,
+    "HeLa-S3": 36_540,
+    "HUVEC": 31_924,
+    "IMR90": 26_254,
+    "K562": 41_477,
+    "NHEK": 26_891,
+}
 SIZES = ROOT / "resources" / "hg19.chrom.sizes"
 WINDOWS = {"enhancer": 3000, "promoter": 2000, "signal_bin": 100}
 AUGMENT = {"positives": 20, "max_shift": 300}
@@ -39,9 +48,15 @@ def test_ingest_and_audit_real_cell_line(cell, tmp_path):
     assert len(df) == CELLS[cell]
     assert 0.04 < df["label"].mean() < 0.06
     pairs = pipeline.build_regions(
-        tmp_path / "ingested.tsv", chrom_sizes_path=SIZES, cell=cell, windows=WINDOWS,
-        augment=AUGMENT, split=SPLIT, out_pairs=tmp_path / "pairs.tsv",
-        out_paper=tmp_path / "paper.tsv", out_audit=tmp_path / "audit.tsv",
+        tmp_path / "ingested.tsv",
+        chrom_sizes_path=SIZES,
+        cell=cell,
+        windows=WINDOWS,
+        augment=AUGMENT,
+        split=SPLIT,
+        out_pairs=tmp_path / "pairs.tsv",
+        out_paper=tmp_path / "paper.tsv",
+        out_audit=tmp_path / "audit.tsv",
         out_folds=tmp_path / "folds.tsv",
         out_fold_splits=tmp_path / "splits_folds.tsv",
     )
@@ -80,15 +95,14 @@ COMMIT = "114e927a511f8396ca17292597d107494818e40f"
 
 
 def build_mirror(root, cell):
-    """../shared/data laid out as `wget -x` would have saved the config's URLs."""
-    import gzip
+    """The peak files of ../shared/data laid out as `wget -x` saves config.yaml's URLs
+    (TargetFinder's <cell>/peaks/ folder at the pinned commit). They are byte copies of the
+    repository's files, so they pass the git blob check; the shared pairs are not (they were
+    re-written), so the test reads those from a local path instead."""
     import shutil
 
-    base = root / "raw.githubusercontent.com" / "shwhalen" / "targetfinder" / COMMIT / "paper" / "targetfinder" / cell
-    (base / "output-ep").mkdir(parents=True)
-    with gzip.open(SHARED_DATA / "targetfinder" / cell / "ep_pairs.csv.gz", "rb") as fin:
-        (base / "output-ep" / "pairs.csv").write_bytes(fin.read())
-    (base / "peaks").mkdir()
+    base = root / "raw.githubusercontent.com" / "shwhalen" / "targetfinder" / COMMIT / cell
+    (base / "peaks").mkdir(parents=True)
     for f in (SHARED_DATA / "targetfinder" / cell / "peaks").iterdir():
         shutil.copy(f, base / "peaks" / f.name)
     return root
@@ -96,12 +110,20 @@ def build_mirror(root, cell):
 
 @pytest.mark.slow
 def test_epigenome_only_path_through_the_mirror(workdir, tmp_path):
-    """config.yaml's real URLs, served from a mirror: labels and peaks in, features out."""
+    """config.yaml's real peak URLs, served from a mirror and verified against the git blob
+    ids of resources/targetfinder_manifest.tsv: labels and peaks in, features out."""
     import time
+
+    import yaml
 
     from .conftest import run_snakemake
 
     mirror = build_mirror(tmp_path / "mirror", "K562")
+    config = yaml.safe_load((workdir / "config.yaml").read_text())
+    config["cell_lines"]["K562"]["pairs"]["url"] = str(
+        SHARED_DATA / "targetfinder" / "K562" / "ep_pairs.csv.gz"
+    )
+    (workdir / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     targets = [f"results/K562/features/{k}_signal.npy" for k in ("enhancer", "promoter")]
     args = ["--cores", "2", "--config", f"mirror={mirror}", "only=K562", "models=[epi_cnn]"]
     plan = run_snakemake(workdir, *targets, "-n", *args)
@@ -116,6 +138,96 @@ def test_epigenome_only_path_through_the_mirror(workdir, tmp_path):
     assert sig.shape == (len(pairs), len(marks), 30) and len(marks) == 5
     assert (sig.max(axis=(1, 2)) > 0).mean() > 0.5
     assert not (workdir / "resources" / "genome").exists()
-    lock = (workdir / "resources" / "downloads.lock.tsv").read_text()
-    assert lock.count("\n") == 1 + 1 + 5  # header, pairs, five peak files
+    # five peak files, each verified against the blob id the repository publishes
+    logs = list((workdir / "results" / "logs" / "download").rglob("*.log"))
+    assert len(logs) == 5
+    for log in logs:
+        assert "as published" in log.read_text()
+    assert not (workdir / "resources" / "downloads.lock.tsv").exists()
     print(f"K562 from the mirror to signal features: {seconds:.1f} s")
+
+
+def real_config(workdir, cell, models, **extra):
+    """A config for one real cell line read straight from ../shared/data (local paths)."""
+    import yaml
+
+    peaks = SHARED_DATA / "targetfinder" / cell / "peaks"
+    marks = {"Ctcf": "CTCF", "Dnase": "DNase", "H3k27ac": "H3K27ac"}
+    marks |= {"H3k04me1": "H3K4me1", "H3k4me1": "H3K4me1"}
+    marks |= {"H3k04me3": "H3K4me3", "H3k4me3": "H3K4me3"}
+    tracks = {}
+    for f in sorted(peaks.iterdir()):
+        for key, mark in marks.items():
+            if key in f.name:
+                tracks[mark] = {"url": str(f), "kind": "peaks"}
+    cfg = {
+        "genome": {
+            "url": "https://hgdownload.soe.ucsc.edu/goldenPath/hg19/bigZips/hg19.fa.gz",
+            "chrom_sizes": "resources/hg19.chrom.sizes",
+        },
+        "cell_lines": {
+            cell: {
+                "pairs": {"url": str(SHARED_DATA / "targetfinder" / cell / "ep_pairs.csv.gz")},
+                "tracks": tracks,
+            }
+        },
+        "models": models,
+        "protocol": ["leakage_free"],
+        "train": {"epochs": 2, "batch_size": 256, "learning_rate": 0.001, "gpus": 0},
+        "model_params": {"epi_cnn": {"filters": 16, "kernel": 3, "dense_units": 32}},
+        "cross_cell_line": False,
+        "evaluation": {"bootstrap": 100},
+        **extra,
+    }
+    (workdir / "config" / "real.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    return tracks
+
+
+@pytest.mark.slow
+def test_gm12878_models_on_bengi_beside_the_distance_score(workdir):
+    """Trained on TargetFinder GM12878 peaks, scored on BENGI GM12878 Hi-C and CTCF ChIA-PET
+    (chromosomes held out from training only), beside distance_prior."""
+    from .conftest import run_snakemake
+
+    bengi = SHARED_DATA / "bengi"
+    benchmarks = {
+        "GM12878_HiC": {"url": str(bengi / "GM12878.HiC-Benchmark.v3.tsv.gz")},
+        "GM12878_CTCF": {"url": str(bengi / "GM12878.CTCF-ChIAPET-Benchmark.v3.tsv.gz")},
+    }
+    for b in benchmarks.values():
+        b |= {"format": "bengi", "cell_line": "GM12878"}
+    tracks = real_config(workdir, "GM12878", ["epi_cnn", "distance", "gbm"], benchmarks=benchmarks)
+    assert set(tracks) == {"CTCF", "DNase", "H3K27ac", "H3K4me1", "H3K4me3"}
+    run_snakemake(workdir, "results/benchmark_metrics.tsv", "results/report/benchmarks.png",
+                  "--cores", "2", "--configfile", "config/real.yaml")  # fmt: skip
+    table = pd.read_csv(workdir / "results" / "benchmark_metrics.tsv", sep="\t")
+    for name in benchmarks:
+        sub = table[table["benchmark"] == name].set_index("model")
+        assert set(sub.index) == {"epi_cnn", "distance", "gbm", "distance_prior"}
+        assert sub["n"].nunique() == 1 and sub["n"].iloc[0] > 1000  # the same pairs for all
+        # BENGI is at the natural ratio and distance is a strong predictor there
+        assert sub.loc["distance_prior", "aupr"] > 1.5 * sub.loc["distance_prior", "base_rate"]
+        scores = pd.read_csv(
+            workdir / "results" / "benchmarks" / name / "epi_cnn__leakage_free.tsv", sep="\t"
+        )
+        pairs = pd.read_csv(workdir / "results" / "benchmark" / name / "pairs.tsv", sep="\t")
+        chroms = pairs.set_index("pair_id").loc[scores["pair_id"], "enhancer_chrom"]
+        assert set(chroms) <= {"chr1", "chr2", "chr3"}  # never a training chromosome
+    print(table.round(3).to_string())
+
+
+def test_bengi_one_row_per_enhancer_gene_pair_on_real_files():
+    """GM12878 Hi-C: 48,907 rows (one per transcript) -> one row per enhancer-gene pair."""
+    from epipair.genome import read_chrom_sizes
+    from epipair.pairs import read_pairs
+
+    path = SHARED_DATA / "bengi" / "GM12878.HiC-Benchmark.v3.tsv.gz"
+    raw = pd.read_csv(path, sep="\t", header=None)
+    assert len(raw) == 48_907 and raw[0].sum() == 2_695
+    raw["gene"] = raw[9].str.split("|").str[2]
+    per_pair = raw.groupby([5, "gene"])[0].max()  # independent count: enhancer id x gene
+    df = read_pairs(path, "bengi", read_chrom_sizes(SIZES))
+    # three enhancer-gene pairs share their coordinates with another gene's (two genes, one
+    # TSS): the generic duplicate rule keeps one of each
+    assert len(df) == len(per_pair) - 3 == 20_666
+    assert df["label"].sum() == per_pair.sum() == 1_307

@@ -143,6 +143,22 @@ def test_end_to_end_metrics_and_report(demo_run):
                 d = wd / "results" / "models" / m / p / c
                 assert (d / "model.keras").exists() and (d / "history.tsv").exists()
                 assert "epoch 1/4" in (d / "train.log").read_text()
+    # the independent benchmark: every model beside the distance score, held-out chromosomes
+    bench = pd.read_csv(wd / "results" / "benchmark_metrics.tsv", sep="\t").set_index("model")
+    assert set(bench.index) == {"simple_cnn", "epi_cnn", "distance", "gbm", "distance_prior"}
+    assert (
+        bench["n"].nunique() == 1
+        and (bench["protocol"].drop("distance_prior") == "leakage_free").all()
+    )
+    scores = pd.read_csv(
+        wd / "results" / "benchmarks" / "demo_bengi" / "gbm__leakage_free.tsv", sep="\t"
+    )
+    bpairs = pd.read_csv(wd / "results" / "benchmark" / "demo_bengi" / "pairs.tsv", sep="\t")
+    assert set(bpairs.set_index("pair_id").loc[scores["pair_id"], "enhancer_chrom"]) == {"chr1"}
+    # at the natural ratio, distance carries signal (the grammar decays with distance)
+    assert bench.loc["distance_prior", "aupr"] > 1.3 * bench.loc["distance_prior", "base_rate"]
+    assert "## Independent benchmarks" in summary
+    assert (wd / "results" / "report" / "benchmarks.png").stat().st_size > 0
     run_snakemake(wd, "--report", "report.html", *SMALL_RUN)
     assert (wd / "report.html").stat().st_size > 100_000
 

@@ -14,6 +14,10 @@
 - without a configured sha256, the first download records its checksum in the lock file
   (``resources/downloads.lock.tsv``: url, sha256, bytes, date) and later downloads are
   verified against it;
+- ``git_blob``: files of a git repository pinned at a commit (TargetFinder's, listed in
+  ``resources/targetfinder_manifest.tsv``) are verified against the blob id the repository
+  publishes (``sha1(b"blob <size>\\0" + bytes)``): no sha256 needs guessing, none is locked;
+  a configured sha256 is checked as well;
 - ``mirror``: a folder laid out as ``wget -x`` does (``<mirror>/<host>/<path>``) is looked at
   before the network, for offline cluster nodes; its files are verified like downloads;
 - ``root``: the folder a download may write into (``resources/``); anything else is refused.
@@ -50,11 +54,99 @@ class TransientError(EpipairError):
 
 
 def sha256sum(path) -> str:
-    h = hashlib.sha256()
+    return _digests(path)[0]
+
+
+def git_blob_id(path) -> str:
+    """The id git gives the file's bytes: ``sha1(b"blob <size>\\0" + bytes)``."""
+    return _digests(path)[1]
+
+
+def _digests(path) -> tuple[str, str]:
+    """``(sha256, git blob id)`` of a file, read once."""
+    sha, blob = hashlib.sha256(), hashlib.sha1()
+    blob.update(b"blob %d\0" % Path(path).stat().st_size)
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(CHUNK), b""):
-            h.update(block)
-    return h.hexdigest()
+            sha.update(block)
+            blob.update(block)
+    return sha.hexdigest(), blob.hexdigest()
+
+
+# The TargetFinder repository: its tree at the pinned commit, with git blob ids
+TARGETFINDER = ("shwhalen", "targetfinder")
+RAW_HOST = "raw.githubusercontent.com"
+
+
+def read_manifest(path) -> tuple[str, dict[str, str]]:
+    """``(commit, {path: blob id})`` of a manifest written from ``git ls-tree -r -l``."""
+    path = Path(path)
+    commit, blobs = None, {}
+    for lineno, line in enumerate(path.read_text().splitlines(), 1):
+        if line.startswith("#"):
+            if commit is None and " at commit " in line:
+                commit = line.split(" at commit ")[1].split()[0]
+            continue
+        parts = line.split("\t")
+        if parts == ["path", "size", "blob"] or not line.strip():
+            continue
+        if len(parts) != 3 or len(parts[2]) != 40:
+            raise EpipairError(f"{path}:{lineno}: expected path, size and a 40-digit blob id")
+        blobs[parts[0]] = parts[2]
+    if commit is None:
+        raise EpipairError(f"{path}: no '# ... at commit <sha>' header line")
+    return commit, blobs
+
+
+def expected_blob(url: str, manifest) -> str | None:
+    """The blob id a TargetFinder URL must have (``None`` for any other URL).
+
+    ``manifest``: ``(commit, blobs)`` from :func:`read_manifest`. A TargetFinder URL at
+    another commit, or whose path is not in the tree, is an error naming the URL.
+    """
+    parsed = urlparse(url)
+    parts = parsed.path.lstrip("/").split("/", 3)
+    if parsed.netloc != RAW_HOST or len(parts) < 4 or tuple(parts[:2]) != TARGETFINDER:
+        return None
+    commit, blobs = manifest
+    if parts[2] != commit:
+        raise EpipairError(
+            f"{url}: TargetFinder URL at {parts[2]!r}, but the manifest lists commit {commit}"
+        )
+    if parts[3] not in blobs:
+        raise EpipairError(
+            f"{url}: {parts[3]} is not in the TargetFinder tree at commit {commit[:12]} "
+            "(resources/targetfinder_manifest.tsv); the peak files are at <cell>/peaks/, "
+            "the pairs at paper/targetfinder/<cell>/output-ep/pairs.csv"
+        )
+    return blobs[parts[3]]
+
+
+def config_urls(config: dict) -> list[tuple[str, str]]:
+    """``[(where, url)]`` of every file the config names."""
+    out = []
+    if "url" in config.get("genome", {}):
+        out.append(("genome", config["genome"]["url"]))
+    for cell, entry in config.get("cell_lines", {}).items():
+        out.append((f"cell_lines.{cell}.pairs", entry["pairs"]["url"]))
+        for key in ("tracks", "bigwig_tracks"):
+            for mark, track in (entry.get(key) or {}).items():
+                out.append((f"cell_lines.{cell}.{key}.{mark}", track["url"]))
+    for name, entry in config.get("predict", {}).items():
+        out.append((f"predict.{name}.pairs", entry["pairs"]["url"]))
+    for name, entry in config.get("benchmarks", {}).items():
+        out.append((f"benchmarks.{name}", entry["url"]))
+    return out
+
+
+def check_config_urls(config: dict, manifest_path) -> None:
+    """Every TargetFinder URL of the config must be in the manifest (run at start-up)."""
+    manifest = read_manifest(manifest_path)
+    for where, url in config_urls(config):
+        try:
+            expected_blob(url, manifest)
+        except EpipairError as exc:
+            raise EpipairError(f"config {where}: {exc}") from None
 
 
 def _http_to(url: str, part: Path, timeout: float) -> None:
@@ -85,7 +177,9 @@ def _http_to(url: str, part: Path, timeout: float) -> None:
                     fh.write(block)
                     got += len(block)
             except (TimeoutError, OSError) as exc:
-                raise TransientError(f"{url}: transfer interrupted after {got} bytes ({exc})") from None
+                raise TransientError(
+                    f"{url}: transfer interrupted after {got} bytes ({exc})"
+                ) from None
         if expected is not None and got != expected:
             raise TransientError(
                 f"{url}: truncated body: Content-Length {expected}, received {got} bytes"
@@ -131,10 +225,18 @@ def record_lock(lock_path, url: str, sha256: str, nbytes: int) -> None:
     lock_path = Path(lock_path)
     with _locked(lock_path):
         entries = read_lock(lock_path)
-        entries[url] = {"sha256": sha256, "bytes": str(nbytes),
-                        "date": _dt.date.today().isoformat()}
-        text = "\t".join(LOCK_COLUMNS) + "\n" + "".join(
-            f"{u}\t{e['sha256']}\t{e['bytes']}\t{e['date']}\n" for u, e in sorted(entries.items())
+        entries[url] = {
+            "sha256": sha256,
+            "bytes": str(nbytes),
+            "date": _dt.date.today().isoformat(),
+        }
+        text = (
+            "\t".join(LOCK_COLUMNS)
+            + "\n"
+            + "".join(
+                f"{u}\t{e['sha256']}\t{e['bytes']}\t{e['date']}\n"
+                for u, e in sorted(entries.items())
+            )
         )
         with atomic_path(lock_path) as tmp:
             tmp.write_text(text)
@@ -142,7 +244,9 @@ def record_lock(lock_path, url: str, sha256: str, nbytes: int) -> None:
 
 def lock_as_yaml(lock_path) -> str:
     """The lock's entries as ``url``/``sha256`` lines to paste into a config."""
-    return "".join(f"- url: {u}\n  sha256: {e['sha256']}\n" for u, e in read_lock(lock_path).items())
+    return "".join(
+        f"- url: {u}\n  sha256: {e['sha256']}\n" for u, e in read_lock(lock_path).items()
+    )
 
 
 def _inside(dest: Path, root) -> None:
@@ -153,8 +257,19 @@ def _inside(dest: Path, root) -> None:
         raise EpipairError(f"refusing to write {dest}: downloads go under {root}")
 
 
-def fetch(url: str, dest, sha256: str | None = None, *, timeout: float = 60.0,
-          attempts: int = 3, backoff: float = 1.0, mirror=None, lock=None, root=None) -> str:
+def fetch(
+    url: str,
+    dest,
+    sha256: str | None = None,
+    *,
+    timeout: float = 60.0,
+    attempts: int = 3,
+    backoff: float = 1.0,
+    mirror=None,
+    lock=None,
+    root=None,
+    git_blob: str | None = None,
+) -> str:
     """Fetch ``url`` to ``dest``; see the module docstring. Returns the observed sha256."""
     dest = Path(dest)
     _inside(dest, root)
@@ -162,7 +277,7 @@ def fetch(url: str, dest, sha256: str | None = None, *, timeout: float = 60.0,
     if scheme not in ("http", "https", "file", ""):
         raise EpipairError(f"{url}: URL scheme {scheme!r} not allowed (https, http, file, path)")
     expected = sha256
-    locked = read_lock(lock).get(url) if (lock and not sha256) else None
+    locked = read_lock(lock).get(url) if (lock and not sha256 and not git_blob) else None
     if locked:
         expected = locked["sha256"]
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -189,7 +304,13 @@ def fetch(url: str, dest, sha256: str | None = None, *, timeout: float = 60.0,
         if not src.is_file():
             raise EpipairError(f"{url}: local file not found")
         shutil.copyfile(src, part)
-    observed = sha256sum(part)
+    observed, blob = _digests(part)
+    if git_blob and blob != git_blob:
+        part.unlink()
+        raise EpipairError(
+            f"{url}: git blob id mismatch: expected {git_blob} (the repository's own, "
+            f"resources/targetfinder_manifest.tsv), observed {blob}; file removed"
+        )
     if expected and observed != expected:
         part.unlink()
         what = "lock file" if locked else "config"
@@ -199,10 +320,17 @@ def fetch(url: str, dest, sha256: str | None = None, *, timeout: float = 60.0,
         )
     nbytes = part.stat().st_size
     os.replace(part, dest)
-    if lock and not sha256 and not locked and is_remote(url):
+    if lock and not sha256 and not git_blob and not locked and is_remote(url):
         record_lock(lock, url, observed, nbytes)
         log.info("%s: no sha256 configured; recorded %s in %s", url, observed, lock)
-    log.info("%s -> %s (%d bytes, sha256 %s)", url, dest, nbytes, observed)
+    log.info(
+        "%s -> %s (%d bytes, sha256 %s%s)",
+        url,
+        dest,
+        nbytes,
+        observed,
+        f", git blob {blob} as published" if git_blob else "",
+    )
     return observed
 
 
@@ -220,6 +348,9 @@ if __name__ == "__main__":  # python -m epipair.download lock [resources/downloa
     import sys
 
     if len(sys.argv) >= 2 and sys.argv[1] == "lock":
-        print(lock_as_yaml(sys.argv[2] if len(sys.argv) > 2 else "resources/downloads.lock.tsv"), end="")
+        print(
+            lock_as_yaml(sys.argv[2] if len(sys.argv) > 2 else "resources/downloads.lock.tsv"),
+            end="",
+        )
     else:
         sys.exit("usage: python -m epipair.download lock [LOCKFILE]")

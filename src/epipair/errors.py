@@ -9,4 +9,3 @@ class EpipairError(Exception):
     The message is a single line that names the file, the row or record and what is wrong.
     Workflow scripts catch it and print it without a traceback (see ``epipair.smk``).
     """
-

@@ -11,7 +11,15 @@ Two input formats (``format`` in the config):
     the enhancer, 4-6 the promoter, the *last* column the label (0/1); with 8 or more columns,
     column 7 is the pair name.
 
-Either may be gzip-compressed (``.gz``). Coordinates are 0-based, half-open (BED).
+``bengi``
+    A BENGI benchmark (Moore et al., Genome Biology 2020; the v3 ``*-Benchmark.v3.tsv``
+    files): tab-separated, no header; label, distance, enhancer chrom/start/end, enhancer id
+    (``chr:start-end|cell|cCRE``), promoter chrom/start/end (2 kb around the TSS), TSS id
+    (``chr:pos|cell|gene|transcript|strand``). BENGI lists an enhancer-gene pair once per
+    transcript; one row per enhancer-gene pair is kept, the one whose TSS is closest (ties:
+    the first in the file), labelled 1 if any of its rows is (logged).
+
+Any of them may be gzip-compressed (``.gz``). Coordinates are 0-based, half-open (BED).
 
 The result has one row per distinct pair with the columns of :data:`INGEST_COLUMNS`.
 Every problem stops with one line naming the file, the line, the field and what is wrong.
@@ -41,7 +49,11 @@ COORD_FIELDS = [
 ]
 REQUIRED = COORD_FIELDS + ["label"]
 INGEST_COLUMNS = REQUIRED + ["source_line"]
-FORMATS = ("targetfinder", "bedpe")
+FORMATS = ("targetfinder", "bedpe", "bengi")
+BENGI_COLUMNS = [
+    "label", "distance", "enhancer_chrom", "enhancer_start", "enhancer_end", "enhancer_id",
+    "promoter_chrom", "promoter_start", "promoter_end", "tss_id",
+]  # fmt: skip
 
 
 def _open_text(path: Path):
@@ -122,6 +134,58 @@ def _read_bedpe(path: Path, labelled: bool = True) -> pd.DataFrame:
     return df
 
 
+def _read_bengi(path: Path, labelled: bool = True) -> pd.DataFrame:
+    rows, lines = [], []
+    with _open_text(path) as fh:
+        for lineno, line in _lines(fh, path):
+            line = line.rstrip("\r\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            if len(parts) != len(BENGI_COLUMNS):
+                raise EpipairError(
+                    f"{path}:{lineno}: BENGI needs {len(BENGI_COLUMNS)} tab-separated columns "
+                    f"({', '.join(BENGI_COLUMNS)}), found {len(parts)}"
+                )
+            rows.append(parts)
+            lines.append(lineno)
+    if not rows:
+        return pd.DataFrame(columns=INGEST_COLUMNS)
+    df = pd.DataFrame(rows, columns=BENGI_COLUMNS)
+    df["source_line"] = lines
+    for field in ("label", "distance"):
+        value = pd.to_numeric(df[field].str.strip(), errors="coerce")
+        bad = value.isna() | ((value != 0) & (value != 1) if field == "label" else value < 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise EpipairError(
+                f"{path}:{lines[i]}: field '{field}' "
+                + ("must be 0 or 1" if field == "label" else "must be a distance >= 0")
+                + f", got {df[field].iloc[i]!r}"
+            )
+        df[field] = value
+    # one row per enhancer-gene pair: the closest TSS; a pair interacts if any transcript does
+    df["gene"] = df["tss_id"].str.split("|").str[2].fillna(df["tss_id"])
+    key = ["enhancer_id", "gene"]
+    df["any_label"] = df.groupby(key, sort=False)["label"].transform("max")
+    disagree = int((df.groupby(key, sort=False)["label"].nunique() > 1).sum())
+    kept = df.sort_values(["distance", "source_line"], kind="stable").drop_duplicates(key)
+    kept = kept.sort_values("source_line", kind="stable")
+    log.info(
+        "%s: %d rows, %d enhancer-gene pairs: kept the closest TSS of each (%d rows of other "
+        "transcripts collapsed; %d pairs labelled 1 because one of their transcripts is)",
+        path,
+        len(df),
+        len(kept),
+        len(df) - len(kept),
+        disagree,
+    )
+    out = kept[COORD_FIELDS + ["source_line"]].copy()
+    out["label"] = kept["any_label"].astype(int).astype(str) if labelled else "0"
+    out["enhancer_name"], out["promoter_name"] = kept["enhancer_id"], kept["gene"]
+    return out.reset_index(drop=True)
+
+
 def _check_integer(df: pd.DataFrame, field: str, path: Path) -> np.ndarray:
     values = df[field].astype(str).str.strip()
     numeric = pd.to_numeric(values, errors="coerce")
@@ -158,6 +222,8 @@ def read_pairs(path, fmt: str, sizes: dict[str, int], labelled: bool = True) -> 
         df = _read_targetfinder(path, labelled)
     elif fmt == "bedpe":
         df = _read_bedpe(path, labelled)
+    elif fmt == "bengi":
+        df = _read_bengi(path, labelled)
     else:
         raise EpipairError(f"{path}: unknown pairs format {fmt!r}; use one of {FORMATS}")
     if len(df) == 0:
@@ -222,7 +288,8 @@ def read_pairs(path, fmt: str, sizes: dict[str, int], labelled: bool = True) -> 
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise EpipairError(
-            f"{path}:{df['source_line'].iloc[i]}: field 'label' must be 0 or 1, got {labels.iloc[i]!r}"
+            f"{path}:{df['source_line'].iloc[i]}: field 'label' must be 0 or 1, "
+            f"got {labels.iloc[i]!r}"
         )
     out["label"] = label_num.to_numpy(dtype=np.int8)
     out = out[INGEST_COLUMNS]

@@ -202,9 +202,7 @@ def benchmark_figure(bench: pd.DataFrame, path) -> None:
     base rate: where a model sits below the distance score, the figure says so."""
     plt = _plt()
     names = list(dict.fromkeys(bench["benchmark"])) or ["(no benchmark)"]
-    fig, axes = plt.subplots(
-        1, len(names), figsize=(4.2 * len(names), 3.6), squeeze=False, sharex=True
-    )
+    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 3.6), squeeze=False)
     for ax, name in zip(axes[0], names):
         sub = bench[bench["benchmark"] == name].reset_index(drop=True)
         y = np.arange(len(sub))
@@ -222,9 +220,11 @@ def benchmark_figure(bench: pd.DataFrame, path) -> None:
         if len(sub):
             ax.axvline(sub["base_rate"].iloc[0], color="black", ls=":", lw=1, label="base rate")
             cell = sub["cell_line"].iloc[0]
-            ax.set_title(f"{name} ({cell}, n={int(sub['n'].iloc[0])})", fontsize=8)
+            n, n_pos = int(sub["n"].iloc[0]), int(sub["n_pos"].iloc[0])
+            ax.set_title(f"{name} ({cell}, {n} pairs, {n_pos} positive)", fontsize=8)
         ax.set_xlabel("AUPR (95% interval)")
-        ax.set_xlim(0, 1)
+        top = np.nanmax(np.r_[sub["aupr_high"], sub["aupr"], 0.05]) if len(sub) else 1.0
+        ax.set_xlim(0, min(1.0, 1.15 * top))
     axes[0][0].legend(fontsize=7, loc="lower right")
     fig.suptitle("Independent benchmarks: red = below the distance score", fontsize=9)
     _save(fig, path)

@@ -6,11 +6,15 @@ import re
 
 from epipair import config as epiconfig
 from epipair import demo as epidemo
+from epipair import download as epidownload
 from epipair import registry
 from epipair.errors import EpipairError
 
+# the TargetFinder repository's tree at the pinned commit: its git blob ids verify downloads
+MANIFEST = os.path.join(workflow.basedir, "resources", "targetfinder_manifest.tsv")
 try:
     epiconfig.validate(config)
+    epidownload.check_config_urls(config, MANIFEST)
 except EpipairError as exc:
     raise WorkflowError(str(exc)) from None
 

@@ -1,7 +1,8 @@
-# Downloads of every remote file the config names (epipair.download): verified against
-# sha256, written under a temporary name and renamed only when complete.
+# Downloads of every remote file the config names (epipair.download): verified against the
+# git blob id a pinned repository publishes (TargetFinder) or sha256 (configured, or locked at
+# first download), written under a temporary name and renamed only when complete.
 
-# every remote file the config names, by its path under resources/ -> {url, sha256}
+# every remote file the config names, by its path under resources/ -> {url, sha256, git_blob}
 DOWNLOADS = {}
 for _cell, _entry in config["cell_lines"].items():
     for _src, _folder in [(_entry["pairs"], _cell)] + [
@@ -12,8 +13,13 @@ for _sample, _entry in SCORED.items():
     DOWNLOADS[source_target(_entry["url"], _sample)] = _entry
 if not DEMO:
     DOWNLOADS[genome_fasta_gz()] = config["genome"]
+_MANIFEST = epidownload.read_manifest(MANIFEST)
 DOWNLOADS = {
-    path.removeprefix("resources/"): src
+    path.removeprefix("resources/"): {
+        "url": src["url"],
+        "sha256": src.get("sha256"),
+        "git_blob": epidownload.expected_blob(src["url"], _MANIFEST),
+    }
     for path, src in DOWNLOADS.items()
     if epiconfig.is_remote(src["url"])
 }

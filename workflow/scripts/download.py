@@ -12,4 +12,5 @@ with script(snakemake):
         mirror=snakemake.params.mirror,
         lock=snakemake.params.lock,
         root="resources",
+        git_blob=src.get("git_blob"),
     )
