@@ -2,7 +2,8 @@
 # git blob id a pinned repository publishes (TargetFinder) or sha256 (configured, or locked at
 # first download), written under a temporary name and renamed only when complete.
 
-# every remote file the config names, by its path under resources/ -> {url, sha256, git_blob}
+# every remote file the config names, by its path under resources/ -> {url, sha256, git_blob};
+# git_blob: configured, or looked up in the TargetFinder manifest
 DOWNLOADS = {}
 for _cell, _entry in config["cell_lines"].items():
     for _src, _folder in [(_entry["pairs"], _cell)] + [
@@ -18,7 +19,7 @@ DOWNLOADS = {
     path.removeprefix("resources/"): {
         "url": src["url"],
         "sha256": src.get("sha256"),
-        "git_blob": epidownload.expected_blob(src["url"], _MANIFEST),
+        "git_blob": src.get("git_blob") or epidownload.expected_blob(src["url"], _MANIFEST),
     }
     for path, src in DOWNLOADS.items()
     if epiconfig.is_remote(src["url"])
