@@ -22,6 +22,7 @@ from . import registry
 from .atomic import write_tsv
 from .data import CellData, Features, FixedInstances
 from .errors import EpipairError
+from .pairs import COORD_FIELDS
 from .splits import SINGLE
 from .tables import BENCHMARK_SCORES, PREDICTIONS, read_folds
 
@@ -243,16 +244,7 @@ def score_pairs(
         ],
         axis=0,
     )
-    coords = [
-        "pair_id",
-        "enhancer_chrom",
-        "enhancer_start",
-        "enhancer_end",
-        "promoter_chrom",
-        "promoter_start",
-        "promoter_end",
-        "distance",
-    ]
+    coords = ["pair_id", *COORD_FIELDS, "distance"]
     out = data.pairs.iloc[rows][coords].reset_index(drop=True)
     if labelled:
         out["label"] = data.labels[rows]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .atomic import write_tsv
 from .errors import EpipairError
+from .pairs import COORD_FIELDS
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,7 @@ PAIRS = Table(
     "pairs.tsv",
     (
         "pair_id",
-        "enhancer_chrom",
-        "enhancer_start",
-        "enhancer_end",
-        "promoter_chrom",
-        "promoter_start",
-        "promoter_end",
+        *COORD_FIELDS,
         "label",
         "distance",
         "group",
