@@ -21,7 +21,7 @@ def test_held_out_by_chromosome_keeps_pairs_one_fold_held_out():
     assert {f: r.tolist() for f, r in single.items()} == {"all": [0]}
 
 
-def test_test_instances_of_the_training_cell_line_follow_its_fold_table():
+def test_held_out_instances_of_the_training_cell_line_follow_its_fold_table():
     class Data:
         pairs = pd.DataFrame({"pair_id": ["a", "b", "c"], "enhancer_chrom": ["c1", "c2", "c3"]})
         fold_splits = pd.DataFrame(
@@ -32,7 +32,7 @@ def test_test_instances_of_the_training_cell_line_follow_its_fold_table():
             }
         )
 
-    got = predict.test_instances(Data(), "leakage_free", None)
+    got = predict.held_out_instances(Data(), "leakage_free", None)
     assert [(f, r.tolist()) for f, r, _ in got] == [("1", [0]), ("2", [1, 2])]
     assert all((s == 0).all() for _, _, s in got)
     assert np.concatenate([r for _, r, _ in got]).tolist() == [0, 1, 2]  # each pair once

@@ -83,10 +83,11 @@ def held_out_by_chromosome(pairs: pd.DataFrame, folds: dict[str, str]) -> dict[s
     e = pairs["enhancer_chrom"].map(folds)
     p = pairs["promoter_chrom"].map(folds)
     ok = e.notna() & (e == p)
-    return {f: np.flatnonzero((ok & (e == f)).to_numpy()) for f in sorted(set(e[ok]))}
+    folds = sorted(set(e[ok]), key=_fold_key)
+    return {f: np.flatnonzero((ok & (e == f)).to_numpy()) for f in folds}
 
 
-def test_instances(data: CellData, protocol: str, train_folds: dict[str, str] | None):
+def held_out_instances(data: CellData, protocol: str, train_folds: dict[str, str] | None):
     """``[(fold, rows, shifts)]``: what each model of the training cell line scores.
 
     ``paper``: the test instances of ``splits_paper.tsv`` (one model, fold ``all``).
@@ -120,7 +121,7 @@ def _fold_key(fold: str):
 def score_held_out(
     model_name: str, models: dict, data: CellData, instances, batch_size: int = 256
 ) -> pd.DataFrame:
-    """Score ``instances`` (from :func:`test_instances`), each fold with its own model."""
+    """Score ``instances`` (from :func:`held_out_instances`), each fold with its own model."""
     parts = []
     for fold, rows, shifts in instances:
         scores = score_rows(model_name, models[fold], data, rows, shifts, batch_size)
@@ -170,7 +171,7 @@ def predict_all(
             loaded[train] = load_models(model_paths[train])
         data = open_sample(cell_dirs[test], protocol, windows=windows, augment=augment, marks=marks)
         train_folds = None if train == test else read_folds(folds_paths[train])
-        instances = test_instances(data, protocol, train_folds)
+        instances = held_out_instances(data, protocol, train_folds)
         if sum(rows.size for _, rows, _ in instances) == 0:
             raise EpipairError(f"{cell_dirs[test]}: no {protocol} test pair for models of {train}")
         table = score_held_out(model_name, loaded[train], data, instances, batch_size)
@@ -200,7 +201,7 @@ def score_benchmark(
     """Score a labelled benchmark with a cell line's ``leakage_free`` models, each pair by the
     model whose fold held out its chromosomes (pairs on training chromosomes are left out)."""
     data = open_sample(sample_dir, "leakage_free", windows=windows, augment=augment, marks=marks)
-    instances = test_instances(data, "leakage_free", read_folds(folds_path))
+    instances = held_out_instances(data, "leakage_free", read_folds(folds_path))
     kept = sum(rows.size for _, rows, _ in instances)
     log.info(
         "%s: %d of %d pairs lie on chromosomes held out from training (%s)",
