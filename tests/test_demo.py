@@ -47,3 +47,38 @@ def test_demo_motifs_at_elements(demo_dir):
     for r in elements[elements.chrom == "chr1"].itertuples():
         motif = (demo.ENHANCER_MOTIFS if r.kind == "enhancer" else demo.PROMOTER_MOTIFS)[r.family]
         assert motif.encode() in chrom[r.start : r.end]
+
+
+def test_bengi_pairs_train_like_any_labels(demo_dir, tmp_path):
+    """format: bengi as a cell line's labels: ingest, windows, both protocols' splits."""
+    from epipair import pipeline
+
+    from .conftest import DEMO_AUGMENT, DEMO_SPLIT, DEMO_WINDOWS
+
+    files = demo.demo_files(demo_dir)
+    raw = pd.read_csv(files["benchmark"], sep="\t", header=None)
+    df = pipeline.ingest(
+        files["benchmark"],
+        fmt="bengi",
+        chrom_sizes_path=files["chrom_sizes"],
+        out_path=tmp_path / "ingested.tsv",
+    )
+    genes = raw[9].str.split("|").str[2]
+    assert len(df) == raw.groupby([raw[5], genes]).ngroups  # one row per enhancer-gene pair
+    pairs = pipeline.build_regions(
+        tmp_path / "ingested.tsv",
+        chrom_sizes_path=files["chrom_sizes"],
+        cell="BengiCell",
+        windows=DEMO_WINDOWS,
+        augment=DEMO_AUGMENT,
+        split=DEMO_SPLIT,
+        out_pairs=tmp_path / "pairs.tsv",
+        out_paper=tmp_path / "paper.tsv",
+        out_audit=tmp_path / "audit.tsv",
+        out_folds=tmp_path / "folds.tsv",
+        out_fold_splits=tmp_path / "splits_folds.tsv",
+    )
+    assert set(pairs["split"]) == {"train", "valid", "test"}
+    assert set(pairs.loc[pairs["split"] == "test", "enhancer_chrom"]) == {"chr1"}
+    paper = pd.read_csv(tmp_path / "paper.tsv", sep="\t")
+    assert (paper["shift"] != 0).any()  # positives augmented as in the paper protocol
