@@ -59,7 +59,7 @@ def test_params_and_unknown_names():
 
 
 def test_rules_take_models_from_the_registry():
-    rules = "\n".join(p.read_text() for p in (ROOT / "workflow" / "rules").glob("*.smk"))
+    rules = "\n".join(p.read_text() for p in (ROOT / "workflow" / "rules").rglob("*.smk"))
     for name in registry.names():
         assert f'"{name}"' not in rules and f"'{name}'" not in rules
     assert 'registry.names("neural")' in rules and 'registry.names("baseline")' in rules

@@ -224,6 +224,11 @@ def fold_splits(
     return pd.concat(out, ignore_index=True)
 
 
+def fold_path_part(fold: str) -> str:
+    """A model path's ``{fold}`` part: empty for the single split, ``/fold<k>`` for fold k."""
+    return "" if fold == SINGLE else f"/fold{fold}"
+
+
 def fold_from_path(part: str) -> str:
     """The fold of a model path's ``{fold}`` part: ``/fold3`` -> ``3``, empty -> ``all``."""
     return part.removeprefix("/fold") or SINGLE

@@ -1,5 +1,6 @@
 # Shared set-up: config validation, names, constants, wildcard constraints and targets.
-# Logic lives in src/epipair; each stage's input functions sit beside its rules.
+# Logic lives in src/epipair; each stage's input functions are in common/<stage>.smk, named
+# after its rules file (snakemake --lint wants no functions beside rules).
 
 import os
 import re
@@ -9,7 +10,7 @@ from epipair import demo as epidemo
 from epipair import download as epidownload
 from epipair import registry
 from epipair.errors import EpipairError
-from epipair.splits import SINGLE
+from epipair.splits import SINGLE, fold_path_part
 
 # the TargetFinder repository's tree at the pinned commit: its git blob ids verify downloads
 MANIFEST = os.path.join(workflow.basedir, "resources", "targetfinder_manifest.tsv")
@@ -45,11 +46,6 @@ FOLDS = [str(k) for k in range(1, config["split"].get("folds", 0) + 1)]
 def fold_labels(protocol):
     """The models of one protocol: a fold each under cross-validation, else one (all)."""
     return FOLDS if FOLDS and protocol == "leakage_free" else [SINGLE]
-
-
-def fold_part(fold):
-    """The {fold} part of a model path: empty for the single split, /fold<k> for fold k."""
-    return "" if fold == SINGLE else f"/fold{fold}"
 
 
 def _alternation(names):

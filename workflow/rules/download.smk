@@ -26,10 +26,6 @@ DOWNLOADS = {
 }
 
 
-def download_source(wildcards):
-    return DOWNLOADS[wildcards.path]
-
-
 rule download:
     output:
         "resources/{path}",

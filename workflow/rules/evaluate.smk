@@ -12,28 +12,6 @@ PREDICTIONS = {
 WITHIN_PREDICTIONS = {k: v for k, v in PREDICTIONS.items() if k[2] == k[3]}
 
 
-def predict_inputs(wildcards):
-    """Every trained model of this model and protocol (each fold's), each training cell's
-    held-out chromosomes, and each test cell's tables and features."""
-    model, protocol = wildcards.model, wildcards.protocol
-    out = {}
-    for a in CELLS:
-        for fold, path in model_paths(model, protocol, a).items():
-            out[f"model_{a}_{fold}"] = path
-        out[f"folds_{a}"] = one(rules.regions.output.folds, cell=a)
-    for test in dict.fromkeys(b for _, b in TESTS):
-        out[f"pairs_{test}"] = one(rules.regions.output.pairs, cell=test)
-        out[f"paper_{test}"] = one(rules.regions.output.paper, cell=test)
-        out[f"fold_splits_{test}"] = one(rules.regions.output.fold_splits, cell=test)
-        for i, f in enumerate(feature_files(test, model)):
-            out[f"features_{test}_{i}"] = f
-    return out
-
-
-def protocol_folds(wildcards):
-    return fold_labels(wildcards.protocol)
-
-
 rule predict:
     input:
         unpack(predict_inputs),

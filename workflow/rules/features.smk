@@ -7,41 +7,6 @@
 SAMPLE_RE = _alternation(ALL_CELLS + list(SCORED))
 
 
-def sample_cell(sample):
-    """The cell line whose tracks a sample uses."""
-    return SCORED[sample]["cell_line"] if sample in SCORED else sample
-
-
-def track_specs(wildcards):
-    """[(mark, path, kind)] of the sample's cell line."""
-    cell = sample_cell(wildcards.sample)
-    tracks = config["cell_lines"][cell].get("tracks", {})
-    return [
-        (mark, source_target(t["url"], f"{cell}/tracks"), t["kind"]) for mark, t in tracks.items()
-    ]
-
-
-def track_files(wildcards):
-    return [path for _, path, _ in track_specs(wildcards)]
-
-
-def _pairs_estimate(path, default=50_000):
-    """Pairs in a pairs table, estimated from its size (about 100 bytes a row)."""
-    return os.path.getsize(path) / 100 if os.path.exists(path) else default
-
-
-def sequence_mem_mb(wildcards, input, attempt):
-    """Tokens of every window (gathered, then mapped) plus one chromosome, x attempt."""
-    row = config["windows"]["enhancer"] + config["windows"]["promoter"] + 4 * FLANK
-    return int((1500 + 3 * _pairs_estimate(input.pairs) * row / 1e6 + 750) * attempt)
-
-
-def signal_mem_mb(wildcards, input, attempt):
-    """Binned signal of every window plus the merged spans of one chromosome, x attempt."""
-    row = 4 * (config["windows"]["enhancer"] + config["windows"]["promoter"])
-    return int((1500 + 2 * _pairs_estimate(input.pairs) * row / 1e6) * attempt)
-
-
 rule sequence_features:
     input:
         pairs="results/{sample}/pairs.tsv",
@@ -88,22 +53,3 @@ rule signal_features:
         windows=config["windows"],
     script:
         "../scripts/signal_features.py"
-
-
-def feature_files(sample, model=None):
-    """The feature arrays of a sample: those ``model`` reads, or all the config needs."""
-    if model is None:
-        sequence, signal = epiconfig.uses_sequence(config), epiconfig.uses_signal(config)
-    else:
-        spec = registry.spec(model)
-        sequence, signal = spec.reads_sequence, spec.reads_signal
-    out = []
-    if sequence:
-        out += expand(rules.sequence_features.output, sample=sample)
-    if signal:
-        out += expand(rules.signal_features.output, sample=sample)
-    return out
-
-
-def feature_targets(cell):
-    return expand(rules.regions.output.pairs, cell=cell) + feature_files(cell)

@@ -2,44 +2,6 @@
 # labelled sets): the same ingest checks, windows and feature rules as the cell lines.
 
 
-def scored_source(wildcards):
-    return source_target(SCORED[wildcards.sample]["url"], wildcards.sample)
-
-
-def scored_setting(key):
-    """An input function: one setting of the scored pair set named by the wildcard."""
-
-    def get(wildcards):
-        return SCORED[wildcards.sample][key]
-
-    return get
-
-
-def score_inputs(wildcards):
-    entry = PREDICT[wildcards.name]
-    model, sample = entry["model"], f"predict/{wildcards.name}"
-    return {
-        **model_inputs(model, entry["protocol"], entry["cell_line"]),
-        "pairs": one(rules.pairs_to_score.output, sample=sample),
-        "features": feature_files(sample, model),
-    }
-
-
-def predict_setting(key):
-    """An input function: one setting of the predict set named by the wildcard."""
-
-    def get(wildcards):
-        entry = PREDICT[wildcards.name]
-        return entry["pairs"][key] if key == "labelled" else entry[key]
-
-    return get
-
-
-def model_inputs(model, protocol, cell):
-    """``model_<fold>`` input names of a model's files, one per fold."""
-    return {f"model_{f}": path for f, path in model_paths(model, protocol, cell).items()}
-
-
 rule pairs_to_score:
     input:
         pairs=scored_source,

@@ -1,15 +1,6 @@
 # Labels -> canonical pairs table -> windows, groups, splits and the leakage audit.
 
 
-def pairs_source(wildcards):
-    url = config["cell_lines"][wildcards.cell]["pairs"]["url"]
-    return source_target(url, wildcards.cell)
-
-
-def pairs_format(wildcards):
-    return config["cell_lines"][wildcards.cell]["pairs"]["format"]
-
-
 rule ingest:
     input:
         pairs=pairs_source,

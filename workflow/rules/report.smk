@@ -3,31 +3,6 @@
 PUBLISHED = os.path.join(workflow.basedir, "resources", "published.tsv")
 
 
-def report_targets():
-    out = [
-        rules.metrics.output[0],
-        rules.leakage_report.output[0],
-        rules.summary.output[0],
-        rules.pr_curves.output[0],
-        rules.protocol_comparison.output[0],
-    ]
-    out += expand(rules.aupr_matrix.output[0], model=config["models"], protocol=config["protocol"])
-    if BENCHMARKS:
-        out += [rules.benchmark_metrics.output[0], rules.benchmark_figure.output[0]]
-    return out
-
-
-def summary_inputs(wildcards):
-    out = {
-        "metrics": rules.metrics.output[0],
-        "leakage": rules.leakage_report.output[0],
-        "published": PUBLISHED,
-    }
-    if BENCHMARKS:
-        out["benchmarks"] = rules.benchmark_metrics.output[0]
-    return out
-
-
 rule leakage_report:
     input:
         expand(rules.regions.output.audit, cell=CELLS),

@@ -1,0 +1,10 @@
+# Input functions and helpers of the regions rules (workflow/rules/regions.smk).
+
+
+def pairs_source(wildcards):
+    url = config["cell_lines"][wildcards.cell]["pairs"]["url"]
+    return source_target(url, wildcards.cell)
+
+
+def pairs_format(wildcards):
+    return config["cell_lines"][wildcards.cell]["pairs"]["format"]

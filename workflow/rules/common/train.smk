@@ -1,0 +1,31 @@
+# Input functions and helpers of the train rules (workflow/rules/train.smk).
+
+
+def train_inputs(wildcards):
+    """pairs.tsv, the paper and fold splits and the features the model reads."""
+    return {
+        "pairs": one(rules.regions.output.pairs, cell=wildcards.cell),
+        "paper": one(rules.regions.output.paper, cell=wildcards.cell),
+        "folds": one(rules.regions.output.fold_splits, cell=wildcards.cell),
+        "features": feature_files(wildcards.cell, wildcards.model),
+    }
+
+
+def model_params(wildcards):
+    return config["model_params"].get(wildcards.model, {})
+
+
+def model_paths(model, protocol, cell):
+    """``{fold: model file}`` of one model, protocol and cell line: the training rule's output
+    of the model's kind, one per cross-validation fold (or one: fold ``all``)."""
+    trainer = rules.train_neural if registry.spec(model).neural else rules.train_baseline
+    return {
+        fold: one(
+            trainer.output.model,
+            model=model,
+            protocol=protocol,
+            cell=cell,
+            fold=fold_path_part(fold),
+        )
+        for fold in fold_labels(protocol)
+    }
