@@ -200,42 +200,76 @@ def test_truncated_gzip(tmp_path, fmt):
         read_pairs(p, fmt, SIZES)
 
 
+# label, distance (enhancer centre to TSS), enhancer (4), promoter (3), TSS id
+EH1 = "chr1\t10000\t10400\tchr1:10000-10400|GM12878|EH1"
+EH2 = "chr2\t100\t500\tchr2:100-500|GM12878|EH2"
 BENGI_ROWS = [
-    # label, distance, enhancer (4), promoter 2 kb around the TSS (3), TSS id
-    "0\t5000.0\tchr1\t1000\t1400\tchr1:1000-1400|GM12878|EH1\tchr1\t5200\t7200\tchr1:6200-6201|GM12878|G1|T1|+",
-    "1\t3000.0\tchr1\t1000\t1400\tchr1:1000-1400|GM12878|EH1\tchr1\t3200\t5200\tchr1:4200-4201|GM12878|G1|T2|+",
-    "0\t3000.0\tchr1\t1000\t1400\tchr1:1000-1400|GM12878|EH1\tchr1\t3300\t5300\tchr1:4300-4301|GM12878|G1|T3|+",
-    "0\t9000.0\tchr2\t100\t500\tchr2:100-500|GM12878|EH2\tchr2\t8300\t10300\tchr2:9300-9301|GM12878|G2|T4|-",
-]  # fmt: skip
+    f"1\t5000.0\t{EH1}\tchr1\t13701\t15701\tchr1:15200-15201|GM12878|G1|T1|+",
+    f"0\t3000.0\t{EH1}\tchr1\t11701\t13701\tchr1:13200-13201|GM12878|G1|T2|+",
+    f"0\t3000.0\t{EH1}\tchr1\t5701\t7701\tchr1:7200-7201|GM12878|G1|T3|+",
+    f"0\t9000.0\t{EH2}\tchr2\t8801\t10801\tchr2:9300-9301|GM12878|G2|T4|-",
+    f"0\t20000.0\t{EH1}\tchr1\t29701\t31701\tchr1:30200-30201|GM12878|G3|T5|-",
+]
 
 
-def test_bengi_keeps_one_row_per_enhancer_gene_pair_the_closest_tss(tmp_path, caplog):
+def bengi(tmp_path, rows, name="b.tsv"):
+    return write(tmp_path / name, "".join(r + "\n" for r in rows))
+
+
+def test_bengi_one_row_per_enhancer_gene_pair_the_closest_tss(tmp_path, caplog):
     import logging
 
-    p = write(tmp_path / "b.tsv", "\n".join(BENGI_ROWS) + "\n")
+    p = tmp_path / "b.tsv.gz"
+    p.write_bytes(gzip.compress("".join(r + "\n" for r in BENGI_ROWS).encode()))
     with caplog.at_level(logging.INFO, logger="epipair.pairs"):
         df = read_pairs(p, "bengi", SIZES)
-    # EH1-G1: three transcripts -> the closest TSS (line 2; line 3 ties but comes later),
-    # labelled 1 because a transcript is; EH2-G2 once
-    assert df["source_line"].tolist() == [2, 4]
-    assert df["promoter_start"].tolist() == [3200, 8300] and df["label"].tolist() == [1, 0]
-    assert "4 rows, 2 enhancer-gene pairs" in caplog.text
-    # as labels to score (predict), every label is 0
-    assert read_pairs(p, "bengi", SIZES, labelled=False)["label"].tolist() == [0, 0]
-
-
-def test_bengi_disagreeing_transcripts_and_bad_fields(tmp_path):
-    rows = [
-        BENGI_ROWS[0].replace("0\t5000.0", "1\t5000.0", 1),
-        BENGI_ROWS[1].replace("1\t", "0\t", 1),
+    # EH1-G1, three transcripts: line 2, the closest TSS (line 3 is as close but later),
+    # labelled 1 because the transcript of line 1 interacts; EH2-G2 and EH1-G3 once each
+    coords = ["enhancer_chrom", "enhancer_start", "enhancer_end"]
+    coords += ["promoter_chrom", "promoter_start", "promoter_end", "label", "source_line"]
+    assert list(df.columns) == coords
+    assert df.values.tolist() == [
+        ["chr1", 10000, 10400, "chr1", 11701, 13701, 1, 2],
+        ["chr2", 100, 500, "chr2", 8801, 10801, 0, 4],
+        ["chr1", 10000, 10400, "chr1", 29701, 31701, 0, 5],
     ]
-    df = read_pairs(write(tmp_path / "d.tsv", "\n".join(rows) + "\n"), "bengi", SIZES)
-    assert df["label"].tolist() == [1] and df["source_line"].tolist() == [2]
-    bad = BENGI_ROWS[:1] + [BENGI_ROWS[1].replace("1\t3000.0", "2\t3000.0", 1)]
-    with pytest.raises(EpipairError, match=r"b.tsv:2: field 'label' must be 0 or 1, got '2'"):
-        read_pairs(write(tmp_path / "b.tsv", "\n".join(bad) + "\n"), "bengi", SIZES)
-    with pytest.raises(EpipairError, match=r"c.tsv:1: BENGI needs 10 tab-separated columns"):
-        read_pairs(write(tmp_path / "c.tsv", "1\t5.0\tchr1\t1\t2\n"), "bengi", SIZES)
-    far = BENGI_ROWS[3].replace("chr2\t8300\t10300", "chr2\t48300\t50300")
-    with pytest.raises(EpipairError, match=r"e.tsv:1: field 'promoter_end' \(50300\) is past"):
-        read_pairs(write(tmp_path / "e.tsv", far + "\n"), "bengi", SIZES)
+    assert "b.tsv.gz: 5 rows, 3 enhancer-gene pairs" in caplog.text
+    assert "(2 rows of other transcripts collapsed; 1 pairs labelled 1" in caplog.text
+    # pairs to score (predict, benchmarks): the same rows, every label 0
+    unlabelled = read_pairs(p, "bengi", SIZES, labelled=False)
+    assert unlabelled["source_line"].tolist() == [2, 4, 5]
+    assert unlabelled["label"].tolist() == [0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    "line, old, new, message",
+    [
+        # lines 1 and 3 are collapsed away, yet their fields are checked like any other
+        (3, "0\t3000.0", "2\t3000.0", r"b.tsv:3: field 'label' must be 0 or 1, got '2'"),
+        (1, "\tchr1\t13701", "\tchrZ\t13701", r"b.tsv:1: field 'promoter_chrom': .*'chrZ'"),
+        (1, "15701", "157010", r"b.tsv:1: field 'promoter_end' \(157010\) is past the end of chr1"),
+        (3, "7701", "7x01", r"b.tsv:3: field 'promoter_end' not an integer: '7x01'"),
+        (2, "3000.0", "near", r"b.tsv:2: field 'distance' must be a distance >= 0, got 'near'"),
+        (2, "|G1|T2|+", "", r"b.tsv:2: field 'tss_id' has no gene id .*13201\|GM12878'"),
+        (4, "\tchr2:9300", "", r"b.tsv:4: BENGI needs 10 tab-separated columns .*found 9"),
+    ],
+)
+def test_bengi_bad_field_names_file_line_and_field(tmp_path, line, old, new, message):
+    rows = list(BENGI_ROWS)
+    assert old in rows[line - 1]
+    rows[line - 1] = rows[line - 1].replace(old, new, 1)
+    with pytest.raises(EpipairError, match=message):
+        read_pairs(bengi(tmp_path, rows), "bengi", SIZES)
+
+
+def test_bengi_genes_sharing_a_tss_follow_the_duplicate_rule(tmp_path, caplog):
+    """Two genes with one TSS give one enhancer-promoter pair twice: like any duplicate pair,
+    it is kept once, labelled 1 if either row is."""
+    import logging
+
+    shared = BENGI_ROWS[3].replace("|G2|T4|", "|G7|T7|").replace("0\t", "1\t", 1)
+    with caplog.at_level(logging.INFO, logger="epipair.pairs"):
+        df = read_pairs(bengi(tmp_path, [BENGI_ROWS[3], shared]), "bengi", SIZES)
+    assert df["source_line"].tolist() == [2] and df["label"].tolist() == [1]
+    assert "2 rows, 2 enhancer-gene pairs" in caplog.text
+    assert "dropped 1 duplicate pair row(s)" in caplog.text

@@ -1,6 +1,6 @@
 """Ingest of enhancer-promoter pair labels into the canonical pairs table.
 
-Two input formats (``format`` in the config):
+Three input formats (``format`` in the config):
 
 ``targetfinder``
     The CSV of the TargetFinder repository (``output-ep/pairs.csv``): a header with at least
@@ -13,11 +13,12 @@ Two input formats (``format`` in the config):
 
 ``bengi``
     A BENGI benchmark (Moore et al., Genome Biology 2020; the v3 ``*-Benchmark.v3.tsv``
-    files): tab-separated, no header; label, distance, enhancer chrom/start/end, enhancer id
-    (``chr:start-end|cell|cCRE``), promoter chrom/start/end (2 kb around the TSS), TSS id
+    files): tab-separated, no header; label, distance (enhancer centre to TSS), enhancer
+    chrom/start/end, enhancer id (``chr:start-end|cell|cCRE``), promoter chrom/start/end (2 kb
+    around the TSS: 1.5 kb upstream, 0.5 kb downstream), TSS id
     (``chr:pos|cell|gene|transcript|strand``). BENGI lists an enhancer-gene pair once per
     transcript; one row per enhancer-gene pair is kept, the one whose TSS is closest (ties:
-    the first in the file), labelled 1 if any of its rows is (logged).
+    the first in the file), labelled 1 if any of its rows is (both counts logged).
 
 Any of them may be gzip-compressed (``.gz``). Coordinates are 0-based, half-open (BED).
 
@@ -135,6 +136,9 @@ def _read_bedpe(path: Path, labelled: bool = True) -> pd.DataFrame:
 
 
 def _read_bengi(path: Path, labelled: bool = True) -> pd.DataFrame:
+    """BENGI rows as read, one per transcript; :func:`_closest_tss` collapses them to one per
+    enhancer-gene pair once :func:`read_pairs` has checked every row's fields, so a bad value
+    stops the run wherever it sits, not only in the rows that are kept."""
     rows, lines = [], []
     with _open_text(path) as fh:
         for lineno, line in _lines(fh, path):
@@ -153,37 +157,54 @@ def _read_bengi(path: Path, labelled: bool = True) -> pd.DataFrame:
         return pd.DataFrame(columns=INGEST_COLUMNS)
     df = pd.DataFrame(rows, columns=BENGI_COLUMNS)
     df["source_line"] = lines
-    for field in ("label", "distance"):
-        value = pd.to_numeric(df[field].str.strip(), errors="coerce")
-        bad = value.isna() | ((value != 0) & (value != 1) if field == "label" else value < 0)
+    distance = pd.to_numeric(df["distance"].str.strip(), errors="coerce")
+    enhancer = df["enhancer_id"].str.strip()
+    gene = df["tss_id"].str.split("|").str[2].fillna("").str.strip()
+    problems = {
+        "distance": (~(distance >= 0), "must be a distance >= 0"),
+        "enhancer_id": (enhancer == "", "must be a cCRE id"),
+        "tss_id": (gene == "", "has no gene id (chr:pos|cell|gene|transcript|strand)"),
+    }
+    for field, (bad, what) in problems.items():
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise EpipairError(
-                f"{path}:{lines[i]}: field '{field}' "
-                + ("must be 0 or 1" if field == "label" else "must be a distance >= 0")
-                + f", got {df[field].iloc[i]!r}"
-            )
-        df[field] = value
-    # one row per enhancer-gene pair: the closest TSS; a pair interacts if any transcript does
-    df["gene"] = df["tss_id"].str.split("|").str[2].fillna(df["tss_id"])
-    key = ["enhancer_id", "gene"]
-    df["any_label"] = df.groupby(key, sort=False)["label"].transform("max")
-    disagree = int((df.groupby(key, sort=False)["label"].nunique() > 1).sum())
-    kept = df.sort_values(["distance", "source_line"], kind="stable").drop_duplicates(key)
-    kept = kept.sort_values("source_line", kind="stable")
+            raw = df[field].iloc[i]
+            raise EpipairError(f"{path}:{lines[i]}: field '{field}' {what}, got {raw!r}")
+    df["distance"], df["enhancer_name"], df["promoter_name"] = distance, enhancer, gene
+    return df[REQUIRED + ["source_line", "distance", "enhancer_name", "promoter_name"]]
+
+
+def _closest_tss(out: pd.DataFrame, df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """One row per BENGI enhancer-gene pair (``enhancer_name``, ``promoter_name`` of ``df``).
+
+    A model sees one promoter per pair, so the row whose TSS is closest to the enhancer is kept
+    (ties: the first in the file) with its source_line. An enhancer that interacts with any
+    transcript of a gene interacts with the gene, so the pair takes the highest label of its
+    rows. ``out`` holds the checked rows of ``df``, in the same order.
+    """
+    tmp = out.assign(
+        _enh=df["enhancer_name"].to_numpy(),
+        _gene=df["promoter_name"].to_numpy(),
+        _dist=df["distance"].to_numpy(),
+    )
+    by_pair = tmp.groupby(["_enh", "_gene"], sort=False)["label"]
+    tmp["label"] = by_pair.transform("max")
+    disagree = int((by_pair.nunique() > 1).sum())
+    kept = (
+        tmp.sort_values(["_dist", "source_line"], kind="stable")
+        .drop_duplicates(["_enh", "_gene"])
+        .sort_values("source_line", kind="stable")
+    )
     log.info(
         "%s: %d rows, %d enhancer-gene pairs: kept the closest TSS of each (%d rows of other "
         "transcripts collapsed; %d pairs labelled 1 because one of their transcripts is)",
         path,
-        len(df),
+        len(tmp),
         len(kept),
-        len(df) - len(kept),
+        len(tmp) - len(kept),
         disagree,
     )
-    out = kept[COORD_FIELDS + ["source_line"]].copy()
-    out["label"] = kept["any_label"].astype(int).astype(str) if labelled else "0"
-    out["enhancer_name"], out["promoter_name"] = kept["enhancer_id"], kept["gene"]
-    return out.reset_index(drop=True)
+    return kept[INGEST_COLUMNS].reset_index(drop=True)
 
 
 def _check_integer(df: pd.DataFrame, field: str, path: Path) -> np.ndarray:
@@ -210,6 +231,7 @@ def read_pairs(path, fmt: str, sizes: dict[str, int], labelled: bool = True) -> 
 
     ``sizes`` are the genome's chromosome sizes: chromosomes are renamed to the genome's
     naming where that is unambiguous, and every coordinate must lie on its chromosome.
+    BENGI rows are first collapsed to one per enhancer-gene pair (see :func:`_closest_tss`).
     Exact duplicate pairs are dropped (counted in the log); a pair listed with both labels
     keeps label 1 (counted in the log). With ``labelled=False`` (pairs to score, not to
     train on) no label is read: BEDPE has 6 coordinate columns and an optional name, and
@@ -293,6 +315,8 @@ def read_pairs(path, fmt: str, sizes: dict[str, int], labelled: bool = True) -> 
         )
     out["label"] = label_num.to_numpy(dtype=np.int8)
     out = out[INGEST_COLUMNS]
+    if fmt == "bengi":
+        out = _closest_tss(out, df, path)
 
     # duplicates: identical coordinates; conflicting labels resolve to 1
     key = COORD_FIELDS

@@ -235,7 +235,8 @@ def benchmark_markdown(bench: pd.DataFrame) -> str:
     out = [
         "## Independent benchmarks",
         "",
-        "Pairs labelled another way (BENGI), at their natural ratio of positives, scored by",
+        "Pairs labelled another way (BENGI: Hi-C or ChIA-PET, negatives not distance-matched;",
+        "see the base rate of each set), scored by",
         "the leakage_free models of a cell line on chromosomes they never trained on.",
         "`distance_prior` ranks pairs by distance alone (closer first), with no training.",
         "",

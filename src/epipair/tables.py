@@ -89,16 +89,6 @@ FOLD_SPLITS = Table(
     {"pair_id": str, "fold": str, "split": str},
     keep_na_strings=True,
 )
-# results/<cell>/folds.tsv: the held-out chromosomes of leakage_free models, by fold ("all":
-# the single split's test chromosomes; "1".."K" under cross-validation, every chromosome).
-FOLDS = Table("folds.tsv", ("chrom", "fold"), {"chrom": str, "fold": str}, keep_na_strings=True)
-# results/<cell>/splits_folds.tsv: each fold's train/valid/test split of the pairs.
-FOLD_SPLITS = Table(
-    "splits_folds.tsv",
-    ("pair_id", "fold", "split"),
-    {"pair_id": str, "fold": str, "split": str},
-    keep_na_strings=True,
-)
 # results/models/<model>/<protocol>/<cell>/history.tsv: one row per epoch (or fit).
 HISTORY = Table(
     "history.tsv",
