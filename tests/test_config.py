@@ -130,7 +130,13 @@ def test_tracks_from_bigwig_switches_track_sets():
     assert {t["kind"] for e in bw["cell_lines"].values() for t in e["tracks"].values()} == {
         "bigwig"
     }
-    assert epiconfig.model_marks(bw) == ["H3K27ac", "H3K4me1", "H3K4me3"]
+    # Roadmap DNase for all six; CTCF only where a bigWig URL could be checked (three cell lines)
+    assert epiconfig.model_marks(bw) == ["DNase", "H3K27ac", "H3K4me1", "H3K4me3"]
+    assert [c for c, e in bw["cell_lines"].items() if "CTCF" in e["tracks"]] == [
+        "GM12878",
+        "HUVEC",
+        "K562",
+    ]
     demo = demo_config()
     demo["tracks_from"] = "bigwig"
     with pytest.raises(

@@ -13,6 +13,10 @@ from .conftest import ROOT
 
 PAYLOAD = bytes(range(256)) * 4096  # 1 MiB
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
+# `git hash-object` of PAYLOAD, computed once with git and kept as a literal, so the test
+# does not lean on the formula it checks
+BLOB = "ea8e482b990b87c0f69d29fd1dd6a41d0f1a514b"
+ALTERED = PAYLOAD[:1000] + b"X" + PAYLOAD[1001:]  # same size, one byte changed
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -45,6 +49,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         rng = self.headers.get("Range")
         if self.path == "/data.bin":
             return self._send(PAYLOAD)
+        if self.path == "/altered.bin":
+            return self._send(ALTERED)
         if self.path == "/ranged.bin" and n == 1:  # first request: cut off half-way
             return self._send(PAYLOAD[: len(PAYLOAD) // 2], length=len(PAYLOAD))
         if self.path in ("/ranged.bin", "/resumable.bin"):
@@ -219,30 +225,60 @@ def test_every_configured_targetfinder_url_is_in_the_manifest():
     assert download.expected_blob("https://example.org/x.bw", (commit, blobs)) is None
 
 
+def test_targetfinder_url_case_and_other_hosts():
+    """GitHub ignores the case of owner/repository: such a URL is still checked."""
+    commit, blobs = download.read_manifest(MANIFEST)
+    base = f"https://raw.githubusercontent.com/ShWhalen/TargetFinder/{commit}"
+    path = "K562/peaks/wgEncodeBroadHistoneK562H3k27acStdPk.broadPeak.gz"
+    assert download.expected_blob(f"{base}/{path}", (commit, blobs)) == blobs[path]
+    with pytest.raises(EpipairError, match="K562/peaks/nope.gz is not in the TargetFinder tree"):
+        download.expected_blob(f"{base}/K562/peaks/nope.gz", (commit, blobs))
+    other = f"https://raw.githubusercontent.com/someone/else/{commit}/{path}"
+    assert download.expected_blob(other, (commit, blobs)) is None
+
+
 def test_git_blob_id_is_what_git_computes(tmp_path):
     import shutil
     import subprocess
 
-    p = tmp_path / "f.bin"
-    p.write_bytes(PAYLOAD)
-    # the id of the bytes b"blob 1048576\0" + PAYLOAD, as `git hash-object` prints it
-    expected = hashlib.sha1(b"blob %d\0" % len(PAYLOAD) + PAYLOAD).hexdigest()
-    assert download.git_blob_id(p) == expected
-    if shutil.which("git"):
+    # literals printed by `git hash-object` (the empty blob is git's well-known e69de29)
+    for data, expected in [
+        (b"", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"),
+        (b"hello\n", "ce013625030ba8dba906f756967f9e9ca394464a"),
+        (PAYLOAD, BLOB),
+    ]:
+        p = tmp_path / "f.bin"
+        p.write_bytes(data)
+        assert download.git_blob_id(p) == expected
+    if shutil.which("git"):  # and the git at hand agrees
         out = subprocess.run(["git", "hash-object", str(p)], capture_output=True, text=True)
-        assert out.stdout.strip() == expected
+        assert out.stdout.strip() == BLOB
 
 
 def test_download_verified_against_a_git_blob_id(server, tmp_path):
-    blob = hashlib.sha1(b"blob %d\0" % len(PAYLOAD) + PAYLOAD).hexdigest()
     dest = tmp_path / "resources" / "data.bin"
     lock = tmp_path / "resources" / "downloads.lock.tsv"
-    download.fetch(f"{server}/data.bin", dest, git_blob=blob, lock=lock)
+    download.fetch(f"{server}/data.bin", dest, git_blob=BLOB, lock=lock)
     assert dest.read_bytes() == PAYLOAD
     assert not lock.exists()  # the repository's checksum is enough: nothing to lock
-    # bytes that are not the published file are rejected, and nothing is kept
+    # altered bytes of the same size are rejected, the error names URL, expected and observed
+    # blob id, and nothing is kept
     other = tmp_path / "resources" / "other.bin"
-    wrong = hashlib.sha1(b"blob 3\0abc").hexdigest()
-    with pytest.raises(EpipairError, match=f"git blob id mismatch: expected {wrong}"):
-        download.fetch(f"{server}/data.bin", other, git_blob=wrong)
-    assert not other.exists() and leftovers(tmp_path) == []
+    observed = hashlib.sha1(b"blob %d\0" % len(ALTERED) + ALTERED).hexdigest()
+    url = f"{server}/altered.bin"
+    with pytest.raises(EpipairError) as err:
+        download.fetch(url, other, git_blob=BLOB, lock=lock)
+    assert f"{url}: git blob id mismatch: expected {BLOB}" in str(err.value)
+    assert f"observed {observed}" in str(err.value)
+    assert not other.exists() and not lock.exists() and leftovers(tmp_path) == []
+
+
+def test_git_blob_and_sha256_are_both_checked_and_the_lock_is_ignored(server, tmp_path):
+    lock = tmp_path / "downloads.lock.tsv"
+    url = f"{server}/data.bin"
+    download.record_lock(lock, url, "0" * 64, 1)  # a stale lock entry: not consulted
+    download.fetch(url, tmp_path / "a.bin", git_blob=BLOB, lock=lock)
+    assert download.read_lock(lock)[url]["sha256"] == "0" * 64  # nor rewritten
+    with pytest.raises(EpipairError, match="sha256 mismatch: expected 1{64} \\(config\\)"):
+        download.fetch(url, tmp_path / "b.bin", "1" * 64, git_blob=BLOB)
+    assert not (tmp_path / "b.bin").exists()

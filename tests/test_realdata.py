@@ -92,19 +92,65 @@ def test_real_peaks_to_signal(tmp_path):
 
 
 COMMIT = "114e927a511f8396ca17292597d107494818e40f"
+# upstream files too large to copy into ../shared/data (its README): runs pick other marks
+NOT_SHARED = {
+    "IMR90/peaks/E017-H3K4me1.narrowPeak.gz",
+    "IMR90/peaks/E017-DNase.macs2.narrowPeak.gz",
+    "NHEK/peaks/E127-DNase.macs2.narrowPeak.gz",
+}
 
 
-def build_mirror(root, cell):
-    """The peak files of ../shared/data laid out as `wget -x` saves config.yaml's URLs
-    (TargetFinder's <cell>/peaks/ folder at the pinned commit). They are byte copies of the
-    repository's files, so they pass the git blob check; the shared pairs are not (they were
-    re-written), so the test reads those from a local path instead."""
+def shared_peak(url):
+    """The ../shared/data copy of a configured TargetFinder peak URL (None when not copied).
+
+    config.yaml's URLs name TargetFinder's top-level <cell>/peaks/<file> at the pinned commit;
+    ../shared/data keeps the same <cell>/peaks/<file> layout under targetfinder/."""
+    prefix = f"https://raw.githubusercontent.com/shwhalen/targetfinder/{COMMIT}/"
+    assert url.startswith(prefix), url
+    path = SHARED_DATA / "targetfinder" / url.removeprefix(prefix)
+    return path if path.is_file() else None
+
+
+def test_configured_peak_urls_map_to_the_shared_copies():
+    """Every configured peak URL has its byte copy in ../shared/data (git blob id as in the
+    manifest), except the three files too large to copy, which tests must leave out."""
+    import yaml
+
+    from epipair import download
+
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    _, blobs = download.read_manifest(ROOT / "resources" / "targetfinder_manifest.tsv")
+    missing = set()
+    for cell, entry in config["cell_lines"].items():
+        for mark, track in entry["tracks"].items():
+            path = shared_peak(track["url"])
+            key = track["url"].split(f"/{COMMIT}/")[1]
+            if path is None:
+                missing.add(key)
+            else:
+                assert download.git_blob_id(path) == blobs[key], (cell, mark)
+    assert missing == NOT_SHARED
+
+
+def build_mirror(root, config, cell):
+    """Lay out the ../shared/data copies of ``cell``'s configured peak URLs as `wget -x` saves
+    them, and drop from ``config`` (in place) the marks not copied there, so a run picks the
+    marks it can verify offline instead of reaching for the network. The copies are byte
+    copies of the repository's files, so they pass the git blob check; the shared pairs are not
+    (they were re-written), so the test reads those from a local path instead."""
     import shutil
 
-    base = root / "raw.githubusercontent.com" / "shwhalen" / "targetfinder" / COMMIT / cell
-    (base / "peaks").mkdir(parents=True)
-    for f in (SHARED_DATA / "targetfinder" / cell / "peaks").iterdir():
-        shutil.copy(f, base / "peaks" / f.name)
+    from epipair.download import mirror_path
+
+    tracks = config["cell_lines"][cell]["tracks"]
+    for mark, track in list(tracks.items()):
+        src = shared_peak(track["url"])
+        if src is None:
+            del tracks[mark]
+            continue
+        dest = mirror_path(root, track["url"])
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, dest)
     return root
 
 
@@ -118,8 +164,9 @@ def test_epigenome_only_path_through_the_mirror(workdir, tmp_path):
 
     from .conftest import run_snakemake
 
-    mirror = build_mirror(tmp_path / "mirror", "K562")
     config = yaml.safe_load((workdir / "config.yaml").read_text())
+    mirror = build_mirror(tmp_path / "mirror", config, "K562")
+    n_marks = len(config["cell_lines"]["K562"]["tracks"])  # all five: K562's are all shared
     config["cell_lines"]["K562"]["pairs"]["url"] = str(
         SHARED_DATA / "targetfinder" / "K562" / "ep_pairs.csv.gz"
     )
@@ -135,12 +182,12 @@ def test_epigenome_only_path_through_the_mirror(workdir, tmp_path):
     assert len(pairs) == CELLS["K562"]
     sig = np.load(workdir / "results" / "K562" / "features" / "enhancer_signal.npy")
     marks = (workdir / "results" / "K562" / "features" / "signal_marks.txt").read_text().split()
-    assert sig.shape == (len(pairs), len(marks), 30) and len(marks) == 5
+    assert sig.shape == (len(pairs), len(marks), 30) and len(marks) == n_marks == 5
     assert (sig.max(axis=(1, 2)) > 0).mean() > 0.5
     assert not (workdir / "resources" / "genome").exists()
-    # five peak files, each verified against the blob id the repository publishes
+    # the peak files, each verified against the blob id the repository publishes
     logs = list((workdir / "results" / "logs" / "download").rglob("*.log"))
-    assert len(logs) == 5
+    assert len(logs) == n_marks
     for log in logs:
         assert "as published" in log.read_text()
     assert not (workdir / "resources" / "downloads.lock.tsv").exists()

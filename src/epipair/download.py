@@ -3,7 +3,7 @@
 ``fetch(url, dest, ...)`` accepts ``https://``, ``http://``, ``file://`` and plain local paths:
 
 - the transfer goes to ``<dest>.part`` in the target folder; it is renamed to ``dest`` only
-  after the sha256 matches, so an interrupted or damaged download never counts;
+  after its checksums match, so an interrupted or damaged download never counts;
 - an interrupted HTTP transfer is resumed with a Range request when the server answers 206,
   else it starts over: between attempts, and after a killed run, whose ``.part`` file the
   next run finds; a download that finally fails removes its ``.part``; a body shorter than its
@@ -16,8 +16,9 @@
   verified against it;
 - ``git_blob``: files of a git repository pinned at a commit (TargetFinder's, listed in
   ``resources/targetfinder_manifest.tsv``) are verified against the blob id the repository
-  publishes (``sha1(b"blob <size>\\0" + bytes)``): no sha256 needs guessing, none is locked;
-  a configured sha256 is checked as well;
+  publishes (``sha1(b"blob <size>\\0" + bytes)``): no sha256 needs guessing, and the lock
+  file is neither read nor written for them (the repository's id is the stronger record);
+  a configured sha256 is checked as well, so both must match;
 - ``mirror``: a folder laid out as ``wget -x`` does (``<mirror>/<host>/<path>``) is looked at
   before the network, for offline cluster nodes; its files are verified like downloads;
 - ``root``: the folder a download may write into (``resources/``); anything else is refused.
@@ -102,11 +103,14 @@ def expected_blob(url: str, manifest) -> str | None:
     """The blob id a TargetFinder URL must have (``None`` for any other URL).
 
     ``manifest``: ``(commit, blobs)`` from :func:`read_manifest`. A TargetFinder URL at
-    another commit, or whose path is not in the tree, is an error naming the URL.
+    another commit (a branch name included: it moves), or whose path is not in the tree, is an
+    error naming the URL, so nothing unverifiable slips through. GitHub ignores the case of
+    owner and repository names, and so does this check.
     """
     parsed = urlparse(url)
     parts = parsed.path.lstrip("/").split("/", 3)
-    if parsed.netloc != RAW_HOST or len(parts) < 4 or tuple(parts[:2]) != TARGETFINDER:
+    owner_repo = tuple(p.lower() for p in parts[:2])
+    if parsed.netloc.lower() != RAW_HOST or len(parts) < 4 or owner_repo != TARGETFINDER:
         return None
     commit, blobs = manifest
     if parts[2] != commit:

@@ -7,11 +7,13 @@ def sample_cell(sample):
 
 
 def track_specs(wildcards):
-    """[(mark, path, kind)] of the sample's cell line."""
+    """[(mark, path, kind)] of the sample's cell line: the marks the models read (MARKS), so a
+    track only one cell line has is neither downloaded nor extracted."""
     cell = sample_cell(wildcards.sample)
     tracks = config["cell_lines"][cell].get("tracks", {})
     return [
-        (mark, source_target(t["url"], f"{cell}/tracks"), t["kind"]) for mark, t in tracks.items()
+        (mark, source_target(tracks[mark]["url"], f"{cell}/tracks"), tracks[mark]["kind"])
+        for mark in MARKS
     ]
 
 
