@@ -282,3 +282,26 @@ def test_git_blob_and_sha256_are_both_checked_and_the_lock_is_ignored(server, tm
     with pytest.raises(EpipairError, match="sha256 mismatch: expected 1{64} \\(config\\)"):
         download.fetch(url, tmp_path / "b.bin", "1" * 64, git_blob=BLOB)
     assert not (tmp_path / "b.bin").exists()
+
+
+def test_planned_downloads_of_the_real_study():
+    import yaml
+
+    from epipair import config as epiconfig
+
+    config = epiconfig.validate(yaml.safe_load((ROOT / "config.yaml").read_text()))
+    plan = download.planned_downloads(config, MANIFEST)
+    # hg19, six pairs files, 6 x 5 peak files, nine BENGI sets
+    assert len(plan) == 1 + 6 + 30 + 9
+    k562 = plan["K562/tracks/wgEncodeBroadHistoneK562H3k27acStdPk.broadPeak.gz"]
+    assert k562["git_blob"] and k562["sha256"] is None  # verified by the repository's blob id
+    hic = plan["benchmark/GM12878_HiC/GM12878.HiC-Benchmark.v3.tsv.gz"]
+    assert hic["git_blob"] == "9989669a3d04cafbf0b8ee38ad9f66cd407c668a" and hic["sha256"]
+    assert plan["genome/hg19.fa.gz"]["git_blob"] is None  # locked at first download
+    bw = epiconfig.validate(dict(yaml.safe_load((ROOT / "config.yaml").read_text()),
+                                 tracks_from="bigwig"))  # fmt: skip
+    assert (
+        sum(p.endswith((".bigWig", ".bigwig")) for p in download.planned_downloads(bw, MANIFEST))
+        == 27
+    )
+    assert download.source_target("data/x.tsv", "K562") == "data/x.tsv"

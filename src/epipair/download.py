@@ -41,7 +41,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .atomic import atomic_path
-from .config import is_remote, local_path
+from .config import is_remote, local_path, url_basename
 from .errors import EpipairError
 
 log = logging.getLogger(__name__)
@@ -126,20 +126,51 @@ def expected_blob(url: str, manifest) -> str | None:
     return blobs[parts[3]]
 
 
-def config_urls(config: dict) -> list[tuple[str, str]]:
-    """``[(where, url)]`` of every file the config names."""
+def config_files(config: dict, active_only: bool = False) -> list[tuple[str, str, dict]]:
+    """``[(where, folder, entry)]`` of every file the config names: its config key, its folder
+    under ``resources/`` when downloaded, and its entry (``url``, maybe ``sha256``,
+    ``git_blob``). ``active_only``: the track set in use (``tracks``), not ``bigwig_tracks``."""
     out = []
     if "url" in config.get("genome", {}):
-        out.append(("genome", config["genome"]["url"]))
+        out.append(("genome", "genome", config["genome"]))
+    keys = ("tracks",) if active_only else ("tracks", "bigwig_tracks")
     for cell, entry in config.get("cell_lines", {}).items():
-        out.append((f"cell_lines.{cell}.pairs", entry["pairs"]["url"]))
-        for key in ("tracks", "bigwig_tracks"):
+        out.append((f"cell_lines.{cell}.pairs", cell, entry["pairs"]))
+        for key in keys:
             for mark, track in (entry.get(key) or {}).items():
-                out.append((f"cell_lines.{cell}.{key}.{mark}", track["url"]))
+                out.append((f"cell_lines.{cell}.{key}.{mark}", f"{cell}/tracks", track))
     for name, entry in config.get("predict", {}).items():
-        out.append((f"predict.{name}.pairs", entry["pairs"]["url"]))
+        out.append((f"predict.{name}.pairs", f"predict/{name}", entry["pairs"]))
     for name, entry in config.get("benchmarks", {}).items():
-        out.append((f"benchmarks.{name}", entry["url"]))
+        out.append((f"benchmarks.{name}", f"benchmark/{name}", entry))
+    return out
+
+
+def config_urls(config: dict) -> list[tuple[str, str]]:
+    """``[(where, url)]`` of every file the config names."""
+    return [(where, entry["url"]) for where, _, entry in config_files(config)]
+
+
+def source_target(url: str, folder: str) -> str:
+    """Where a configured file is read from: its download target under ``resources/<folder>/``
+    when remote, else the local path itself."""
+    if is_remote(url):
+        return f"resources/{folder}/{url_basename(url)}"
+    return local_path(url)
+
+
+def planned_downloads(config: dict, manifest_path) -> dict[str, dict]:
+    """``{path under resources/: {url, sha256, git_blob}}`` of every remote file of the track
+    set in use; ``git_blob`` as configured, else from the TargetFinder manifest."""
+    manifest = read_manifest(manifest_path)
+    out = {}
+    for _, folder, entry in config_files(config, active_only=True):
+        if is_remote(entry["url"]):
+            out[source_target(entry["url"], folder).removeprefix("resources/")] = {
+                "url": entry["url"],
+                "sha256": entry.get("sha256"),
+                "git_blob": entry.get("git_blob") or expected_blob(entry["url"], manifest),
+            }
     return out
 
 

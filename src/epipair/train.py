@@ -167,10 +167,11 @@ def train_neural(
             "stopped": False,
         }
     log.info(
-        "model %s, protocol %s: %d parameters; %d training instances per epoch (%d pairs), "
-        "%d validation instances; device: %s",
+        "model %s, protocol %s, fold %s: %d parameters; %d training instances per epoch "
+        "(%d pairs), %d validation instances; device: %s",
         model_name,
         protocol,
+        fold,
         model.count_params(),
         train_ds.n_samples,
         np.unique(tr_rows).size,

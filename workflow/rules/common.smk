@@ -59,16 +59,9 @@ def one(template, **wildcards):
     return path
 
 
-def source_target(url, folder):
-    """Where a configured file is read from: the local path, or its download target."""
-    if epiconfig.is_remote(url):
-        return f"resources/{folder}/{epiconfig.url_basename(url)}"
-    return epiconfig.local_path(url)
-
-
 def genome_fasta_gz():
     """The genome file as configured (downloaded when remote), possibly gzip-compressed."""
-    return source_target(config["genome"]["url"], "genome")
+    return epidownload.source_target(config["genome"]["url"], "genome")
 
 
 def genome_fasta():

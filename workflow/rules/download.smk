@@ -2,28 +2,8 @@
 # git blob id a pinned repository publishes (TargetFinder) or sha256 (configured, or locked at
 # first download), written under a temporary name and renamed only when complete.
 
-# every remote file the config names, by its path under resources/ -> {url, sha256, git_blob};
-# git_blob: configured, or looked up in the TargetFinder manifest
-DOWNLOADS = {}
-for _cell, _entry in config["cell_lines"].items():
-    for _src, _folder in [(_entry["pairs"], _cell)] + [
-        (_t, f"{_cell}/tracks") for _t in _entry.get("tracks", {}).values()
-    ]:
-        DOWNLOADS[source_target(_src["url"], _folder)] = _src
-for _sample, _entry in SCORED.items():
-    DOWNLOADS[source_target(_entry["url"], _sample)] = _entry
-if not DEMO:
-    DOWNLOADS[genome_fasta_gz()] = config["genome"]
-_MANIFEST = epidownload.read_manifest(MANIFEST)
-DOWNLOADS = {
-    path.removeprefix("resources/"): {
-        "url": src["url"],
-        "sha256": src.get("sha256"),
-        "git_blob": src.get("git_blob") or epidownload.expected_blob(src["url"], _MANIFEST),
-    }
-    for path, src in DOWNLOADS.items()
-    if epiconfig.is_remote(src["url"])
-}
+# every remote file of the config (the track set in use), by its path under resources/
+DOWNLOADS = epidownload.planned_downloads(config, MANIFEST)
 
 
 rule download:

@@ -12,7 +12,11 @@ def track_specs(wildcards):
     cell = sample_cell(wildcards.sample)
     tracks = config["cell_lines"][cell].get("tracks", {})
     return [
-        (mark, source_target(tracks[mark]["url"], f"{cell}/tracks"), tracks[mark]["kind"])
+        (
+            mark,
+            epidownload.source_target(tracks[mark]["url"], f"{cell}/tracks"),
+            tracks[mark]["kind"],
+        )
         for mark in MARKS
     ]
 
