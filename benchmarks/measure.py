@@ -80,17 +80,9 @@ def real_or_synthetic_windows(sizes, n, width_e=3000, width_p=2000, seed=0):
     if src.exists():
         import pandas as pd
 
-        df = pd.read_csv(
-            src,
-            usecols=[
-                "enhancer_chrom",
-                "enhancer_start",
-                "enhancer_end",
-                "promoter_chrom",
-                "promoter_start",
-                "promoter_end",
-            ],
-        )
+        from epipair.pairs import COORD_FIELDS
+
+        df = pd.read_csv(src, usecols=COORD_FIELDS)
         df = df[df["enhancer_chrom"].isin(chroms)]
         df = df.iloc[rng.permutation(len(df))[: n // 2]]
         out = []

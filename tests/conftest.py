@@ -59,6 +59,18 @@ def workdir(tmp_path):
     return tmp_path
 
 
+def region_outputs(folder: Path) -> dict:
+    """The output keyword arguments of ``pipeline.build_regions``, in ``folder`` with the
+    workflow's file names."""
+    return {
+        "out_pairs": folder / "pairs.tsv",
+        "out_paper": folder / "splits_paper.tsv",
+        "out_audit": folder / "leakage_audit.tsv",
+        "out_folds": folder / "folds.tsv",
+        "out_fold_splits": folder / "splits_folds.tsv",
+    }
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
@@ -97,11 +109,7 @@ def demo_features(demo_dir, tmp_path_factory):
         windows=DEMO_WINDOWS,
         augment=DEMO_AUGMENT,
         split=DEMO_SPLIT,
-        out_pairs=out / "pairs.tsv",
-        out_paper=out / "splits_paper.tsv",
-        out_audit=out / "leakage_audit.tsv",
-        out_folds=out / "folds.tsv",
-        out_fold_splits=out / "splits_folds.tsv",
+        **region_outputs(out),
     )
     feats = out / "features"
     pipeline.sequence_features(

@@ -53,7 +53,7 @@ def test_bengi_pairs_train_like_any_labels(demo_dir, tmp_path):
     """format: bengi as a cell line's labels: ingest, windows, both protocols' splits."""
     from epipair import pipeline
 
-    from .conftest import DEMO_AUGMENT, DEMO_SPLIT, DEMO_WINDOWS
+    from .conftest import DEMO_AUGMENT, DEMO_SPLIT, DEMO_WINDOWS, region_outputs
 
     files = demo.demo_files(demo_dir)
     raw = pd.read_csv(files["benchmark"], sep="\t", header=None)
@@ -72,13 +72,9 @@ def test_bengi_pairs_train_like_any_labels(demo_dir, tmp_path):
         windows=DEMO_WINDOWS,
         augment=DEMO_AUGMENT,
         split=DEMO_SPLIT,
-        out_pairs=tmp_path / "pairs.tsv",
-        out_paper=tmp_path / "paper.tsv",
-        out_audit=tmp_path / "audit.tsv",
-        out_folds=tmp_path / "folds.tsv",
-        out_fold_splits=tmp_path / "splits_folds.tsv",
+        **region_outputs(tmp_path),
     )
     assert set(pairs["split"]) == {"train", "valid", "test"}
     assert set(pairs.loc[pairs["split"] == "test", "enhancer_chrom"]) == {"chr1"}
-    paper = pd.read_csv(tmp_path / "paper.tsv", sep="\t")
+    paper = pd.read_csv(tmp_path / "splits_paper.tsv", sep="\t")
     assert (paper["shift"] != 0).any()  # positives augmented as in the paper protocol

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from epipair import predict
+from epipair.data import CellData
 
 
 def test_held_out_by_chromosome_keeps_pairs_one_fold_held_out():
@@ -22,17 +23,16 @@ def test_held_out_by_chromosome_keeps_pairs_one_fold_held_out():
 
 
 def test_held_out_instances_of_the_training_cell_line_follow_its_fold_table():
-    class Data:
-        pairs = pd.DataFrame({"pair_id": ["a", "b", "c"], "enhancer_chrom": ["c1", "c2", "c3"]})
-        fold_splits = pd.DataFrame(
-            {
-                "pair_id": ["a", "b", "c", "a", "b", "c"],
-                "fold": ["1", "1", "1", "2", "2", "2"],
-                "split": ["test", "train", "valid", "train", "test", "test"],
-            }
-        )
-
-    got = predict.held_out_instances(Data(), "leakage_free", None)
+    pairs = pd.DataFrame({"pair_id": ["a", "b", "c"], "enhancer_chrom": ["c1", "c2", "c3"]})
+    fold_splits = pd.DataFrame(
+        {
+            "pair_id": ["a", "b", "c", "a", "b", "c"],
+            "fold": ["1", "1", "1", "2", "2", "2"],
+            "split": ["test", "train", "valid", "train", "test", "test"],
+        }
+    )
+    data = CellData(pairs, None, "leakage_free", None, fold_splits)
+    got = predict.held_out_instances(data, "leakage_free", None)
     assert [(f, r.tolist()) for f, r, _ in got] == [("1", [0]), ("2", [1, 2])]
     assert all((s == 0).all() for _, _, s in got)
     assert np.concatenate([r for _, r, _ in got]).tolist() == [0, 1, 2]  # each pair once

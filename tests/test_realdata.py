@@ -7,7 +7,7 @@ import pytest
 from epipair import pipeline
 from epipair.tracks import binned_signal
 
-from .conftest import ROOT, SHARED_DATA
+from .conftest import ROOT, SHARED_DATA, region_outputs
 
 pytestmark = [
     pytest.mark.realdata,
@@ -54,13 +54,9 @@ def test_ingest_and_audit_real_cell_line(cell, tmp_path):
         windows=WINDOWS,
         augment=AUGMENT,
         split=SPLIT,
-        out_pairs=tmp_path / "pairs.tsv",
-        out_paper=tmp_path / "paper.tsv",
-        out_audit=tmp_path / "audit.tsv",
-        out_folds=tmp_path / "folds.tsv",
-        out_fold_splits=tmp_path / "splits_folds.tsv",
+        **region_outputs(tmp_path),
     )
-    audit = pd.read_csv(tmp_path / "audit.tsv", sep="\t").set_index("protocol")
+    audit = pd.read_csv(tmp_path / "leakage_audit.tsv", sep="\t").set_index("protocol")
     # nearly every positive shares an element with another pair (DESIGN section 5)
     assert audit.loc["leakage_free", "pos_share_element"] > 0.98
     assert audit.loc["leakage_free", "test_share_element_in_train"] == 0

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path, write_text
+from .pairs import COORD_FIELDS
 
 log = logging.getLogger(__name__)
 
@@ -62,19 +63,34 @@ def demo_files(outdir, cells=tuple(DEMO_CELLS)) -> dict[str, Path]:
 def _to_score(pairs: pd.DataFrame) -> str:
     """Unlabelled BEDPE of the chr1 pairs of a cell line: an example for config 'predict'."""
     sub = pairs[pairs["enhancer_chrom"] == "chr1"]
-    cols = [
-        "enhancer_chrom",
-        "enhancer_start",
-        "enhancer_end",
-        "promoter_chrom",
-        "promoter_start",
-        "promoter_end",
-    ]
     lines = [
         "\t".join(map(str, r)) + f"\tquery{i}"
-        for i, r in enumerate(sub[cols].itertuples(index=False))
+        for i, r in enumerate(sub[COORD_FIELDS].itertuples(index=False))
     ]
     return "\n".join(lines) + "\n"
+
+
+# The interaction grammar's coin (p = p0 * exp(-d / d0)) and the candidate distance range
+GRAMMAR = {"p0": 0.6, "d0": 40_000, "dmin": 5_000, "dmax": 150_000}
+
+
+def _candidates(elements, dmin, dmax) -> pd.DataFrame:
+    """Every same-chromosome enhancer-promoter pair whose centres lie ``dmin..dmax`` apart,
+    with the enhancer centre (``centre_e``), promoter centre (``tss``) and ``distance``."""
+    enh = elements[elements["kind"] == "enhancer"].reset_index(drop=True)
+    prom = elements[elements["kind"] == "promoter"].reset_index(drop=True)
+    cand = enh.reset_index().merge(prom.reset_index(), on="chrom", suffixes=("_e", "_p"))
+    cand["centre_e"] = (cand["start_e"] + cand["end_e"]) // 2
+    cand["tss"] = (cand["start_p"] + cand["end_p"]) // 2
+    cand["distance"] = (cand["centre_e"] - cand["tss"]).abs()
+    return cand[(cand["distance"] >= dmin) & (cand["distance"] <= dmax)].reset_index(drop=True)
+
+
+def _interacts(rng, cand, active, p0, d0):
+    """``(cognate, label)``: same active family, and the distance-decaying coin on top."""
+    cognate = (cand["family_e"] == cand["family_p"]) & cand["family_e"].isin(active)
+    coin = rng.random(len(cand)) < p0 * np.exp(-cand["distance"] / d0)
+    return cognate, cognate & coin
 
 
 def _benchmark(rng, elements, active, cell, p0, d0, dmin, dmax) -> str:
@@ -82,18 +98,10 @@ def _benchmark(rng, elements, active, cell, p0, d0, dmin, dmax) -> str:
     ``[dmin, dmax]`` at its natural ratio of positives, labelled by a fresh draw of the
     interaction grammar (so another labelling than the training pairs'). Every third gene
     gets a second transcript 100 bp downstream, as BENGI lists one row per transcript."""
-    enh = elements[elements["kind"] == "enhancer"].reset_index(drop=True)
-    prom = elements[elements["kind"] == "promoter"].reset_index(drop=True)
-    cand = enh.reset_index().merge(prom.reset_index(), on="chrom", suffixes=("_e", "_p"))
-    ce = (cand["start_e"] + cand["end_e"]) // 2
-    tss = (cand["start_p"] + cand["end_p"]) // 2
-    cand["distance"] = (ce - tss).abs()
-    keep = (cand["distance"] >= dmin) & (cand["distance"] <= dmax)
-    cand, ce, tss = cand[keep], ce[keep], tss[keep]
-    cognate = (cand["family_e"] == cand["family_p"]) & cand["family_e"].isin(active)
-    label = cognate & (rng.random(len(cand)) < p0 * np.exp(-cand["distance"] / d0))
+    cand = _candidates(elements, dmin, dmax)
+    _, label = _interacts(rng, cand, active, p0, d0)
     lines = []
-    for r, lab, c_e, t in zip(cand.itertuples(), label, ce, tss):
+    for r, lab, c_e, t in zip(cand.itertuples(), label, cand["centre_e"], cand["tss"]):
         gene = f"GENE{r.index_p:04d}"
         enh_id = f"{r.chrom}:{r.start_e}-{r.end_e}|{cell}|EHdemo{r.index_e:05d}"
         for k, pos in enumerate([t, t + 100] if r.index_p % 3 == 0 else [t]):
@@ -187,16 +195,9 @@ def _elements(rng, chroms, blocked, n_prom, n_enh):
 
 
 def _pairs(rng, elements, active, neg_per_pos, p0, d0, dmin, dmax):
-    enh = elements[elements["kind"] == "enhancer"].reset_index(drop=True)
-    prom = elements[elements["kind"] == "promoter"].reset_index(drop=True)
-    cand = enh.reset_index().merge(prom.reset_index(), on="chrom", suffixes=("_e", "_p"))
-    ce = (cand["start_e"] + cand["end_e"]) // 2
-    cp = (cand["start_p"] + cand["end_p"]) // 2
-    cand["distance"] = (ce - cp).abs()
-    cand = cand[(cand["distance"] >= dmin) & (cand["distance"] <= dmax)].reset_index(drop=True)
-    cognate = (cand["family_e"] == cand["family_p"]) & cand["family_e"].isin(active)
-    coin = rng.random(len(cand)) < p0 * np.exp(-cand["distance"] / d0)
-    cand["label"] = (cognate & coin).astype(int)
+    cand = _candidates(elements, dmin, dmax)
+    cognate, label = _interacts(rng, cand, active, p0, d0)
+    cand["label"] = label.astype(int)
     pos = cand[cand["label"] == 1]
     # distance-matched negatives: same quantile bins as the positives, not interacting
     neg_pool = cand[~cognate]
@@ -323,15 +324,13 @@ def generate(
         elements.to_csv(tmp, sep="\t", index=False)
     for cell, active in DEMO_CELLS.items():
         cell_rng = np.random.default_rng([seed, sum(map(ord, cell))])
-        pairs = _pairs(
-            cell_rng, elements, active, negatives_per_positive, 0.6, 40_000, 5_000, 150_000
-        )
+        pairs = _pairs(cell_rng, elements, active, negatives_per_positive, **GRAMMAR)
         with atomic_path(files[f"{cell}/pairs"]) as tmp:
             pairs.to_csv(tmp, index=False)
         if cell == "CellA":
             write_text(_to_score(pairs), files["to_score"])
             bench_rng = np.random.default_rng([seed, 2020])
-            text = _benchmark(bench_rng, elements, active, cell, 0.6, 40_000, 5_000, 150_000)
+            text = _benchmark(bench_rng, elements, active, cell, **GRAMMAR)
             write_text(text, files["benchmark"])
         _tracks(cell_rng, sizes, elements, active, outdir / cell)
         log.info(

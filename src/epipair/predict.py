@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -99,15 +100,8 @@ def held_out_instances(data: CellData, protocol: str, train_folds: dict[str, str
         return [(SINGLE, *data.instances("test"))]
     if train_folds is None:
         table = data.fold_splits
-        if table is None:
-            return [(SINGLE, *data.instances("test"))]
-        index = pd.Series(np.arange(len(data.pairs)), index=data.pairs["pair_id"].to_numpy())
-        out = []
-        for fold in sorted(table["fold"].unique(), key=_fold_key):
-            ids = table.loc[(table["fold"] == fold) & (table["split"] == "test"), "pair_id"]
-            rows = index.reindex(ids.to_numpy()).to_numpy(dtype=np.int64)
-            out.append((fold, rows, np.zeros(rows.size, dtype=np.int64)))
-        return out
+        folds = [SINGLE] if table is None else sorted(table["fold"].unique(), key=_fold_key)
+        return [(fold, *replace(data, fold=fold).instances("test")) for fold in folds]
     return [
         (fold, rows, np.zeros(rows.size, dtype=np.int64))
         for fold, rows in held_out_by_chromosome(data.pairs, train_folds).items()

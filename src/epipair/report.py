@@ -165,8 +165,6 @@ def _md_table(df: pd.DataFrame) -> str:
 
 def pooled(metrics: pd.DataFrame) -> pd.DataFrame:
     """The pooled rows of a metrics table (fold ``all``: every test pair once)."""
-    if "fold" not in metrics.columns:
-        return metrics
     return metrics[metrics["fold"] == SINGLE]
 
 
@@ -267,7 +265,7 @@ def summary_markdown(
     published: pd.DataFrame,
     benchmarks: pd.DataFrame | None = None,
 ) -> str:
-    spread = fold_spread(metrics) if "fold" in metrics.columns else pd.DataFrame()
+    spread = fold_spread(metrics)
     metrics = pooled(metrics)
     within = metrics[metrics["train_cell"] == metrics["test_cell"]].copy()
     out = [
