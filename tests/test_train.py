@@ -164,6 +164,60 @@ def test_resume_after_sigkill(demo_features, tmp_path):
     assert (tmp_path / "model.keras").exists() and not (tmp_path / "checkpoint").exists()
 
 
+def test_checkpoint_of_another_configuration_is_not_resumed(
+    demo_features, tmp_path, monkeypatch, caplog
+):
+    """A checkpoint left by a killed run resumes only under the same settings and inputs."""
+    from epipair import train as train_mod
+
+    monkeypatch.setattr(train_mod.Checkpoint, "remove", lambda self: None)  # as if killed
+    train = dict(TRAIN, epochs=1)
+    run_train("epi_cnn", demo_features, tmp_path, train=train)
+    state = json.loads((tmp_path / "checkpoint" / "state.json").read_text())
+    assert state["epoch"] == 1 and state["run"]["settings"]["train"]["learning_rate"] == 0.002
+    assert set(state["run"]["inputs"]) >= {"pairs", "paper", "enhancer_signal", "signal_marks"}
+    monkeypatch.undo()
+    # same settings: resumed (nothing left to train, the epoch-1 history is kept)
+    caplog.set_level("INFO", logger="epipair.train")
+    history = run_train("epi_cnn", demo_features, tmp_path, train=dict(train, epochs=1))
+    assert "resuming from" in caplog.text and history["epoch"].tolist() == [1]
+    # a killed run again, then another learning rate: never resumed, the log says why
+    monkeypatch.setattr(train_mod.Checkpoint, "remove", lambda self: None)
+    run_train("epi_cnn", demo_features, tmp_path, train=train)
+    monkeypatch.undo()
+    caplog.clear()
+    history = run_train("epi_cnn", demo_features, tmp_path, train=dict(train, learning_rate=0.01))
+    assert "another configuration (differs in settings.train.learning_rate)" in caplog.text
+    assert "resuming from" not in caplog.text and history["epoch"].tolist() == [1]
+
+
+def test_checkpoint_keyed_by_input_checksums(demo_features, tmp_path):
+    """Another split (another pairs.tsv) changes the key, so its checkpoint is not resumed."""
+    from epipair.train import Checkpoint, input_files, run_key
+
+    files = input_files(
+        demo_features / "pairs.tsv",
+        demo_features / "splits_paper.tsv",
+        None,
+        demo_features / "features",
+        registry.spec("simple_cnn").inputs,
+    )
+    assert set(files) == {"pairs", "paper", "enhancer_sequence", "promoter_sequence"}
+    key = run_key({"model": "simple_cnn"}, files)
+    copy = tmp_path / "pairs.tsv"
+    text = (demo_features / "pairs.tsv").read_text()
+    copy.write_text(text.replace("\ttest", "\ttrain", 1))  # one test pair moved to train
+    other = run_key({"model": "simple_cnn"}, dict(files, pairs=copy))
+    assert other["settings"] == key["settings"]
+    assert other["inputs"]["pairs"] != key["inputs"]["pairs"]
+    folder = tmp_path / "checkpoint"
+    folder.mkdir()
+    (folder / "last.keras").write_bytes(b"")
+    (folder / "state.json").write_text(json.dumps({"epoch": 3, "run": key}))
+    assert Checkpoint(folder, key).load()["epoch"] == 3
+    assert Checkpoint(folder, other).load() is None and not folder.exists()
+
+
 def test_retrain_imbalanced_stage(demo_features, tmp_path):
     train = dict(TRAIN, epochs=1, retrain_imbalanced=True, retrain_epochs=2)
     history = run_train("speid", demo_features, tmp_path, train=train)

@@ -13,6 +13,10 @@ One call of :func:`train_neural` trains one model for one cell line under one pr
   counters) under temporary names then renamed. A rerun after a kill resumes at the next
   epoch; batches depend only on ``(seed, epoch)``, so the resumed run sees what an unbroken
   run would have seen;
+- the checkpoint is keyed by the run (:func:`run_key`: model, protocol, fold, every setting
+  that changes the result and the sha256 of every input file): a checkpoint made under
+  another configuration (another split, window, learning rate, ``model_params``, re-extracted
+  features) is never resumed; the log names what differs and training starts over;
 - ``retrain_imbalanced`` adds SPEID's second stage: convolutions and recurrent layers frozen,
   the dense head retrained on the unaugmented, imbalanced training pairs with class weights
   proportional to ``1 / sqrt(class count)``;
@@ -43,19 +47,72 @@ from .tables import HISTORY
 log = logging.getLogger(__name__)
 
 
-class Checkpoint:
-    """The resumable state of one training run, in ``<out>/checkpoint/``."""
+def input_files(pairs_path, paper_path, folds_path, features_dir, names) -> dict[str, Path]:
+    """``{role: path}`` of every file a training run reads (tables and the model's features)."""
+    files = {"pairs": pairs_path, "paper": paper_path}
+    if folds_path is not None:
+        files["folds"] = folds_path
+    for name in names:
+        kind, what = name.split("_")
+        stem = f"{kind}_{'sequence' if what == 'seq' else 'signal'}"
+        files[stem] = Path(features_dir) / f"{stem}.npy"
+        if what == "sig":
+            files["signal_marks"] = Path(features_dir) / "signal_marks.txt"
+    return {role: Path(p) for role, p in files.items()}
 
-    def __init__(self, folder):
+
+def run_key(settings: dict, files: dict) -> dict:
+    """What defines a training run: ``settings`` (JSON-able) and the sha256 of each input."""
+    from .download import sha256sum
+
+    return {
+        "settings": json.loads(json.dumps(settings, sort_keys=True, default=str)),
+        "inputs": {role: sha256sum(p) for role, p in sorted(files.items()) if p.exists()},
+    }
+
+
+def _differences(old: dict, new: dict, prefix: str = "") -> list[str]:
+    """Dotted keys whose values differ between two nested dicts."""
+    out = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            out += _differences(a, b, f"{prefix}{key}.")
+        elif a != b:
+            out.append(f"{prefix}{key}")
+    return out
+
+
+class Checkpoint:
+    """The resumable state of one training run, in ``<out>/checkpoint/``, keyed by the run."""
+
+    def __init__(self, folder, key: dict | None = None):
         self.folder = Path(folder)
+        self.key = key or {}
         self.state_path = self.folder / "state.json"
         self.last = self.folder / "last.keras"
         self.best = self.folder / "best.weights.h5"
 
     def load(self):
-        if self.state_path.exists() and self.last.exists():
-            return json.loads(self.state_path.read_text())
-        return None
+        """The saved state when it belongs to this run; else ``None`` (a stale checkpoint is
+        removed, with a log line naming what changed)."""
+        if not (self.state_path.exists() and self.last.exists()):
+            return None
+        try:
+            state = json.loads(self.state_path.read_text())
+        except ValueError:
+            state = {}
+        changed = _differences(state.get("run", {}), self.key)
+        if changed:
+            log.warning(
+                "checkpoint %s was made under another configuration (differs in %s); "
+                "starting over",
+                self.folder,
+                ", ".join(changed[:8]) + (", ..." if len(changed) > 8 else ""),
+            )
+            self.remove()
+            return None
+        return state
 
     def save(self, model, state: dict, improved: bool):
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -64,7 +121,7 @@ class Checkpoint:
         if improved or not self.best.exists():
             with atomic_path(self.best, suffix=".weights.h5") as tmp:
                 model.save_weights(tmp)
-        write_text(json.dumps(state, indent=1), self.state_path)
+        write_text(json.dumps({**state, "run": self.key}, indent=1), self.state_path)
 
     def remove(self):
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -146,7 +203,18 @@ def train_neural(
         use_multiprocessing=workers > 1,
     )
     out_dir = Path(out_model).parent
-    ckpt = Checkpoint(out_dir / "checkpoint")
+    settings = {
+        "model": model_name,
+        "protocol": protocol,
+        "fold": fold,
+        "windows": windows,
+        "augment": augment,
+        "train": train_cfg,
+        "model_params": registry.spec(model_name).params(model_params),
+        "marks": marks,
+    }
+    files = input_files(pairs_path, paper_path, folds_path, features_dir, names)
+    ckpt = Checkpoint(out_dir / "checkpoint", run_key(settings, files))
 
     state = ckpt.load()
     if state is not None:
