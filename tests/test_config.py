@@ -87,9 +87,18 @@ def test_cross_checks():
 def test_url_helpers():
     assert epiconfig.is_remote("https://x/y.csv") and not epiconfig.is_remote("file:///a/b")
     assert epiconfig.local_path("file:///a/b.csv") == "/a/b.csv"
-    assert epiconfig.url_basename("https://h/p/q/pairs.csv?x=1") == "pairs.csv"
-    with pytest.raises(EpipairError):
-        epiconfig.url_basename("https://h/")
+    from epipair.download import source_target, target_name
+
+    # unique per URL, readable (key first, the file name's known suffixes kept)
+    a = target_name("https://h/a/signal.bw", "DNase")
+    b = target_name("https://h/b/signal.bw", "DNase")
+    assert a != b and a.startswith("DNase.") and a.endswith(".bw") and len(a) == len("DNase.") + 11
+    geo = target_name("https://www.ncbi.nlm.nih.gov/geo/download/?acc=GSM1&format=file", "CTCF")
+    assert geo.startswith("CTCF.") and len(geo) == len("CTCF.") + 8
+    assert target_name("https://h/E1-DNase.pval.signal.bigwig", "x").endswith(".bigwig")
+    assert target_name("https://h/x/pairs.csv?x=1", "pairs").endswith(".csv")
+    assert target_name("https://h/hg19.fa.gz", "hg19").endswith(".fa.gz")
+    assert source_target("https://h/hg19.fa.gz", "genome", "hg19").startswith("resources/genome/")
 
 
 def test_signal_marks_missing_in_one_cell_line():

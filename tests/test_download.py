@@ -33,15 +33,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _send_range(self, rng):
-        """The payload, or its tail from the Range header's first byte (206)."""
-        if not rng:
-            return self._send(PAYLOAD)
+    def _send_range(self, rng, body=PAYLOAD, etag='"v1"'):
+        """``body`` with its ETag, or its tail from the Range header's first byte (206) when
+        If-Range names that ETag (RFC 9110: a mismatch gets the whole body, 200)."""
+        tag = [("ETag", etag)]
+        if not rng or self.headers.get("If-Range") != etag:
+            return self._send(body, extra=tag)
         start = int(rng.split("=")[1].rstrip("-"))
         return self._send(
-            PAYLOAD[start:],
+            body[start:],
             status=206,
-            extra=[("Content-Range", f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}")],
+            extra=[("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}"), *tag],
+        )
+
+    def _send_range_without_validator(self, rng, body):
+        """A server that honours Range but names no ETag or Last-Modified."""
+        if not rng:
+            return self._send(body)
+        start = int(rng.split("=")[1].rstrip("-"))
+        return self._send(
+            body[start:],
+            status=206,
+            extra=[("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")],
         )
 
     def do_GET(self):
@@ -52,12 +65,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/altered.bin":
             return self._send(ALTERED)
         if self.path == "/ranged.bin" and n == 1:  # first request: cut off half-way
-            return self._send(PAYLOAD[: len(PAYLOAD) // 2], length=len(PAYLOAD))
+            half = PAYLOAD[: len(PAYLOAD) // 2]
+            return self._send(half, length=len(PAYLOAD), extra=[("ETag", '"v1"')])
+        if self.path == "/changed.bin":  # cut off half-way, then the file changes
+            if n == 1:
+                half = PAYLOAD[: len(PAYLOAD) // 2]
+                return self._send(half, length=len(PAYLOAD), extra=[("ETag", '"v1"')])
+            return self._send_range(rng, ALTERED, etag='"v2"')
+        if self.path == "/novalidator.bin":  # honours Range, proves nothing
+            if n == 1:
+                return self._send(PAYLOAD[:1000], length=len(ALTERED))
+            return self._send_range_without_validator(rng, ALTERED)
         if self.path in ("/ranged.bin", "/resumable.bin"):
             return self._send_range(rng)
         if self.path == "/norange.bin":
             if n == 1:
-                return self._send(PAYLOAD[:1000], length=len(PAYLOAD))
+                return self._send(PAYLOAD[:1000], length=len(PAYLOAD), extra=[("ETag", '"v1"')])
             return self._send(PAYLOAD)  # ignores Range: a full 200 answer
         if self.path == "/flaky.bin":
             if n <= 2:
@@ -83,7 +106,7 @@ def leftovers(folder):
     return sorted(
         p.name
         for p in folder.rglob("*")
-        if p.is_file() and (p.name.endswith(".part") or p.name.startswith("."))
+        if p.is_file() and (p.name.endswith((".part", ".part.json")) or p.name.startswith("."))
     )
 
 
@@ -141,7 +164,27 @@ def test_server_without_range_starts_over(server, tmp_path, caplog):
     dest = tmp_path / "n.bin"
     download.fetch(f"{server}/norange.bin", dest, SHA, attempts=2, backoff=0.01)
     assert dest.read_bytes() == PAYLOAD
-    assert "ignored the Range request; starting over" in caplog.text
+    assert "or it ignores Range); starting over" in caplog.text
+
+
+def test_resume_only_when_the_server_proves_the_file_unchanged(server, tmp_path, caplog):
+    """A file that changed on the server between the cut and the resume is not spliced."""
+    caplog.set_level("INFO")
+    lock = tmp_path / "downloads.lock.tsv"
+    dest = tmp_path / "c.bin"
+    download.fetch(f"{server}/changed.bin", dest, attempts=2, backoff=0.01, lock=lock)
+    assert dest.read_bytes() == ALTERED  # not PAYLOAD's first half + ALTERED's second
+    assert "it changed since c.bin.part began" in caplog.text
+    assert download.read_lock(lock)[f"{server}/changed.bin"]["sha256"] == (
+        hashlib.sha256(ALTERED).hexdigest()
+    )
+    # a server that names no validator: a partial file is never resumed
+    caplog.clear()
+    dest = tmp_path / "v.bin"
+    download.fetch(f"{server}/novalidator.bin", dest, attempts=2, backoff=0.01)
+    assert dest.read_bytes() == ALTERED and "resumed" not in caplog.text
+    assert "has no record that the server's file is unchanged" in caplog.text
+    assert leftovers(tmp_path) == []
 
 
 def test_file_url_and_local_path(tmp_path):
@@ -194,9 +237,13 @@ def test_refuses_to_write_outside_root_and_odd_schemes(tmp_path):
 def test_partial_file_of_a_killed_run_is_resumed(server, tmp_path, caplog):
     caplog.set_level("INFO")
     dest = tmp_path / "k.bin"
-    (tmp_path / "k.bin.part").write_bytes(PAYLOAD[:300_000])  # what a SIGKILL left behind
-    download.fetch(f"{server}/resumable.bin", dest, SHA)
+    url = f"{server}/resumable.bin"
+    # what a SIGKILL left behind: the partial file and the validator of its first answer
+    (tmp_path / "k.bin.part").write_bytes(PAYLOAD[:300_000])
+    (tmp_path / "k.bin.part.json").write_text(f'{{"url": "{url}", "validator": "\\"v1\\""}}')
+    download.fetch(url, dest, SHA)
     assert dest.read_bytes() == PAYLOAD and leftovers(tmp_path) == []
+    assert not (tmp_path / "k.bin.part.json").exists()
     assert "resumed at byte 300000" in caplog.text
 
 
@@ -291,17 +338,87 @@ def test_planned_downloads_of_the_real_study():
 
     config = epiconfig.validate(yaml.safe_load((ROOT / "config.yaml").read_text()))
     plan = download.planned_downloads(config, MANIFEST)
-    # hg19, six pairs files, 6 x 5 peak files, nine BENGI sets
+    # hg19, six pairs files, 6 x 5 peak files, nine BENGI sets: one target each
     assert len(plan) == 1 + 6 + 30 + 9
-    k562 = plan["K562/tracks/wgEncodeBroadHistoneK562H3k27acStdPk.broadPeak.gz"]
+    by_where = {entry["where"]: (path, entry) for path, entry in plan.items()}
+    path, k562 = by_where["cell_lines.K562.tracks.H3K27ac"]
+    assert path.startswith("K562/tracks/H3K27ac.") and path.endswith(".broadPeak.gz")
     assert k562["git_blob"] and k562["sha256"] is None  # verified by the repository's blob id
-    hic = plan["benchmark/GM12878_HiC/GM12878.HiC-Benchmark.v3.tsv.gz"]
+    path, hic = by_where["benchmarks.GM12878_HiC"]
+    assert path.startswith("benchmark/GM12878_HiC/pairs.") and path.endswith(".tsv.gz")
     assert hic["git_blob"] == "9989669a3d04cafbf0b8ee38ad9f66cd407c668a" and hic["sha256"]
-    assert plan["genome/hg19.fa.gz"]["git_blob"] is None  # locked at first download
+    path, genome = by_where["genome"]
+    assert path.startswith("genome/hg19.") and path.endswith(".fa.gz")
+    assert genome["git_blob"] is None  # locked at first download
     bw = epiconfig.validate(dict(yaml.safe_load((ROOT / "config.yaml").read_text()),
                                  tracks_from="bigwig"))  # fmt: skip
     assert (
         sum(p.endswith((".bigWig", ".bigwig")) for p in download.planned_downloads(bw, MANIFEST))
         == 27
     )
-    assert download.source_target("data/x.tsv", "K562") == "data/x.tsv"
+    assert download.source_target("data/x.tsv", "K562", "pairs") == "data/x.tsv"
+
+
+def test_two_urls_with_one_file_name_get_two_targets():
+    tracks = {
+        "DNase": {"url": "https://h/a/signal.bw", "kind": "bigwig"},
+        "CTCF": {"url": "https://h/b/signal.bw", "kind": "bigwig"},
+        "H3K4me1": {"url": "https://h/geo/download/?acc=GSM1&format=file", "kind": "bigwig"},
+        "H3K4me3": {"url": "https://h/geo/download/?acc=GSM2&format=file", "kind": "bigwig"},
+    }
+    config = {"cell_lines": {"X": {"pairs": {"url": "p.csv"}, "tracks": tracks}}}
+    plan = download.planned_downloads(config, MANIFEST)
+    assert len(plan) == 4 and {e["url"] for e in plan.values()} == {
+        t["url"] for t in tracks.values()
+    }
+
+
+def test_a_file_in_place_is_checked_before_use(tmp_path, monkeypatch):
+    """A file already at a download target (or a local file with a sha256) must match."""
+    monkeypatch.chdir(tmp_path)
+    url = "https://example.invalid/pairs.csv"
+    config = {"cell_lines": {"X": {"pairs": {"url": url, "sha256": SHA}}}}
+    target = tmp_path / download.source_target(url, "X", "pairs")
+    target.parent.mkdir(parents=True)
+    target.write_bytes(ALTERED)
+    cache = tmp_path / "resources" / "downloads.verified.tsv"
+    lock = tmp_path / "resources" / "downloads.lock.tsv"
+    with pytest.raises(EpipairError, match=r"sha256 .* differs from .*cell_lines.X.pairs.*delete"):
+        download.verify_existing(config, MANIFEST, lock, cache)
+    target.write_bytes(PAYLOAD)
+    assert download.verify_existing(config, MANIFEST, lock, cache) == [str(target.relative_to(tmp_path))]
+    assert str(target.resolve()) in cache.read_text()  # hashed once, then cached
+    # no configured sha256: the lock file's is checked
+    del config["cell_lines"]["X"]["pairs"]["sha256"]
+    download.record_lock(lock, url, "2" * 64, 1)
+    with pytest.raises(EpipairError, match="differs from 2{64}"):
+        download.verify_existing(config, MANIFEST, lock, cache)
+    # a local file with a sha256, and a directory given as a file
+    local = tmp_path / "mine.csv"
+    local.write_bytes(ALTERED)
+    config = {"cell_lines": {"X": {"pairs": {"url": str(local), "sha256": SHA}}}}
+    with pytest.raises(EpipairError, match="check the file or the config"):
+        download.verify_existing(config, MANIFEST, lock, cache)
+    config = {"cell_lines": {"X": {"pairs": {"url": str(tmp_path)}}}}
+    with pytest.raises(EpipairError, match="cell_lines.X.pairs: .* is a directory, not a file"):
+        download.verify_existing(config, MANIFEST, lock, cache)
+
+
+def test_genome_is_staged_under_resources_never_beside_the_users_file(tmp_path):
+    import gzip
+
+    user = tmp_path / "data"
+    user.mkdir()
+    (user / "hg19.fa").write_text(">old\nACGT\n")  # an older file of the user's, kept
+    with gzip.open(user / "hg19.fa.gz", "wb") as fh:
+        fh.write(b">chr1\nACGTACGT\n")
+    dest = tmp_path / "resources" / "genome" / "hg19.fa"
+    download.stage_fasta(user / "hg19.fa.gz", dest)
+    assert dest.read_text() == ">chr1\nACGTACGT\n"
+    assert (user / "hg19.fa").read_text() == ">old\nACGT\n"
+    plain = tmp_path / "resources" / "genome" / "plain.fa"
+    mode = (user / "hg19.fa").stat().st_mode
+    download.stage_fasta(user / "hg19.fa", plain)
+    assert plain.is_symlink() and plain.read_text() == ">old\nACGT\n"
+    assert (user / "hg19.fa").stat().st_mode == mode
+    assert sorted(p.name for p in user.iterdir()) == ["hg19.fa", "hg19.fa.gz"]

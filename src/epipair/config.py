@@ -170,9 +170,3 @@ def local_path(url: str) -> str:
         return parsed.path
     return url
 
-
-def url_basename(url: str) -> str:
-    name = Path(urlparse(url).path).name
-    if not name or not NAME_RE.match(name):
-        raise EpipairError(f"config: cannot take a safe file name from URL {url!r}")
-    return name

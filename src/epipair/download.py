@@ -4,10 +4,14 @@
 
 - the transfer goes to ``<dest>.part`` in the target folder; it is renamed to ``dest`` only
   after its checksums match, so an interrupted or damaged download never counts;
-- an interrupted HTTP transfer is resumed with a Range request when the server answers 206,
-  else it starts over: between attempts, and after a killed run, whose ``.part`` file the
-  next run finds; a download that finally fails removes its ``.part``; a body shorter than its
-  Content-Length is a (retried) error; 404 and other HTTP errors say the status;
+- an interrupted HTTP transfer is resumed with a Range request only when the server proves
+  the file unchanged: the ``.part`` file's validator (the strong ETag, else Last-Modified, of
+  the answer that began it, kept in ``<dest>.part.json``) goes out as ``If-Range``, and only a
+  206 answer is appended; a 200 answer (the file changed, or Range is not supported) or a
+  ``.part`` without a validator starts over. This holds between attempts and after a killed
+  run, whose ``.part`` file the next run finds; a download that finally fails removes its
+  ``.part``; a body shorter than its Content-Length is a (retried) error; 404 and other HTTP
+  errors say the status;
 - transient failures (connection errors, 5xx, truncated bodies) are retried ``attempts``
   times with a short back-off (Snakemake's ``retries`` adds an outer layer);
 - a checksum mismatch removes the file and says sha256, the expected and the observed value;
@@ -21,7 +25,12 @@
   a configured sha256 is checked as well, so both must match;
 - ``mirror``: a folder laid out as ``wget -x`` does (``<mirror>/<host>/<path>``) is looked at
   before the network, for offline cluster nodes; its files are verified like downloads;
-- ``root``: the folder a download may write into (``resources/``); anything else is refused.
+- ``root``: the folder a download may write into (``resources/``); anything else is refused;
+- targets are unique per URL (:func:`target_name`: ``<key>.<8 hex digits of the URL's
+  sha1><known suffixes>``), so two URLs with one file name never share a file, and a file
+  already at a target is checked against its configured checksum before use
+  (:func:`verify_existing`; digests cached by size and mtime in
+  ``resources/downloads.verified.tsv``).
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ import datetime as _dt
 import fcntl
 import gzip
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -41,7 +51,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from .atomic import atomic_path
-from .config import is_remote, local_path, url_basename
+from .config import is_remote, local_path
 from .errors import EpipairError
 
 log = logging.getLogger(__name__)
@@ -127,23 +137,27 @@ def expected_blob(url: str, manifest) -> str | None:
 
 
 def config_files(config: dict, active_only: bool = False) -> list[tuple[str, str, dict]]:
-    """``[(where, folder, entry)]`` of every file the config names: its config key, its folder
-    under ``resources/`` when downloaded, and its entry (``url``, maybe ``sha256``,
+    """``[(where, target, entry)]`` of every file the config names: its config key, the path
+    the rules read (:func:`source_target`) and its entry (``url``, maybe ``sha256``,
     ``git_blob``). ``active_only``: the track set in use (``tracks``), not ``bigwig_tracks``."""
     out = []
     if "url" in config.get("genome", {}):
-        out.append(("genome", "genome", config["genome"]))
+        genome = config["genome"]
+        out.append(("genome", "genome", genome.get("name", "genome"), genome))
     keys = ("tracks",) if active_only else ("tracks", "bigwig_tracks")
     for cell, entry in config.get("cell_lines", {}).items():
-        out.append((f"cell_lines.{cell}.pairs", cell, entry["pairs"]))
+        out.append((f"cell_lines.{cell}.pairs", cell, "pairs", entry["pairs"]))
         for key in keys:
             for mark, track in (entry.get(key) or {}).items():
-                out.append((f"cell_lines.{cell}.{key}.{mark}", f"{cell}/tracks", track))
+                out.append((f"cell_lines.{cell}.{key}.{mark}", f"{cell}/tracks", mark, track))
     for name, entry in config.get("predict", {}).items():
-        out.append((f"predict.{name}.pairs", f"predict/{name}", entry["pairs"]))
+        out.append((f"predict.{name}.pairs", f"predict/{name}", "pairs", entry["pairs"]))
     for name, entry in config.get("benchmarks", {}).items():
-        out.append((f"benchmarks.{name}", f"benchmark/{name}", entry))
-    return out
+        out.append((f"benchmarks.{name}", f"benchmark/{name}", "pairs", entry))
+    return [
+        (where, source_target(entry["url"], folder, key), entry)
+        for where, folder, key, entry in out
+    ]
 
 
 def config_urls(config: dict) -> list[tuple[str, str]]:
@@ -151,25 +165,48 @@ def config_urls(config: dict) -> list[tuple[str, str]]:
     return [(where, entry["url"]) for where, _, entry in config_files(config)]
 
 
-def source_target(url: str, folder: str) -> str:
-    """Where a configured file is read from: its download target under ``resources/<folder>/``
-    when remote, else the local path itself."""
+# file name suffixes kept on download targets (readers and people recognise files by them)
+KNOWN_SUFFIXES = {
+    ".gz", ".bgz", ".bz2", ".zip", ".csv", ".tsv", ".txt", ".bed", ".bedpe", ".narrowpeak",
+    ".broadpeak", ".bigwig", ".bw", ".bigbed", ".bb", ".fa", ".fasta", ".fna", ".2bit",
+}  # fmt: skip
+
+
+def target_name(url: str, key: str) -> str:
+    """A download target's file name, unique per URL and still readable:
+    ``<key>.<first 8 hex digits of sha1(url)><the URL file name's known suffixes>``, e.g.
+    ``H3K27ac.1f0c2a9e.broadPeak.gz``; a URL without a file name (``.../download?acc=...``)
+    gets no suffix."""
+    name = Path(urlparse(url).path).name
+    suffixes = ""
+    while "." in name:
+        name, dot, ext = name.rpartition(".")
+        if f".{ext}".lower() not in KNOWN_SUFFIXES or not name:
+            break
+        suffixes = f".{ext}{suffixes}"
+    return f"{key}.{hashlib.sha1(url.encode()).hexdigest()[:8]}{suffixes}"
+
+
+def source_target(url: str, folder: str, key: str) -> str:
+    """Where a configured file is read from: its download target
+    ``resources/<folder>/<target_name(url, key)>`` when remote, else the local path itself."""
     if is_remote(url):
-        return f"resources/{folder}/{url_basename(url)}"
+        return f"resources/{folder}/{target_name(url, key)}"
     return local_path(url)
 
 
 def planned_downloads(config: dict, manifest_path) -> dict[str, dict]:
-    """``{path under resources/: {url, sha256, git_blob}}`` of every remote file of the track
-    set in use; ``git_blob`` as configured, else from the TargetFinder manifest."""
+    """``{path under resources/: {url, sha256, git_blob, where}}`` of every remote file of the
+    track set in use; ``git_blob`` as configured, else from the TargetFinder manifest."""
     manifest = read_manifest(manifest_path)
     out = {}
-    for _, folder, entry in config_files(config, active_only=True):
+    for where, target, entry in config_files(config, active_only=True):
         if is_remote(entry["url"]):
-            out[source_target(entry["url"], folder).removeprefix("resources/")] = {
+            out[target.removeprefix("resources/")] = {
                 "url": entry["url"],
                 "sha256": entry.get("sha256"),
                 "git_blob": entry.get("git_blob") or expected_blob(entry["url"], manifest),
+                "where": where,
             }
     return out
 
@@ -184,11 +221,35 @@ def check_config_urls(config: dict, manifest_path) -> None:
             raise EpipairError(f"config {where}: {exc}") from None
 
 
+def _validator(headers) -> str | None:
+    """What ``If-Range`` may carry: a strong ETag, else Last-Modified (RFC 9110 13.1.5)."""
+    etag = headers.get("ETag")
+    if etag and not etag.startswith("W/"):
+        return etag
+    return headers.get("Last-Modified")
+
+
 def _http_to(url: str, part: Path, timeout: float) -> None:
+    meta = part.with_name(part.name + ".json")
     have = part.stat().st_size if part.exists() else 0
+    validator = None
+    if have:
+        try:
+            began = json.loads(meta.read_text())
+        except (OSError, ValueError):
+            began = {}
+        validator = began.get("validator") if began.get("url") == url else None
+        if validator is None:
+            log.info(
+                "%s: %s has no record that the server's file is unchanged; starting over",
+                url,
+                part.name,
+            )
+            have = 0
     req = urllib.request.Request(url, headers={"User-Agent": "epipair"})
     if have:
         req.add_header("Range", f"bytes={have}-")
+        req.add_header("If-Range", validator)
     try:
         resp = urllib.request.urlopen(req, timeout=timeout)
     except urllib.error.HTTPError as exc:
@@ -202,7 +263,14 @@ def _http_to(url: str, part: Path, timeout: float) -> None:
     with resp:
         resumed = bool(have) and resp.status == 206
         if have and not resumed:
-            log.info("%s: server ignored the Range request; starting over", url)
+            log.info(
+                "%s: the server sent the whole file (it changed since %s began, or it ignores "
+                "Range); starting over",
+                url,
+                part.name,
+            )
+        if not resumed:  # a fresh start: remember what proves a later resume safe
+            meta.write_text(json.dumps({"url": url, "validator": _validator(resp.headers)}))
         expected = resp.headers.get("Content-Length")
         expected = int(expected) if expected is not None else None
         got = 0
@@ -220,7 +288,7 @@ def _http_to(url: str, part: Path, timeout: float) -> None:
                 f"{url}: truncated body: Content-Length {expected}, received {got} bytes"
             )
         if resumed:
-            log.info("%s: resumed at byte %d", url, have)
+            log.info("%s: resumed at byte %d (If-Range %s)", url, have, validator)
 
 
 def mirror_path(mirror, url: str) -> Path:
@@ -330,7 +398,7 @@ def fetch(
                 if attempt == attempts or not isinstance(exc, TransientError):
                     # a failure we report leaves nothing behind; only a killed process leaves
                     # its .part, which the next run resumes
-                    part.unlink(missing_ok=True)
+                    _discard(part)
                     raise
                 log.warning("%s (attempt %d of %d; retrying)", exc, attempt, attempts)
                 time.sleep(backoff * attempt)
@@ -340,6 +408,7 @@ def fetch(
             raise EpipairError(f"{url}: local file not found")
         shutil.copyfile(src, part)
     observed, blob = _digests(part)
+    part.with_name(part.name + ".json").unlink(missing_ok=True)
     if git_blob and blob != git_blob:
         part.unlink()
         raise EpipairError(
@@ -355,6 +424,8 @@ def fetch(
         )
     nbytes = part.stat().st_size
     os.replace(part, dest)
+    if lock:
+        remember_verified(Path(lock).parent / VERIFIED, dest, observed, blob)
     if lock and not sha256 and not git_blob and not locked and is_remote(url):
         record_lock(lock, url, observed, nbytes)
         log.info("%s: no sha256 configured; recorded %s in %s", url, observed, lock)
@@ -367,6 +438,105 @@ def fetch(
         f", git blob {blob} as published" if git_blob else "",
     )
     return observed
+
+
+def _discard(part: Path) -> None:
+    part.unlink(missing_ok=True)
+    part.with_name(part.name + ".json").unlink(missing_ok=True)
+
+
+# digests of files already checked, by path, size and mtime: a file is hashed once, not at
+# every start of the workflow
+VERIFIED = "downloads.verified.tsv"
+
+
+def _stat_key(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}\t{st.st_mtime_ns}"
+
+
+def _read_verified(cache: Path) -> dict[str, tuple[str, str, str]]:
+    out = {}
+    if cache.exists():
+        for line in cache.read_text().splitlines():
+            parts = line.split("\t")
+            if len(parts) == 5:
+                out[parts[0]] = ("\t".join(parts[1:3]), parts[3], parts[4])
+    return out
+
+
+def remember_verified(cache, path, sha256: str, blob: str) -> None:
+    """Record the digests of ``path`` as it is now (size and mtime) in ``cache``."""
+    cache, path = Path(cache), Path(path)
+    with _locked(cache):
+        entries = _read_verified(cache)
+        entries[str(path.resolve())] = (_stat_key(path), sha256, blob)
+        with atomic_path(cache) as tmp:
+            tmp.write_text(
+                "".join(f"{p}\t{k}\t{s}\t{b}\n" for p, (k, s, b) in sorted(entries.items()))
+            )
+
+
+def file_digests(path, cache) -> tuple[str, str]:
+    """``(sha256, git blob id)`` of ``path``, from ``cache`` when its size and mtime match."""
+    path = Path(path)
+    hit = _read_verified(Path(cache)).get(str(path.resolve()))
+    if hit and hit[0] == _stat_key(path):
+        return hit[1], hit[2]
+    sha, blob = _digests(path)
+    remember_verified(cache, path, sha, blob)
+    return sha, blob
+
+
+def verify_existing(config: dict, manifest_path, lock, cache) -> list[str]:
+    """Check every configured file that is already in place against its checksums before the
+    workflow uses it: download targets (sha256 configured or locked, git blob id) and local
+    files with a configured sha256. Returns the paths checked; a mismatch is an error naming
+    the file, the config key and both values."""
+    manifest = read_manifest(manifest_path)
+    locked = read_lock(lock)
+    checked = []
+    for where, target, entry in config_files(config, active_only=True):
+        path = Path(target)
+        remote = is_remote(entry["url"])
+        if path.is_dir():
+            raise EpipairError(f"config {where}: {entry['url']} is a directory, not a file")
+        sha = entry.get("sha256") or (locked.get(entry["url"], {}).get("sha256") if remote else None)
+        blob = entry.get("git_blob") or (expected_blob(entry["url"], manifest) if remote else None)
+        if not (sha or blob) or not path.is_file():
+            continue
+        observed, observed_blob = file_digests(path, cache)
+        fix = "delete it to download it again" if remote else "check the file or the config"
+        if sha and observed != sha:
+            raise EpipairError(
+                f"{path}: sha256 {observed} differs from {sha} (config {where}); {fix}"
+            )
+        if blob and observed_blob != blob:
+            raise EpipairError(
+                f"{path}: git blob id {observed_blob} differs from {blob} (config {where}); {fix}"
+            )
+        checked.append(str(path))
+    return checked
+
+
+def stage_fasta(src, dest) -> None:
+    """The genome FASTA at ``dest`` (under ``resources/``), where its index is written too:
+    ``src`` decompressed when gzip-compressed, else a symbolic link to it. The user's file is
+    read, never written: nothing is decompressed or indexed beside it."""
+    src, dest = Path(src), Path(dest)
+    if not src.is_file():
+        raise EpipairError(f"{src}: genome FASTA not found")
+    with open(src, "rb") as fh:
+        compressed = fh.read(2) == b"\x1f\x8b"
+    if compressed:
+        gunzip(src, dest)
+        return
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.link")
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(src.resolve())
+    os.replace(tmp, dest)  # not atomic_path: its chmod would follow the link to the user's file
+    log.info("%s: linked from %s", dest, src)
 
 
 def gunzip(src, dest) -> None:

@@ -14,9 +14,13 @@ from epipair.splits import SINGLE, fold_path_part
 
 # the TargetFinder repository's tree at the pinned commit: its git blob ids verify downloads
 MANIFEST = os.path.join(workflow.basedir, "resources", "targetfinder_manifest.tsv")
+# sha256 of remote files without a configured one, recorded at their first download
+LOCK = "resources/downloads.lock.tsv"
 try:
     epiconfig.validate(config)
     epidownload.check_config_urls(config, MANIFEST)
+    # files already in place are checked against their checksums before any rule reads them
+    epidownload.verify_existing(config, MANIFEST, LOCK, "resources/downloads.verified.tsv")
 except EpipairError as exc:
     raise WorkflowError(str(exc)) from None
 
@@ -59,16 +63,19 @@ def one(template, **wildcards):
     return path
 
 
-def genome_fasta_gz():
-    """The genome file as configured (downloaded when remote), possibly gzip-compressed."""
-    return epidownload.source_target(config["genome"]["url"], "genome")
+def genome_source():
+    """The genome file as configured: its download target when remote, else the user's own
+    file (read, never written), possibly gzip-compressed."""
+    genome = config["genome"]
+    return epidownload.source_target(genome["url"], "genome", genome["name"])
 
 
 def genome_fasta():
-    """The uncompressed FASTA the sequence features read."""
+    """The uncompressed FASTA the sequence features read, always under resources/ (its .fai
+    index is written beside it)."""
     if DEMO:
         return "resources/demo/genome.fa"
-    return genome_fasta_gz().removesuffix(".gz")
+    return f"resources/genome/{config['genome']['name']}.fa"
 
 
 def chrom_sizes():

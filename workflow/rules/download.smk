@@ -20,36 +20,40 @@ rule download:
     params:
         source=download_source,
         mirror=config.get("mirror") or None,
-        lock="resources/downloads.lock.tsv",
+        lock=LOCK,
     script:
         "../scripts/download.py"
 
 
-if not DEMO and genome_fasta() != genome_fasta_gz():
+if not DEMO:
 
-    rule decompress_genome:
+    # the working FASTA under resources/genome/: decompressed, or linked when plain
+    rule stage_genome:
         input:
-            genome_fasta_gz(),
+            genome_source(),
         output:
             genome_fasta(),
         log:
-            "results/logs/decompress_genome.log",
+            "results/logs/stage_genome.log",
         conda:
             "../../envs/features.yaml"
         resources:
             mem_mb=1000,
             runtime=60,
         script:
-            "../scripts/gunzip.py"
+            "../scripts/stage_genome.py"
 
 
 rule index_fasta:
     input:
-        "{prefix}.fa",
+        "resources/{folder}/{name}.fa",
     output:
-        "{prefix}.fa.fai",
+        "resources/{folder}/{name}.fa.fai",
     log:
-        "results/logs/index_fasta/{prefix}.log",
+        "results/logs/index_fasta/{folder}/{name}.log",
+    wildcard_constraints:
+        folder="genome|demo",
+        name="[A-Za-z0-9][A-Za-z0-9_.-]*",
     conda:
         "../../envs/features.yaml"
     resources:

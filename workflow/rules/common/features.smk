@@ -14,7 +14,7 @@ def track_specs(wildcards):
     return [
         (
             mark,
-            epidownload.source_target(tracks[mark]["url"], f"{cell}/tracks"),
+            epidownload.source_target(tracks[mark]["url"], f"{cell}/tracks", mark),
             tracks[mark]["kind"],
         )
         for mark in MARKS

@@ -2,7 +2,7 @@
 
 
 def scored_source(wildcards):
-    return epidownload.source_target(SCORED[wildcards.sample]["url"], wildcards.sample)
+    return epidownload.source_target(SCORED[wildcards.sample]["url"], wildcards.sample, "pairs")
 
 
 def scored_setting(key):

@@ -3,7 +3,7 @@
 
 def pairs_source(wildcards):
     url = config["cell_lines"][wildcards.cell]["pairs"]["url"]
-    return epidownload.source_target(url, wildcards.cell)
+    return epidownload.source_target(url, wildcards.cell, "pairs")
 
 
 def pairs_format(wildcards):

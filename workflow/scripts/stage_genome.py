@@ -1,0 +1,7 @@
+"""The genome FASTA under resources/genome/ (epipair.download.stage_fasta)."""
+
+from epipair.download import stage_fasta
+from epipair.smk import script
+
+with script(snakemake):
+    stage_fasta(snakemake.input[0], snakemake.output[0])
