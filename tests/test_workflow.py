@@ -109,6 +109,21 @@ def test_rerun_is_a_no_op(demo_run):
     assert "Nothing to be done" in proc.stdout + proc.stderr
 
 
+def test_changing_resources_plans_no_job(demo_run):
+    """Threads, memory, runtime and GPUs are resources, not params: tuning them (in the
+    config or the profile) retrains nothing."""
+    wd = demo_run[0]
+    cfg = yaml.safe_load((wd / "config" / "small.yaml").read_text())
+    cfg["train"].update(runtime=999, mem_mb=12345, threads=2, gpus=1)
+    (wd / "config" / "tuned.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    proc = run_snakemake(wd, "-n", "--cores", "2", "--configfile", "config/tuned.yaml")
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+    proc = run_snakemake(
+        wd, "-n", "--cores", "2", *SMALL_RUN, "--set-resources", "train_neural:runtime=5"
+    )
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
 def test_end_to_end_metrics_and_report(demo_run):
     wd = demo_run[0]
     metrics = pd.read_csv(wd / "results" / "metrics.tsv", sep="\t")
@@ -188,8 +203,36 @@ def test_real_study_dry_run_plans_six_cell_lines(workdir):
     out = proc.stdout + proc.stderr
     for cell in ["GM12878", "HeLa-S3", "HUVEC", "IMR90", "K562", "NHEK"]:
         assert f"results/{cell}/pairs.tsv" in out
-        assert f"resources/{cell}/pairs.csv" in out
-    assert "resources/genome/hg19.fa.gz" in out
+        assert f"resources/{cell}/pairs." in out
+    assert "resources/genome/hg19.fa.fai" in out
+
+
+def planned_outputs(text: str) -> list[str]:
+    """Every output path of a dry run's printed jobs."""
+    out = []
+    for line in text.splitlines():
+        if line.strip().startswith("output:"):
+            out += [p.strip() for p in line.split(":", 1)[1].split(",")]
+    return out
+
+
+def test_a_local_genome_is_read_never_written_beside(workdir, tmp_path_factory):
+    """A local genome (and pairs file) outside the project: every output the plan writes is
+    under resources/ or results/, the user's folder gets nothing."""
+    user = tmp_path_factory.mktemp("user_data")
+    (user / "hg19.fa.gz").write_bytes(b"")
+    (user / "pairs.csv").write_text("")
+    cfg = yaml.safe_load((workdir / "config.yaml").read_text())
+    cfg["genome"]["url"] = str(user / "hg19.fa.gz")
+    cfg["cell_lines"]["K562"]["pairs"]["url"] = f"file://{user}/pairs.csv"
+    (workdir / "config" / "local.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    proc = run_snakemake(
+        workdir, "-n", "--cores", "8", "--configfile", "config/local.yaml", "--config", "only=K562"
+    )
+    outputs = planned_outputs(proc.stdout + proc.stderr)
+    assert "resources/genome/hg19.fa" in outputs and "resources/genome/hg19.fa.fai" in outputs
+    outside = [p for p in outputs if not p.startswith(("resources/", "results/"))]
+    assert outside == [] and len(outputs) > 50
 
 
 def test_epigenome_only_plans_no_fasta(workdir):
@@ -279,7 +322,12 @@ def test_bigwig_track_set_is_planned_instead_of_peaks(workdir):
         "models=[epi_cnn]",
     )
     out = proc.stdout + proc.stderr
-    assert "resources/IMR90/tracks/E017-H3K27ac.fc.signal.bigwig" in out
+    tracks = [p for p in planned_outputs(out) if p.startswith("resources/IMR90/tracks/")]
+    # the marks every cell line's bigWig set has (CTCF only three): one target each
+    assert {p.split("/")[-1].split(".")[0] for p in tracks} == {
+        "H3K27ac", "H3K4me1", "H3K4me3", "DNase"
+    }  # fmt: skip
+    assert len(tracks) == 4 and all(p.endswith(".bigwig") for p in tracks)
     assert "narrowPeak" not in out and "hg19.fa" not in out
 
 
