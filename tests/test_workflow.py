@@ -310,6 +310,27 @@ def test_slurm_profile_plans_demo_and_real_study(workdir):
     assert not any(c in out for c in ("GM12878", "HeLa-S3", "HUVEC", "IMR90", "NHEK"))
 
 
+def job_resources(text: str, rule: str) -> dict[str, str]:
+    """``mem_mb`` and ``runtime`` of the first job of ``rule`` in a dry run's output."""
+    block = text.split(f"rule {rule}:", 1)[1].split("\n\n", 1)[0]
+    line = next(x for x in block.splitlines() if x.strip().startswith("resources:"))
+    pairs = dict(kv.strip().split("=", 1) for kv in line.split(":", 1)[1].split(","))
+    return {k: pairs[k] for k in ("mem_mb", "runtime")}
+
+
+def test_slurm_profile_keeps_the_rules_job_sizes(workdir):
+    """The profile says where jobs run; memory and runtime stay the rules' (per-attempt
+    estimates for features, config "train" for training)."""
+    from .conftest import ROOT
+
+    args = ("-n", "--config", "only=K562")
+    local = run_snakemake(workdir, *args, "--cores", "8").stdout
+    slurm = run_snakemake(workdir, *args, "--profile", str(ROOT / "profiles" / "slurm")).stdout
+    for rule in ("sequence_features", "signal_features", "train_neural", "predict"):
+        assert job_resources(slurm, rule) == job_resources(local, rule), rule
+    assert job_resources(slurm, "train_neural") == {"mem_mb": "32000", "runtime": "720"}
+
+
 def test_bigwig_track_set_is_planned_instead_of_peaks(workdir):
     proc = run_snakemake(
         workdir,
