@@ -53,6 +53,10 @@ def test_targetfinder_ok(tmp_path):
             r"pairs.csv:2: field 'promoter_end' \(70000\) is past the end of chr2 \(50000 bp\)",
         ),
         ("chr1,-5,600,e,chr1,5000,7000,p,1", r"pairs.csv:2: field 'enhancer_start' is negative"),
+        (  # beyond int64: once wrapped round to a "negative" coordinate
+            "chr1,100,600,e,chr1,99999999999999999999,7000,p,1",
+            r"pairs.csv:2: field 'promoter_start' \(99999999999999999999\) is out of range",
+        ),
     ],
 )
 def test_targetfinder_bad_row(tmp_path, row, message):
@@ -128,6 +132,30 @@ def test_duplicates_dropped_and_conflicts_positive(tmp_path, caplog):
     assert df["label"].tolist() == [1, 0]
     assert "dropped 2 duplicate" in caplog.text
     assert "1 pair(s) listed with both labels" in caplog.text
+
+
+def test_enhancer_that_is_its_promoter_is_dropped(tmp_path, caplog):
+    p = tf(
+        tmp_path,
+        ["chr1,100,600,e,chr1,5000,7000,p,0", "chr1,100,600,e,chr1,100,600,p,1"],
+    )
+    caplog.set_level("INFO")
+    df = read_pairs(p, "targetfinder", SIZES)
+    assert df["source_line"].tolist() == [2]
+    assert "dropped 1 pair(s) whose enhancer is the promoter (same coordinates; first at line 3)" in caplog.text
+    p = tf(tmp_path, ["chr1,100,600,e,chr1,100,600,p,1"], name="same.csv")
+    with pytest.raises(EpipairError, match="same.csv: no pairs left: every enhancer is its promoter"):
+        read_pairs(p, "targetfinder", SIZES)
+
+
+def test_labels_of_one_class_stop_the_ingest(tmp_path):
+    from epipair.pipeline import ingest
+
+    sizes = write(tmp_path / "chrom.sizes", "chr1\t100000\nchr2\t50000\n")
+    p = tf(tmp_path, ["chr1,100,600,e,chr1,5000,7000,p,1", "chr2,10,20,e,chr2,30,40,p,1"])
+    with pytest.raises(EpipairError, match="pairs.csv: all 2 pairs are labelled 1; training"):
+        ingest(p, fmt="targetfinder", chrom_sizes_path=sizes, out_path=tmp_path / "out.tsv")
+    assert not (tmp_path / "out.tsv").exists()
 
 
 def test_bedpe_and_gzip(tmp_path):

@@ -83,6 +83,15 @@ def test_index_fasta_atomic(tmp_path):
     assert not list(tmp_path.glob(".g.fa.fai.*"))
 
 
+def test_duplicate_sequence_name_is_named(tmp_path):
+    fa = write(tmp_path / "d.fa", ">c1\nACGT\n>c2\nAA\n>c1\nGG\n")
+    with pytest.raises(EpipairError, match=r"d.fa: cannot index FASTA: sequence name \"c1\" appears twice"):
+        sequence.index_fasta(fa, tmp_path / "d.fa.fai")
+    assert not (tmp_path / "d.fa.fai").exists() and not list(tmp_path.glob(".d.fa.fai.*"))
+    with pytest.raises(EpipairError, match="appears twice"):
+        sequence.FastaReader(fa)
+
+
 def test_stale_index_detected_when_gathering(tmp_path):
     fa = write(tmp_path / "g.fa", ">c1\nACGTACGT\nACGTACGT\nACGT\n")
     sequence.FastaReader(fa).close()

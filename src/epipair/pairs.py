@@ -51,6 +51,7 @@ COORD_FIELDS = [
 REQUIRED = COORD_FIELDS + ["label"]
 INGEST_COLUMNS = REQUIRED + ["source_line"]
 FORMATS = ("targetfinder", "bedpe", "bengi")
+MAX_COORD = 2**53  # coordinates at or beyond this are out of range (and not exact as floats)
 BENGI_COLUMNS = [
     "label", "distance", "enhancer_chrom", "enhancer_start", "enhancer_end", "enhancer_id",
     "promoter_chrom", "promoter_start", "promoter_end", "tss_id",
@@ -209,13 +210,20 @@ def _closest_tss(out: pd.DataFrame, df: pd.DataFrame, path: Path) -> pd.DataFram
 
 def _check_integer(df: pd.DataFrame, field: str, path: Path) -> np.ndarray:
     values = df[field].astype(str).str.strip()
-    numeric = pd.to_numeric(values, errors="coerce")
+    numeric = pd.to_numeric(values, errors="coerce").astype(float)
     bad = numeric.isna() | (numeric != np.floor(numeric))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raw = values.iloc[i]
         what = "missing" if raw == "" else f"not an integer: {raw!r}"
         raise EpipairError(f"{path}:{df['source_line'].iloc[i]}: field '{field}' {what}")
+    huge = numeric.abs() >= MAX_COORD
+    if huge.any():  # past any chromosome, and past int64 (it would wrap round to negative)
+        i = int(np.flatnonzero(huge.to_numpy())[0])
+        raise EpipairError(
+            f"{path}:{df['source_line'].iloc[i]}: field '{field}' ({values.iloc[i]}) is out of "
+            f"range (no chromosome is {MAX_COORD:.0e} bp long)"
+        )
     out = numeric.to_numpy(dtype=np.int64)
     neg = out < 0
     if neg.any():
@@ -331,6 +339,22 @@ def read_pairs(path, fmt: str, sizes: dict[str, int], labelled: bool = True) -> 
     dropped = n_before - len(out)
     if dropped:
         log.warning("%s: dropped %d duplicate pair row(s)", path, dropped)
+    # a pair whose enhancer is its promoter (same coordinates) is no interaction to learn
+    same = np.ones(len(out), dtype=bool)
+    for e, p in zip(COORD_FIELDS[:3], COORD_FIELDS[3:]):
+        same &= (out[e] == out[p]).to_numpy()
+    if same.any():
+        i = int(np.flatnonzero(same)[0])
+        log.warning(
+            "%s: dropped %d pair(s) whose enhancer is the promoter (same coordinates; first at "
+            "line %d)",
+            path,
+            int(same.sum()),
+            out["source_line"].iloc[i],
+        )
+        out = out[~same].reset_index(drop=True)
+        if len(out) == 0:
+            raise EpipairError(f"{path}: no pairs left: every enhancer is its promoter")
     if conflicts:
         log.warning("%s: %d pair(s) listed with both labels were kept as label 1", path, conflicts)
     log.info(

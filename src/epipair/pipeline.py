@@ -26,6 +26,12 @@ def ingest(pairs_path, *, fmt: str, chrom_sizes_path, out_path) -> pd.DataFrame:
     """Labels file -> canonical, checked table (``results/<cell>/ingested.tsv``)."""
     sizes = read_chrom_sizes(chrom_sizes_path)
     df = read_pairs(pairs_path, fmt, sizes)
+    classes = sorted(set(df["label"].tolist()))
+    if len(classes) < 2:
+        raise EpipairError(
+            f"{pairs_path}: all {len(df)} pairs are labelled {classes[0]}; training and "
+            "evaluation need positive (1) and negative (0) pairs"
+        )
     write_tsv(df, out_path)
     return df
 

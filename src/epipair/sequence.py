@@ -69,8 +69,8 @@ class FastaReader:
             self._fa = pyfaidx.Fasta(
                 str(self.path), as_raw=True, sequence_always_upper=False, rebuild=False
             )
-        except (pyfaidx.FastaIndexingError, pyfaidx.UnsupportedCompressionFormat) as exc:
-            raise EpipairError(f"{self.path}: cannot index FASTA: {exc}") from None
+        except (pyfaidx.FastaIndexingError, pyfaidx.UnsupportedCompressionFormat, ValueError) as exc:
+            raise EpipairError(f"{self.path}: cannot index FASTA: {_fasta_problem(exc)}") from None
         self.index = self._fa.faidx.index
         self._mm = None
 
@@ -178,6 +178,14 @@ def extract_sequence(
     return out
 
 
+def _fasta_problem(exc: Exception) -> str:
+    """pyfaidx's complaint in words: its duplicate-name error is a bare ``Duplicate key``."""
+    text = str(exc)
+    if text.startswith("Duplicate key"):
+        return f"sequence name {text.split(' ', 2)[2]} appears twice"
+    return text
+
+
 def index_fasta(fasta_path, fai_path) -> None:
     """Build the ``.fai`` index of a FASTA with pyfaidx, written atomically to ``fai_path``."""
     import pyfaidx
@@ -188,7 +196,7 @@ def index_fasta(fasta_path, fai_path) -> None:
         tmp.unlink()
         try:
             fa = pyfaidx.Faidx(str(fasta_path), indexname=str(tmp), build_index=True)
-        except pyfaidx.FastaIndexingError as exc:
-            raise EpipairError(f"{fasta_path}: cannot index FASTA: {exc}") from None
+        except (pyfaidx.FastaIndexingError, ValueError) as exc:  # ValueError: a duplicate name
+            raise EpipairError(f"{fasta_path}: cannot index FASTA: {_fasta_problem(exc)}") from None
         fa.close()
     log.info("%s: indexed %s", fasta_path, fai_path)
