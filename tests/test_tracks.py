@@ -120,3 +120,54 @@ def test_far_apart_windows_bin_like_near_ones(tmp_path):
     track = tracks.BigWigTrack(bw)
     want = np.stack([track.values("c1", s, s + 1000).reshape(10, 100).mean(axis=1) for s in starts])
     np.testing.assert_allclose(got[:, 0], want, rtol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["bigwig", "peaks"])
+def test_track_chromosome_naming_is_reconciled(tmp_path, kind, caplog):
+    """A track that says 1 where the genome says chr1 (and MT for chrM) reads the same."""
+    if kind == "bigwig":
+        path = write_bigwig(
+            tmp_path / "t.bw", {"1": 1000, "MT": 500}, [("1", [100], [200], [4.0])]
+        )
+    else:
+        path = write(tmp_path / "t.bed", "1\t100\t200\t.\t0\t.\t4.0\n")
+    caplog.set_level("INFO")
+    out = tracks.binned_signal(
+        [("m", str(path), kind)], np.array(["chr1", "chrM"]), np.array([100, 0]), 100, 50
+    )
+    np.testing.assert_allclose(out[0, 0], [4, 4])
+    assert "reconciled 1->chr1" in caplog.text
+
+
+def test_a_mark_zero_over_every_pair_is_an_error(tmp_path, demo_features):
+    """Another build's or naming's track: zero everywhere is one line naming mark and file."""
+    from epipair.pipeline import signal_features
+
+    path = write_bigwig(tmp_path / "other.bw", {"chrUn": 1000}, [("chrUn", [0], [10], [1.0])])
+    with pytest.raises(EpipairError, match=r"other.bw: mark DNase is zero over every enhancer"):
+        signal_features(
+            demo_features / "pairs.tsv",
+            tracks=[("DNase", str(path), "bigwig")],
+            windows={"enhancer": 1000, "promoter": 1000, "signal_bin": 50},
+            out_enh=tmp_path / "e.npy",
+            out_prom=tmp_path / "p.npy",
+            out_marks=tmp_path / "marks.txt",
+        )
+    assert not list(tmp_path.glob("*.npy"))
+
+
+def test_a_damaged_bigwig_names_the_file(tmp_path):
+    starts = list(range(0, 1_000_000, 10))
+    path = write_bigwig(
+        tmp_path / "t.bw",
+        {"c1": 1_000_000},
+        [("c1", starts, [s + 10 for s in starts], [float(i % 7) for i in range(len(starts))])],
+    )
+    data = bytearray(path.read_bytes())
+    i = int(len(data) * 0.3)
+    data[i : i + 2000] = bytes((7 * k + 3) % 256 for k in range(2000))  # a damaged data block
+    path.write_bytes(bytes(data))
+    with pytest.raises(EpipairError, match=r"t.bw: damaged bigWig: cannot read c1:"):
+        tracks.binned_signal(
+            [("m", str(path), "bigwig")], np.array(["c1"]), np.array([0]), 1_000_000, 100
+        )

@@ -43,7 +43,7 @@ def read_chrom_sizes(path) -> dict[str, int]:
 _MITO = {"M", "MT", "chrM", "chrMT"}
 
 
-def _candidates(name: str) -> list[str]:
+def other_spellings(name: str) -> list[str]:
     """Other spellings of a chromosome name under the UCSC/Ensembl conventions."""
     if name in _MITO:
         return ["chrM", "MT", "M", "chrMT"]
@@ -64,7 +64,7 @@ def chrom_name_map(names, sizes: dict[str, int], source: str = "input") -> dict[
         if name in sizes:
             mapping[name] = name
             continue
-        for cand in _candidates(name):
+        for cand in other_spellings(name):
             if cand in sizes:
                 mapping[name] = cand
                 break

@@ -17,7 +17,7 @@ from .genome import read_chrom_sizes
 from .pairs import read_pairs
 from .sequence import FastaReader, extract_sequence
 from .tables import FOLD_SPLITS, FOLDS, PAIRS, PAPER_SPLIT, read_pairs_table
-from .tracks import binned_signal
+from .tracks import binned_signal, empty_marks
 
 log = logging.getLogger(__name__)
 
@@ -188,8 +188,9 @@ def signal_features(pairs_path, *, tracks: list, windows: dict, out_enh, out_pro
         raise EpipairError(f"{pairs_path}: no tracks configured for signal features")
     df = read_pairs_table(pairs_path)
     bin_size = int(windows["signal_bin"])
-    for kind, out in (("enhancer", out_enh), ("promoter", out_prom)):
-        sig = binned_signal(
+    signals = {}
+    for kind in ("enhancer", "promoter"):
+        sig = signals[kind] = binned_signal(
             tracks,
             df[f"{kind}_chrom"].to_numpy(),
             df[f"{kind}_window_start"].to_numpy(),
@@ -202,5 +203,7 @@ def signal_features(pairs_path, *, tracks: list, windows: dict, out_enh, out_pro
             sig.shape,
             np.round(sig.mean(axis=(0, 2)), 3).tolist() if sig.size else [],
         )
-        write_npy(sig, out)
+    empty_marks(list(signals.values()), tracks)
+    write_npy(signals["enhancer"], out_enh)
+    write_npy(signals["promoter"], out_prom)
     write_text("".join(f"{mark}\n" for mark, _, _ in tracks), out_marks)

@@ -9,8 +9,10 @@ apart share one read, which decompresses each bigWig block once), and each windo
 averaged from the span's values with a strided view and a reshape. pyBigWig's
 ``stats(nBins=...)`` is avoided: it was measured 25x slower than bulk values plus numpy.
 
-A track without a chromosome gives zeros for that chromosome and a warning naming both.
-Output shape: ``[n_windows, n_marks, width // bin]`` float32.
+A track's chromosome names are reconciled with the genome's (``1`` versus ``chr1``, ``MT``
+versus ``chrM``), as pairs files are; a track without a chromosome gives zeros for that
+chromosome and a warning naming both. A damaged bigWig block is an error naming the file and
+the region. Output shape: ``[n_windows, n_marks, width // bin]`` float32.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import EpipairError
+from .genome import other_spellings
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,13 @@ class BigWigTrack:
         stop = min(end, self.chroms.get(chrom, 0))
         if stop <= start:
             return np.zeros(end - start, dtype=np.float32)
-        vals = np.asarray(self._bw.values(chrom, int(start), int(stop), numpy=True), np.float32)
+        try:
+            vals = self._bw.values(chrom, int(start), int(stop), numpy=True)
+        except RuntimeError as exc:  # a damaged data block: pyBigWig names nothing
+            raise EpipairError(
+                f"{self.path}: damaged bigWig: cannot read {chrom}:{start}-{stop} ({exc})"
+            ) from None
+        vals = np.asarray(vals, np.float32)
         if stop < end:  # past the track's end of the chromosome: no data
             vals = np.concatenate([vals, np.zeros(end - stop, dtype=np.float32)])
         bad = ~np.isfinite(vals)
@@ -201,6 +210,39 @@ def track_bins(track, chrom: str, starts: np.ndarray, width: int, bin_size: int)
     return out
 
 
+def track_chrom_names(track_chroms, genome_chroms, mark: str, path) -> dict[str, str | None]:
+    """``{genome chromosome: the track's name for it, or None}``: the name itself, else its
+    other spelling (``1`` for ``chr1``, ``MT`` for ``chrM``), logged once per track."""
+    out, renamed = {}, []
+    for chrom in genome_chroms:
+        if chrom in track_chroms:
+            out[chrom] = chrom
+            continue
+        out[chrom] = next((c for c in other_spellings(chrom) if c in track_chroms), None)
+        if out[chrom] is not None:
+            renamed.append(f"{out[chrom]}->{chrom}")
+    if renamed:
+        log.info(
+            "track %s (%s) names chromosomes otherwise than the genome; reconciled %s",
+            mark,
+            path,
+            ", ".join(renamed),
+        )
+    return out
+
+
+def empty_marks(signals, tracks) -> None:
+    """Stop with one line when a mark is zero over every window of ``signals`` (arrays
+    ``[n, marks, bins]``, e.g. the enhancers' and the promoters'): its track covers none of the
+    pairs (another genome build, other chromosome names, an empty file)."""
+    for m, (mark, path, _) in enumerate(tracks):
+        if sum(int(s.shape[0]) for s in signals) and not any(s[:, m].any() for s in signals):
+            raise EpipairError(
+                f"{path}: mark {mark} is zero over every enhancer and promoter window; check "
+                "that the track is of this genome build and names its chromosomes as the pairs do"
+            )
+
+
 def binned_signal(
     tracks: list[tuple[str, str, str]],
     chroms: np.ndarray,
@@ -217,9 +259,10 @@ def binned_signal(
     for m, (mark, path, kind) in enumerate(tracks):
         track = open_track(path, kind)
         try:
-            for chrom in sorted(set(chroms.tolist())):
+            names = track_chrom_names(track.chroms, sorted(set(chroms.tolist())), mark, path)
+            for chrom, name in names.items():
                 rows = np.flatnonzero(chroms == chrom)
-                if chrom not in track.chroms:
+                if name is None:
                     log.warning(
                         "track %s (%s) has no chromosome %s: %d windows get zeros",
                         mark,
@@ -228,7 +271,7 @@ def binned_signal(
                         rows.size,
                     )
                     continue
-                out[rows, m] = track_bins(track, chrom, starts[rows], width, bin_size)
+                out[rows, m] = track_bins(track, name, starts[rows], width, bin_size)
         finally:
             track.close()
         log.info("track %s: %d windows binned", mark, starts.size)
