@@ -152,3 +152,53 @@ def test_tracks_from_bigwig_switches_track_sets():
         EpipairError, match="CellA: tracks_from is 'bigwig' but there are no bigwig_tracks"
     ):
         epiconfig.validate(demo)
+
+
+def test_max_shift_must_keep_the_element_in_the_window():
+    cfg = demo_config()
+    cfg["augment"]["max_shift"] = 5000  # windows of 1,000 bp
+    with pytest.raises(EpipairError, match=r"augment.max_shift \(5000\) must be less than half"):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg["augment"]["max_shift"] = 499
+    epiconfig.validate(cfg)
+
+
+def test_mark_names_differing_only_in_case_are_refused():
+    cfg = demo_config()
+    tracks = cfg["cell_lines"]["CellB"]["tracks"]
+    tracks["dnase"] = tracks.pop("DNase")
+    with pytest.raises(EpipairError, match="CellB.tracks: mark 'dnase' is spelled 'DNase' in cell"):
+        epiconfig.validate(cfg)
+
+
+@pytest.mark.parametrize(
+    "model, params, message",
+    [
+        ("gbm", {"max_iter": -5}, r"model_params.gbm.max_iter: must be an integer >= 1, got -5"),
+        ("gbm", {"learning_rate": "fast"}, r"gbm.learning_rate: must be a number > 0"),
+        ("simple_cnn", {"pool": 2000}, r"simple_cnn.pool \(2000\) is longer than windows"),
+        ("simple_cnn", {"filters": 2.5}, r"simple_cnn.filters: must be an integer >= 1"),
+        ("speid", {"dropout_lstm": 1.0}, r"speid.dropout_lstm: must be a number in \[0, 1\)"),
+        ("simple_cnn", {"second_conv": "yes"}, r"simple_cnn.second_conv: must be true or false"),
+    ],
+)
+def test_bad_model_params_are_named_at_start_up(model, params, message):
+    cfg = demo_config()
+    cfg.setdefault("model_params", {})[model] = params
+    with pytest.raises(EpipairError, match=message):
+        epiconfig.validate(cfg)
+
+
+def test_backend_that_is_not_installed_is_named(monkeypatch):
+    import importlib.util
+
+    cfg = epiconfig.validate(demo_config())
+    epiconfig.check_backend(cfg)  # tensorflow, installed
+    cfg["train"]["backend"] = "jax"
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda n: None if n == "jax" else real(n))
+    with pytest.raises(EpipairError, match="train.backend: jax is not installed"):
+        epiconfig.check_backend(cfg)
+    cfg["models"] = ["distance", "gbm"]  # no neural model: no backend needed
+    epiconfig.check_backend(cfg)

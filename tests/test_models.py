@@ -98,3 +98,24 @@ def test_unknown_params_and_models_are_errors():
         build("bert", PAPER)
     with pytest.raises(EpipairError, match="gbm is a baseline, not a neural model"):
         build("gbm", PAPER)
+
+
+def test_a_model_that_cannot_be_built_for_its_inputs_is_named():
+    """A pool longer than the convolution's output (though shorter than the window)."""
+    small = {"enhancer_seq": 100, "promoter_seq": 100}
+    params = {"filters": 4, "kernel": 90, "pool": 20, "dense_units": 4}
+    with pytest.raises(EpipairError, match=r"config model_params.simple_cnn: cannot build"):
+        build("simple_cnn", small, params)
+
+
+def test_baseline_errors_name_the_setting_and_the_split():
+    import numpy as np
+    import pandas as pd
+
+    from epipair.baselines import Baseline
+
+    pairs = pd.DataFrame({"distance": np.arange(10) * 1000, "label": [0, 1] * 5})
+    with pytest.raises(EpipairError, match="config model_params.distance: .*parameter"):
+        Baseline("distance", params={"penalty": "l7"}).fit(pairs, None, np.arange(10))
+    with pytest.raises(EpipairError, match="distance: the training split has 5 pairs, all labelled 0"):
+        Baseline("distance").fit(pairs, None, np.arange(0, 10, 2))

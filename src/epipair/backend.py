@@ -26,6 +26,19 @@ def select(name: str) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+def check_installed(name: str) -> None:
+    """Stop at workflow start-up, before any feature is built, when the configured backend's
+    package cannot be imported here."""
+    import importlib.util
+
+    select_module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[name]
+    if importlib.util.find_spec(select_module) is None:
+        raise EpipairError(
+            f"config train.backend: {name} is not installed in this environment (pip install "
+            f"{select_module}, or use another backend: {', '.join(BACKENDS)})"
+        )
+
+
 def describe_device() -> str:
     """A short description of the accelerator (or CPU) the current backend computes on."""
     import keras

@@ -78,7 +78,18 @@ class Baseline:
         return distance_features(pairs, rows)
 
     def fit(self, pairs, features, rows):
-        self.estimator.fit(self.features(pairs, features, rows), pairs["label"].to_numpy()[rows])
+        labels = pairs["label"].to_numpy()[rows]
+        if np.unique(labels).size < 2:
+            raise EpipairError(
+                f"{self.name}: the training split has {labels.size} pairs, all labelled "
+                f"{labels[0] if labels.size else '-'}; fitting needs both classes"
+            )
+        try:
+            self.estimator.fit(self.features(pairs, features, rows), labels)
+        except (ValueError, TypeError) as exc:  # scikit-learn's check of its parameters
+            if "parameter" not in str(exc):
+                raise
+            raise EpipairError(f"config model_params.{self.name}: {exc}") from None
         return self
 
     def predict(self, pairs, features, rows) -> np.ndarray:

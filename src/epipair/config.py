@@ -67,6 +67,7 @@ def check(config: dict) -> None:
                     f"config cell_lines.{cell}.tracks: mark {mark!r} must match {NAME_RE.pattern}"
                 )
     selected_cells(config)
+    check_mark_spellings(config)
     w = config["windows"]
     for kind in ("enhancer", "promoter"):
         if w[kind] % w["signal_bin"]:
@@ -74,6 +75,13 @@ def check(config: dict) -> None:
                 f"config windows.{kind} ({w[kind]}) must be a multiple of windows.signal_bin "
                 f"({w['signal_bin']})"
             )
+    shortest = min(("enhancer", "promoter"), key=lambda k: w[k])
+    if 2 * config["augment"]["max_shift"] >= w[shortest]:
+        raise EpipairError(
+            f"config augment.max_shift ({config['augment']['max_shift']}) must be less than half "
+            f"of windows.{shortest} ({w[shortest]}): a copy shifted further no longer holds the "
+            "element's centre"
+        )
     signal_models = [m for m in config["models"] if registry.spec(m).reads_signal]
     for cell in selected_cells(config) if signal_models else []:
         if not config["cell_lines"][cell].get("tracks"):
@@ -82,7 +90,14 @@ def check(config: dict) -> None:
                 "signal but the cell line has no 'tracks'"
             )
     for name, params in config.get("model_params", {}).items():
-        registry.spec(name).params(params)  # unknown keys of a neural model stop here
+        merged = registry.spec(name).params(params)  # unknown keys and bad values stop here
+        if registry.spec(name).reads_sequence:
+            for key in ("kernel", "pool"):
+                if key in merged and merged[key] > w[shortest]:
+                    raise EpipairError(
+                        f"config model_params.{name}.{key} ({merged[key]}) is longer than "
+                        f"windows.{shortest} ({w[shortest]})"
+                    )
     model_marks(config)
     for name, entry in config.get("predict", {}).items():
         where = f"config predict.{name}"
@@ -109,6 +124,29 @@ def check(config: dict) -> None:
     s = config["split"]
     if s["paper_test_fraction"] + s["paper_valid_fraction"] >= 1:
         raise EpipairError("config split: paper_test_fraction + paper_valid_fraction must be < 1")
+
+
+def check_mark_spellings(config: dict) -> None:
+    """Mark names are matched exactly across cell lines; two spellings of one mark
+    (``DNase``, ``dnase``) would silently drop it from the marks all cell lines share."""
+    seen: dict[str, tuple[str, str]] = {}
+    for cell, entry in config["cell_lines"].items():
+        for key in ("tracks", "bigwig_tracks"):
+            for mark in entry.get(key) or {}:
+                first = seen.setdefault(mark.lower(), (mark, cell))
+                if first[0] != mark:
+                    raise EpipairError(
+                        f"config cell_lines.{cell}.{key}: mark {mark!r} is spelled "
+                        f"{first[0]!r} in cell line {first[1]}; use one spelling"
+                    )
+
+
+def check_backend(config: dict) -> None:
+    """The configured Keras backend is importable (only when a neural model is configured)."""
+    if any(registry.spec(m).neural for m in config["models"]):
+        from .backend import check_installed
+
+        check_installed(config["train"].get("backend", "tensorflow"))
 
 
 def model_marks(config: dict) -> list[str]:

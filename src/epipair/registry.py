@@ -60,7 +60,8 @@ class ModelSpec:
         return getattr(importlib.import_module(module), attr)
 
     def params(self, overrides: dict | None = None) -> dict:
-        """Defaults with ``overrides``; for neural models, an unknown key is an error."""
+        """Defaults with ``overrides``; for neural models, an unknown key is an error, and every
+        known key's value is checked (:func:`check_param`)."""
         overrides = dict(overrides or {})
         unknown = sorted(set(overrides) - set(self.defaults))
         if self.neural and unknown:
@@ -68,7 +69,32 @@ class ModelSpec:
                 f"config model_params.{self.name}: unknown key(s) {', '.join(unknown)}; "
                 f"known: {', '.join(self.defaults)}"
             )
+        for key, value in overrides.items():
+            if key in self.defaults:
+                check_param(f"config model_params.{self.name}.{key}", value, self.defaults[key])
         return {**self.defaults, **overrides}
+
+
+def check_param(where: str, value, default) -> None:
+    """A hyperparameter's value must suit its default: sizes and counts (integer defaults) are
+    integers >= 1, dropout rates lie in [0, 1), rates and penalties are numbers (rates > 0,
+    penalties >= 0), switches are true or false."""
+    name = where.rsplit(".", 1)[-1]
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(default, bool):
+        ok, want = isinstance(value, bool), "true or false"
+    elif isinstance(default, int):
+        ok, want = number and value == int(value) and value >= 1, "an integer >= 1"
+    elif isinstance(default, float) and name.startswith("dropout"):
+        ok, want = number and 0 <= value < 1, "a number in [0, 1)"
+    elif isinstance(default, float) and "l2" in name:
+        ok, want = number and value >= 0, "a number >= 0"
+    elif isinstance(default, float):
+        ok, want = number and value > 0, "a number > 0"
+    else:
+        return
+    if not ok:
+        raise EpipairError(f"{where}: must be {want}, got {value!r}")
 
 
 def _spec(name, kind, inputs, builder, source, **defaults) -> ModelSpec:

@@ -19,6 +19,9 @@ LOCK = "resources/downloads.lock.tsv"
 try:
     epiconfig.validate(config)
     epidownload.check_config_urls(config, MANIFEST)
+    # the Keras backend must import here, unless jobs run in their own conda environments
+    if "conda" not in {str(m).lower() for m in workflow.deployment_settings.deployment_method}:
+        epiconfig.check_backend(config)
     # files already in place are checked against their checksums before any rule reads them
     epidownload.verify_existing(config, MANIFEST, LOCK, "resources/downloads.verified.tsv")
 except EpipairError as exc:

@@ -164,4 +164,11 @@ def build(name: str, shapes: dict, params: dict | None = None):
     model = spec(name)
     if not model.neural:
         raise EpipairError(f"{name} is a {model.kind}, not a neural model")
-    return model.builder_function()(shapes, model.params(params))
+    params = model.params(params)
+    try:
+        return model.builder_function()(shapes, params)
+    except ValueError as exc:  # e.g. a pool or kernel longer than what reaches it
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise EpipairError(
+            f"config model_params.{name}: cannot build {name} for inputs {shapes}: {first}"
+        ) from None
