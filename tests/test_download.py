@@ -386,7 +386,9 @@ def test_a_file_in_place_is_checked_before_use(tmp_path, monkeypatch):
     with pytest.raises(EpipairError, match=r"sha256 .* differs from .*cell_lines.X.pairs.*delete"):
         download.verify_existing(config, MANIFEST, lock, cache)
     target.write_bytes(PAYLOAD)
-    assert download.verify_existing(config, MANIFEST, lock, cache) == [str(target.relative_to(tmp_path))]
+    assert download.verify_existing(config, MANIFEST, lock, cache) == [
+        str(target.relative_to(tmp_path))
+    ]
     assert str(target.resolve()) in cache.read_text()  # hashed once, then cached
     # no configured sha256: the lock file's is checked
     del config["cell_lines"]["X"]["pairs"]["sha256"]

@@ -117,5 +117,7 @@ def test_baseline_errors_name_the_setting_and_the_split():
     pairs = pd.DataFrame({"distance": np.arange(10) * 1000, "label": [0, 1] * 5})
     with pytest.raises(EpipairError, match="config model_params.distance: .*parameter"):
         Baseline("distance", params={"penalty": "l7"}).fit(pairs, None, np.arange(10))
-    with pytest.raises(EpipairError, match="distance: the training split has 5 pairs, all labelled 0"):
+    with pytest.raises(
+        EpipairError, match="distance: the training split has 5 pairs, all labelled 0"
+    ):
         Baseline("distance").fit(pairs, None, np.arange(0, 10, 2))

@@ -142,9 +142,14 @@ def test_enhancer_that_is_its_promoter_is_dropped(tmp_path, caplog):
     caplog.set_level("INFO")
     df = read_pairs(p, "targetfinder", SIZES)
     assert df["source_line"].tolist() == [2]
-    assert "dropped 1 pair(s) whose enhancer is the promoter (same coordinates; first at line 3)" in caplog.text
+    assert (
+        "dropped 1 pair(s) whose enhancer is the promoter (same coordinates; first at line 3)"
+        in caplog.text
+    )
     p = tf(tmp_path, ["chr1,100,600,e,chr1,100,600,p,1"], name="same.csv")
-    with pytest.raises(EpipairError, match="same.csv: no pairs left: every enhancer is its promoter"):
+    with pytest.raises(
+        EpipairError, match="same.csv: no pairs left: every enhancer is its promoter"
+    ):
         read_pairs(p, "targetfinder", SIZES)
 
 

@@ -85,7 +85,9 @@ def test_index_fasta_atomic(tmp_path):
 
 def test_duplicate_sequence_name_is_named(tmp_path):
     fa = write(tmp_path / "d.fa", ">c1\nACGT\n>c2\nAA\n>c1\nGG\n")
-    with pytest.raises(EpipairError, match=r"d.fa: cannot index FASTA: sequence name \"c1\" appears twice"):
+    with pytest.raises(
+        EpipairError, match=r"d.fa: cannot index FASTA: sequence name \"c1\" appears twice"
+    ):
         sequence.index_fasta(fa, tmp_path / "d.fa.fai")
     assert not (tmp_path / "d.fa.fai").exists() and not list(tmp_path.glob(".d.fa.fai.*"))
     with pytest.raises(EpipairError, match="appears twice"):

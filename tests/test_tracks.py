@@ -126,9 +126,7 @@ def test_far_apart_windows_bin_like_near_ones(tmp_path):
 def test_track_chromosome_naming_is_reconciled(tmp_path, kind, caplog):
     """A track that says 1 where the genome says chr1 (and MT for chrM) reads the same."""
     if kind == "bigwig":
-        path = write_bigwig(
-            tmp_path / "t.bw", {"1": 1000, "MT": 500}, [("1", [100], [200], [4.0])]
-        )
+        path = write_bigwig(tmp_path / "t.bw", {"1": 1000, "MT": 500}, [("1", [100], [200], [4.0])])
     else:
         path = write(tmp_path / "t.bed", "1\t100\t200\t.\t0\t.\t4.0\n")
     caplog.set_level("INFO")

@@ -207,4 +207,3 @@ def local_path(url: str) -> str:
     if parsed.scheme == "file":
         return parsed.path
     return url
-

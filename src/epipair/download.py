@@ -501,7 +501,9 @@ def verify_existing(config: dict, manifest_path, lock, cache) -> list[str]:
         remote = is_remote(entry["url"])
         if path.is_dir():
             raise EpipairError(f"config {where}: {entry['url']} is a directory, not a file")
-        sha = entry.get("sha256") or (locked.get(entry["url"], {}).get("sha256") if remote else None)
+        sha = entry.get("sha256") or (
+            locked.get(entry["url"], {}).get("sha256") if remote else None
+        )
         blob = entry.get("git_blob") or (expected_blob(entry["url"], manifest) if remote else None)
         if not (sha or blob) or not path.is_file():
             continue

@@ -69,7 +69,11 @@ class FastaReader:
             self._fa = pyfaidx.Fasta(
                 str(self.path), as_raw=True, sequence_always_upper=False, rebuild=False
             )
-        except (pyfaidx.FastaIndexingError, pyfaidx.UnsupportedCompressionFormat, ValueError) as exc:
+        except (
+            pyfaidx.FastaIndexingError,
+            pyfaidx.UnsupportedCompressionFormat,
+            ValueError,
+        ) as exc:
             raise EpipairError(f"{self.path}: cannot index FASTA: {_fasta_problem(exc)}") from None
         self.index = self._fa.faidx.index
         self._mm = None

@@ -105,8 +105,7 @@ class Checkpoint:
         changed = _differences(state.get("run", {}), self.key)
         if changed:
             log.warning(
-                "checkpoint %s was made under another configuration (differs in %s); "
-                "starting over",
+                "checkpoint %s was made under another configuration (differs in %s); starting over",
                 self.folder,
                 ", ".join(changed[:8]) + (", ..." if len(changed) > 8 else ""),
             )
