@@ -280,6 +280,17 @@ def test_bad_pairs_file_fails_with_one_line(workdir):
     assert not (workdir / "results" / "CellA" / "ingested.tsv").exists()
 
 
+def test_a_directory_as_pairs_file_is_named_at_start_up(workdir):
+    cfg = (workdir / "config" / "demo.yaml").read_text()
+    cfg = cfg.replace("resources/demo/CellA/pairs.csv", str(workdir / "config"))
+    (workdir / "config" / "dir.yaml").write_text(cfg)
+    proc = run_snakemake(workdir, "-n", "--configfile", "config/dir.yaml", check=False)
+    assert proc.returncode != 0
+    out = proc.stdout + proc.stderr
+    assert f"config cell_lines.CellA.pairs: {workdir / 'config'} is a directory, not a file" in out
+    assert "Traceback" not in out
+
+
 def test_lint_is_clean(workdir):
     for args in (["--configfile", "config/demo.yaml"], []):
         proc = run_snakemake(workdir, "--lint", *args, check=False)
