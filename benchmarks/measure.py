@@ -380,7 +380,14 @@ def bench_train(quick=False):
     rng = np.random.default_rng(0)
     demo = {
         "speid": {"filters": 32, "kernel": 12, "pool": 20, "lstm_units": 16, "dense_units": 64},
-        "simple_cnn": {"filters": 32, "kernel": 12, "pool": 20, "dense_units": 64},
+        "simple_cnn": {
+            "filters": 32,
+            "kernel": 12,
+            "second_filters": 16,
+            "second_kernel": 8,
+            "pool": 20,
+            "dense_units": 64,
+        },
         "epi_cnn": {"filters": 16, "kernel": 3, "dense_units": 32},
     }
     sizes = {

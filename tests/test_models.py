@@ -38,8 +38,26 @@ def pooled(length, kernel=40, pool=20):
     return (length - kernel + 1) // pool
 
 
-def test_speid_paper_size_parameter_count():
+def test_speid_default_is_the_small_model_of_basic_training():
+    """build_small_model.py, which basic_training.py trains and predict.py loads."""
     steps = pooled(3000) + pooled(2000)  # 148 + 98 positions after conv + pool
+    expected = (
+        2 * conv(4, 200, 40)
+        + bn(200)
+        + 2 * lstm(200, 50)
+        + bn(100)
+        + dense(steps * 100, 800)
+        + bn(800)
+        + dense(800, 1)
+        + bn(1)
+    )
+    model = build("speid", PAPER)
+    assert model.count_params() == expected == 19_850_805
+    assert model.get_layer("enhancer_conv").activation.__name__ == "relu"  # build_small_model
+
+
+def test_speid_preset_retraining_model3_parameter_count():
+    steps = pooled(3000) + pooled(2000)
     assert steps == 246
     expected = (
         2 * conv(4, 1024, 40)
@@ -51,26 +69,15 @@ def test_speid_paper_size_parameter_count():
         + dense(1000, 1)
         + bn(1)
     )
-    model = build("speid", PAPER)
+    model = build("speid", PAPER, {"preset": "retraining_model3"})
     assert model.count_params() == expected == 50_440_629
-    assert model.get_layer("enhancer_conv").activation.__name__ == "linear"  # as the released code
-    assert model.output_shape == (None, 1)
+    assert model.get_layer("enhancer_conv").activation.__name__ == "linear"  # ReLU commented out
+    assert registry.spec("speid").params({"preset": "retraining_model3"})["second_stage"] is True
+    with pytest.raises(EpipairError, match="unknown preset 'big'; known: retraining_model3"):
+        build("speid", PAPER, {"preset": "big"})
 
 
-def test_simple_cnn_paper_size_parameter_count():
-    steps = pooled(3000) + pooled(2000)
-    expected = (
-        2 * conv(4, 1024, 40)
-        + bn(1024)
-        + dense(steps * 1024, 800)
-        + bn(800)
-        + dense(800, 1)
-        + bn(1)
-    )
-    assert build("simple_cnn", PAPER).count_params() == expected
-
-
-def test_simple_cnn_second_conv_variant():
+def test_simple_cnn_default_has_both_convolutions_of_build_sim_model():
     e = (3000 - 40 + 1 - 20 + 1) // 20
     p = (2000 - 40 + 1 - 20 + 1) // 20
     expected = (
@@ -81,7 +88,22 @@ def test_simple_cnn_second_conv_variant():
         + dense(800, 1)
         + bn(1)
     )
-    assert build("simple_cnn", PAPER, {"second_conv": True}).count_params() == expected
+    model = build("simple_cnn", PAPER)
+    assert model.count_params() == expected == 47_567_733
+    assert model.get_layer("enhancer_conv2").activation.__name__ == "relu"
+
+
+def test_simple_cnn_without_the_second_convolution():
+    steps = pooled(3000) + pooled(2000)
+    expected = (
+        2 * conv(4, 1024, 40)
+        + bn(1024)
+        + dense(steps * 1024, 800)
+        + bn(800)
+        + dense(800, 1)
+        + bn(1)
+    )
+    assert build("simple_cnn", PAPER, {"second_conv": False}).count_params() == expected
 
 
 @pytest.mark.parametrize("name", ["epi_cnn", "seq_epi", "cnn_gru"])

@@ -26,6 +26,14 @@ def test_schema_model_enum_equals_the_registry():
     assert text.count("cnn_gru") == 1  # the enum; the models default lists others
 
 
+def test_schema_protocol_enum_equals_the_splits_protocols():
+    from epipair.splits import PROTOCOLS
+
+    schema = yaml.safe_load(epiconfig.SCHEMA.read_text())
+    assert schema["definitions"]["protocol"]["enum"] == list(PROTOCOLS)
+    assert epiconfig.SCHEMA.read_text().count("random_holdout") == 2  # enum and default
+
+
 def test_every_entry_is_complete_and_its_builder_resolves():
     assert registry.names("neural") == ["speid", "simple_cnn", "epi_cnn", "seq_epi", "cnn_gru"]
     assert registry.names("baseline") == ["distance", "gbm"]
@@ -47,7 +55,7 @@ def test_every_entry_is_complete_and_its_builder_resolves():
 
 def test_params_and_unknown_names():
     assert registry.spec("speid").params({"filters": 8})["filters"] == 8
-    assert registry.spec("speid").params()["filters"] == 1024
+    assert registry.spec("speid").params()["filters"] == 200  # build_small_model.py
     with pytest.raises(EpipairError, match="model_params.speid: unknown key\\(s\\) filterz"):
         registry.spec("speid").params({"filterz": 3})
     # baselines pass their parameters on to scikit-learn, which knows more than the defaults

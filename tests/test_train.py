@@ -25,7 +25,14 @@ from .conftest import DEMO_AUGMENT, DEMO_MARKS, DEMO_WINDOWS, ROOT
 TRAIN = {"epochs": 2, "batch_size": 64, "learning_rate": 0.002, "patience": 5, "seed": 0}
 SMALL = {
     "speid": {"filters": 16, "kernel": 12, "pool": 20, "lstm_units": 8, "dense_units": 32},
-    "simple_cnn": {"filters": 16, "kernel": 12, "pool": 20, "dense_units": 32},
+    "simple_cnn": {
+        "filters": 16,
+        "kernel": 12,
+        "second_filters": 8,
+        "second_kernel": 8,
+        "pool": 20,
+        "dense_units": 32,
+    },
     "epi_cnn": {"filters": 8, "kernel": 3, "dense_units": 16},
     "seq_epi": {"filters": 16, "kernel": 12, "pool": 20, "signal_filters": 8, "dense_units": 16},
     "cnn_gru": {"filters": 16, "kernel": 12, "pool": 10, "gru_units": 8, "dense_units": 16},
@@ -108,8 +115,9 @@ def test_short_training_run_per_model(name, demo_features, tmp_path):
     assert not (tmp_path / "checkpoint").exists()
 
 
-def test_paper_protocol_trains_on_its_instances(demo_features, tmp_path):
-    history = run_train("epi_cnn", demo_features, tmp_path, protocol="paper")
+@pytest.mark.parametrize("protocol", ["paper", "random_holdout"])
+def test_paper_and_random_holdout_protocols_train(protocol, demo_features, tmp_path):
+    history = run_train("epi_cnn", demo_features, tmp_path, protocol=protocol)
     assert len(history) == 2
 
 
@@ -218,10 +226,61 @@ def test_checkpoint_keyed_by_input_checksums(demo_features, tmp_path):
     assert Checkpoint(folder, other).load() is None and not folder.exists()
 
 
-def test_retrain_imbalanced_stage(demo_features, tmp_path):
-    train = dict(TRAIN, epochs=1, retrain_imbalanced=True, retrain_epochs=2)
-    history = run_train("speid", demo_features, tmp_path, train=train)
-    assert history["stage"].tolist() == ["train", "retrain_imbalanced", "retrain_imbalanced"]
+def test_speid_second_stage_trains_only_what_it_does_not_freeze(demo_features):
+    """retraining_model3.py's second stage: convolutions and LSTM unchanged, batch
+    normalisation reset, the dense layers trained on the unaugmented pairs."""
+    from epipair import models
+    from epipair.train import second_stage
+
+    pairs, labels, feats, inst = loaders(demo_features)
+    params = registry.spec("speid").params(dict(SMALL["speid"], second_stage=True))
+    model = models.build("speid", feats.shapes(), params)
+    model.get_layer("merge_bn").moving_mean.assign(np.full(16, 3.0, dtype="float32"))
+    before = {layer.name: [w.copy() for w in layer.get_weights()] for layer in model.layers}
+    rows = np.unique(inst.rows)[:256]
+    history = []
+    frozen = second_stage(
+        model,
+        feats,
+        registry.spec("speid").inputs,
+        labels,
+        rows,
+        (rows[:64], np.zeros(64, int)),
+        params=dict(params, second_stage_epochs=1),
+        learning_rate=0.01,
+        seed=0,
+        history=history,
+    )
+    assert frozen == ["enhancer_conv", "promoter_conv", "bilstm"]
+    for name in frozen:
+        for a, b in zip(before[name], model.get_layer(name).get_weights()):
+            np.testing.assert_array_equal(a, b)
+    for name in ("dense", "logit"):
+        assert not np.array_equal(before[name][0], model.get_layer(name).get_weights()[0])
+    # fresh batch normalisation: the planted moving mean of 3 is gone
+    assert np.abs(model.get_layer("merge_bn").moving_mean.numpy()).max() < 1
+    assert [h["stage"] for h in history] == ["second_stage"]
+
+
+def test_speid_second_stage_runs_after_training(demo_features, tmp_path):
+    from epipair.train import train_neural
+
+    params = dict(SMALL["speid"], second_stage=True, second_stage_epochs=2)
+    history = train_neural(
+        "speid",
+        "leakage_free",
+        pairs_path=demo_features / "pairs.tsv",
+        paper_path=demo_features / "splits_paper.tsv",
+        features_dir=demo_features / "features",
+        windows=DEMO_WINDOWS,
+        augment=DEMO_AUGMENT,
+        marks=DEMO_MARKS,
+        train_cfg=dict(TRAIN, epochs=1),
+        model_params=params,
+        out_model=tmp_path / "model.keras",
+        out_history=tmp_path / "history.tsv",
+    )
+    assert history["stage"].tolist() == ["train", "second_stage", "second_stage"]
     import keras
 
     model = keras.models.load_model(tmp_path / "model.keras")

@@ -85,6 +85,9 @@ def build_regions(
         split["paper_test_fraction"],
         split["paper_valid_fraction"],
     )
+    df["holdout_split"] = splits.random_holdout_split(
+        df, split["seed"], split["paper_test_fraction"], split["paper_valid_fraction"]
+    )
     audits = []
     for protocol, train_ids, test_ids in (
         (
@@ -96,6 +99,11 @@ def build_regions(
             "paper",
             paper.loc[paper["split"] == "train", "pair_id"],
             paper.loc[paper["split"] == "test", "pair_id"],
+        ),
+        (
+            "random_holdout",
+            df.loc[df["holdout_split"] == "train", "pair_id"],
+            df.loc[df["holdout_split"] == "test", "pair_id"],
         ),
     ):
         audit = splits.leakage_audit(df, enh_c, prom_c, train_ids, test_ids)
@@ -154,7 +162,7 @@ def prepare_pairs_to_score(
     df, _, _ = _with_windows_and_groups(
         df, sizes, windows, int(augment["max_shift"]), name, f"predict {name}"
     )
-    df["split"] = "test"
+    df["split"] = df["holdout_split"] = "test"
     PAIRS.write(df[list(PAIRS.columns)], out_pairs)
     return df
 

@@ -2,7 +2,8 @@
 
 The test set of cell line B is B's *test split*: under ``leakage_free`` its held-out
 chromosomes (the cell lines share one genome, so B's pairs on A's training chromosomes would
-leak sequence into a cross-cell-line test); under ``paper`` the paper protocol's random test
+leak sequence into a cross-cell-line test); under ``random_holdout`` its randomly held-out
+pairs (``holdout_split``), unshifted; under ``paper`` the paper protocol's random test
 instances (``splits_paper.tsv``, shifted copies included). Metrics of the scores are
 ``epipair.metrics``' business.
 
@@ -91,12 +92,13 @@ def held_out_by_chromosome(pairs: pd.DataFrame, folds: dict[str, str]) -> dict[s
 def held_out_instances(data: CellData, protocol: str, train_folds: dict[str, str] | None):
     """``[(fold, rows, shifts)]``: what each model of the training cell line scores.
 
-    ``paper``: the test instances of ``splits_paper.tsv`` (one model, fold ``all``).
+    ``paper`` and ``random_holdout``: the test instances of ``splits_paper.tsv``, or the
+    test pairs of ``holdout_split`` (one model, fold ``all``).
     ``leakage_free`` on the training cell line itself (``train_folds`` None): each fold's
     test split. On another cell line or a benchmark: the pairs on chromosomes that a fold
     held out (:func:`held_out_by_chromosome`), since the cell lines share one genome.
     """
-    if protocol == "paper":
+    if protocol in ("paper", "random_holdout"):
         return [(SINGLE, *data.instances("test"))]
     if train_folds is None:
         table = data.fold_splits

@@ -36,6 +36,8 @@ class ModelSpec:
     builder: str
     source: str
     defaults: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # named sets of defaults (``model_params.<model>.preset``): another released configuration
+    presets: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def neural(self) -> bool:
@@ -63,6 +65,16 @@ class ModelSpec:
         """Defaults with ``overrides``; for neural models, an unknown key is an error, and every
         known key's value is checked (:func:`check_param`)."""
         overrides = dict(overrides or {})
+        defaults = dict(self.defaults)
+        preset = overrides.pop("preset", None)
+        if preset is not None:
+            if preset not in self.presets:
+                known = ", ".join(self.presets) or "none"
+                raise EpipairError(
+                    f"config model_params.{self.name}.preset: unknown preset {preset!r}; "
+                    f"known: {known}"
+                )
+            defaults.update(self.presets[preset])
         unknown = sorted(set(overrides) - set(self.defaults))
         if self.neural and unknown:
             raise EpipairError(
@@ -72,7 +84,11 @@ class ModelSpec:
         for key, value in overrides.items():
             if key in self.defaults:
                 check_param(f"config model_params.{self.name}.{key}", value, self.defaults[key])
-        return {**self.defaults, **overrides}
+        return {**defaults, **overrides}
+
+
+# hyperparameters that take one of a few words
+CHOICES = {"second_stage_class_weights": ("as_released", "sqrt")}
 
 
 def check_param(where: str, value, default) -> None:
@@ -81,7 +97,9 @@ def check_param(where: str, value, default) -> None:
     penalties >= 0), switches are true or false."""
     name = where.rsplit(".", 1)[-1]
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if isinstance(default, bool):
+    if name in CHOICES:
+        ok, want = value in CHOICES[name], "one of " + ", ".join(CHOICES[name])
+    elif isinstance(default, bool):
         ok, want = isinstance(value, bool), "true or false"
     elif isinstance(default, int):
         ok, want = number and value == int(value) and value >= 1, "an integer >= 1"
@@ -97,36 +115,62 @@ def check_param(where: str, value, default) -> None:
         raise EpipairError(f"{where}: must be {want}, got {value!r}")
 
 
-def _spec(name, kind, inputs, builder, source, **defaults) -> ModelSpec:
-    return ModelSpec(name, kind, inputs, builder, source, MappingProxyType(defaults))
+def _spec(name, kind, inputs, builder, source, presets=None, **defaults) -> ModelSpec:
+    presets = MappingProxyType({k: MappingProxyType(v) for k, v in (presets or {}).items()})
+    return ModelSpec(name, kind, inputs, builder, source, MappingProxyType(defaults), presets)
 
 
 _ARCH = "epipair.models.architectures"
 MODELS: dict[str, ModelSpec] = {
     s.name: s
     for s in (
-        # conv_activation None: the released code applies no activation after the convolution
-        # (its ReLU is commented out) although the paper's figure draws one; "relu" gives the
-        # figure's version.
+        # SPEID as its README says to train it, per cell line: basic_training.py builds
+        # build_small_model.py (200 kernels of 40 with ReLU, conv L2 1e-5, BiLSTM 50 per
+        # direction, Dense 800 with L2 1e-6), and predict.py loads those weights
+        # ("small_model_balanced<cell>-noJASPAR.hdf5"). Preset "retraining_model3": the
+        # 1,024-kernel model of pairwise/frozen_model/build_model.py (no activation after the
+        # convolution: its ReLU is commented out; L2 1e-6; BiLSTM 100; Dense 1000) with the
+        # second stage of frozen_model/retraining_model3.py (lines 117-156): fresh batch
+        # normalisation, convolution and LSTM frozen, 360 epochs of batch 50 on the
+        # unaugmented pairs, class weights 1:1 (the script's (1/x)**(1/2) is x**0 in
+        # Python 2, whose 1/2 is 0; "sqrt" gives the weights it meant).
         _spec(
             "speid",
             "neural",
             SEQUENCE_INPUTS,
             f"{_ARCH}:build_speid",
-            "Singh et al. 2019 (SPEID), ma-compbio/SPEID pairwise/frozen_model/build_model.py",
-            filters=1024,
+            "Singh et al. 2019 (SPEID), ma-compbio/SPEID@edb9d9b pairwise/build_small_model.py "
+            "(basic_training.py); preset retraining_model3: pairwise/frozen_model/",
+            presets={
+                "retraining_model3": {
+                    "filters": 1024,
+                    "conv_activation": None,
+                    "l2": 1e-6,
+                    "dense_l2": 1e-6,
+                    "lstm_units": 100,
+                    "dense_units": 1000,
+                    "second_stage": True,
+                },
+            },
+            filters=200,
             kernel=40,
             pool=20,
-            conv_activation=None,
-            l2=1e-6,
-            lstm_units=100,
-            dense_units=1000,
+            conv_activation="relu",
+            l2=1e-5,
+            dense_l2=1e-6,
+            lstm_units=50,
+            dense_units=800,
             dropout_merge=0.25,
             dropout_lstm=0.5,
             dropout_dense=0.5,
+            second_stage=False,
+            second_stage_epochs=360,
+            second_stage_batch_size=50,
+            second_stage_class_weights="as_released",
         ),
-        # SPEID without the LSTM, Dense(800); ReLU after the convolution; the second
-        # convolution of 200 x 20 as an option (second_conv).
+        # build_sim_model.py (the README's Fig. 1 structure): per branch Conv 1024 x 40, ReLU,
+        # Conv 200 x 20, ReLU, max-pool 20; no LSTM; Dense 800. second_conv: false drops the
+        # second convolution.
         _spec(
             "simple_cnn",
             "neural",
@@ -139,7 +183,7 @@ MODELS: dict[str, ModelSpec] = {
             pool=20,
             conv_activation="relu",
             l2=1e-5,
-            second_conv=False,
+            second_conv=True,
             second_filters=200,
             second_kernel=20,
             dense_units=800,

@@ -1,4 +1,4 @@
-"""Train/valid/test splits under the two protocols, and the leakage audit.
+"""Train/valid/test splits under the three protocols, and the leakage audit.
 
 ``leakage_free`` (the default): whole chromosomes are held out. A group of pairs (see
 ``epipair.regions``) goes to *test* if any of its elements lies on a test chromosome, else to
@@ -10,6 +10,13 @@ only.
 into ``n_aug`` shifted instances first (shift 0 plus ``n_aug - 1`` random shifts within
 ``+-max_shift``), negatives stay single, and the instances are split at random. Shifted copies
 of one positive land on both sides, and so do pairs that share an element.
+
+``random_holdout`` (isolates the second leak): pairs, not instances, are held out at random
+before any augmentation, stratified by label (EPIANN's ``Data_Augmentation.R``, lines 156-159
+in wgmao/EPIANN at 68ea10b: 10% of the positives and 10% of the negatives; EPIVAN reuses that
+tool), and scored once, unshifted, at the labels' positive share. Training positives are
+augmented on the fly as under ``leakage_free``. No test positive has a copy in training, but
+test pairs share enhancers and promoters with training pairs, as in those papers.
 """
 
 from __future__ import annotations
@@ -24,6 +31,9 @@ from .errors import EpipairError
 log = logging.getLogger(__name__)
 
 SPLITS = ("train", "valid", "test")
+PROTOCOLS = ("leakage_free", "paper", "random_holdout")
+# protocols whose training positives are augmented on the fly, after the split
+AUGMENTED_AFTER_SPLIT = ("leakage_free", "random_holdout")
 # The fold label of the single held-out split (config split.test_chroms); cross-validation
 # folds are "1".."K". metrics.tsv's pooled rows use the same label.
 SINGLE = "all"
@@ -88,6 +98,29 @@ def paper_split(
     return pd.DataFrame({"pair_id": inst_ids, "shift": shifts, "split": split})
 
 
+def random_holdout_split(
+    pairs: pd.DataFrame, seed: int, test_fraction: float, valid_fraction: float
+) -> np.ndarray:
+    """Split labels per pair for ``random_holdout``: within each label, a random
+    ``test_fraction`` of the pairs is test and ``valid_fraction`` valid (rounded down, at least
+    one pair of each label in each), the rest train."""
+    rng = np.random.default_rng([seed, 2])
+    labels = pairs["label"].to_numpy()
+    split = np.full(labels.size, "train", dtype=object)
+    for cls in np.unique(labels):
+        idx = rng.permutation(np.flatnonzero(labels == cls))
+        n_test = max(int(test_fraction * idx.size), 1)
+        n_valid = max(int(valid_fraction * idx.size), 1)
+        if n_test + n_valid >= idx.size:
+            raise EpipairError(
+                f"random_holdout: {idx.size} pairs labelled {cls} are too few to hold out "
+                f"{n_test} test and {n_valid} validation pairs"
+            )
+        split[idx[:n_test]] = "test"
+        split[idx[n_test : n_test + n_valid]] = "valid"
+    return split
+
+
 def leakage_audit(
     pairs: pd.DataFrame,
     enh_cluster: np.ndarray,
@@ -135,7 +168,8 @@ def split_instances(
 
     ``leakage_free``: the pairs whose ``split`` column says so (or, for a cross-validation
     ``fold``, whose row of ``splits_folds.tsv`` does), unshifted (training positives are
-    augmented later, on the fly). ``paper``: the instances of ``splits_paper.tsv``.
+    augmented later, on the fly). ``random_holdout``: likewise from ``holdout_split``.
+    ``paper``: the instances of ``splits_paper.tsv``.
     """
     if protocol == "leakage_free" and fold != SINGLE:
         if fold_table is None:
@@ -146,8 +180,9 @@ def split_instances(
         if rows.isna().any() or (sub.empty and split == "test"):
             raise EpipairError(f"splits_folds.tsv does not match pairs.tsv (fold {fold}); rerun")
         return rows.to_numpy(dtype=np.int64), np.zeros(len(sub), dtype=np.int64)
-    if protocol == "leakage_free":
-        rows = np.flatnonzero(pairs["split"].to_numpy() == split)
+    if protocol in ("leakage_free", "random_holdout"):
+        column = "split" if protocol == "leakage_free" else "holdout_split"
+        rows = np.flatnonzero(pairs[column].to_numpy() == split)
         return rows, np.zeros(rows.size, dtype=np.int64)
     if protocol == "paper":
         index = pd.Series(np.arange(len(pairs)), index=pairs["pair_id"].to_numpy())

@@ -53,8 +53,9 @@ class Table:
         write_tsv(df[list(self.columns) + extra], path)
 
 
-# results/<cell>/pairs.tsv: the original element coordinates, the leakage-free split and the
-# model windows (end = start + window width); source_line is the line in the labels file.
+# results/<cell>/pairs.tsv: the original element coordinates, the leakage-free split
+# (``split``), the random_holdout split (``holdout_split``) and the model windows (end = start
+# + window width); source_line is the line in the labels file.
 PAIRS = Table(
     "pairs.tsv",
     (
@@ -64,11 +65,18 @@ PAIRS = Table(
         "distance",
         "group",
         "split",
+        "holdout_split",
         "enhancer_window_start",
         "promoter_window_start",
         "source_line",
     ),
-    {"pair_id": str, "enhancer_chrom": str, "promoter_chrom": str, "split": str},
+    {
+        "pair_id": str,
+        "enhancer_chrom": str,
+        "promoter_chrom": str,
+        "split": str,
+        "holdout_split": str,
+    },
     keep_na_strings=True,
 )
 # results/<cell>/splits_paper.tsv: the paper protocol's instances (a shifted copy of a pair

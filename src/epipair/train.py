@@ -2,9 +2,10 @@
 
 One call of :func:`train_neural` trains one model for one cell line under one protocol:
 
-- instances per split come from ``epipair.splits.split_instances`` (``leakage_free``: pairs.tsv's
-  ``split``, training positives augmented on the fly; ``paper``: splits_paper.tsv's shifted
-  instances, drawn before the split as published);
+- instances per split come from ``epipair.splits.split_instances`` (``leakage_free`` and
+  ``random_holdout``: pairs.tsv's ``split`` or ``holdout_split``, training positives augmented
+  on the fly; ``paper``: splits_paper.tsv's shifted instances, drawn before the split as
+  published);
 - Adam on binary cross-entropy; after each epoch the exact validation AUPR
   (``sklearn.metrics.average_precision_score`` on the whole validation split) decides early
   stopping (``patience``) and the best weights;
@@ -17,9 +18,8 @@ One call of :func:`train_neural` trains one model for one cell line under one pr
   that changes the result and the sha256 of every input file): a checkpoint made under
   another configuration (another split, window, learning rate, ``model_params``, re-extracted
   features) is never resumed; the log names what differs and training starts over;
-- ``retrain_imbalanced`` adds SPEID's second stage: convolutions and recurrent layers frozen,
-  the dense head retrained on the unaugmented, imbalanced training pairs with class weights
-  proportional to ``1 / sqrt(class count)``;
+- a model whose parameters say ``second_stage`` (SPEID's preset ``retraining_model3``) then
+  runs SPEID's second stage (:func:`second_stage`);
 - ``model.keras`` and ``history.tsv`` are written only when training completes; then the
   checkpoint folder is removed.
 """
@@ -41,7 +41,7 @@ from .data import AugmentedInstances, CellData, FixedInstances
 from .errors import EpipairError
 from .metrics import aupr, auroc
 from .predict import predict_scores
-from .splits import SINGLE
+from .splits import AUGMENTED_AFTER_SPLIT, SINGLE
 from .tables import HISTORY
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ def train_neural(
             raise EpipairError(
                 f"{pairs_path}: the {what} split of protocol {protocol} has no positive pair"
             )
-    if protocol == "leakage_free":
+    if protocol in AUGMENTED_AFTER_SPLIT:
         train_inst = AugmentedInstances(
             tr_rows, labels, augment["positives"], augment["max_shift"], seed
         )
@@ -287,9 +287,19 @@ def train_neural(
     model.load_weights(ckpt.best)
     log.info("best epoch %d (val AUPR %.4f)", state["best_epoch"], state["best_aupr"])
 
-    if train_cfg.get("retrain_imbalanced"):
-        _retrain_imbalanced(
-            model, features, names, labels, tr_rows, va_rows, va_shifts, train_cfg, state
+    params = settings["model_params"]
+    if params.get("second_stage"):
+        second_stage(
+            model,
+            features,
+            names,
+            labels,
+            np.unique(tr_rows),
+            (va_rows, va_shifts),
+            params=params,
+            learning_rate=float(train_cfg["learning_rate"]),
+            seed=seed,
+            history=state["history"],
         )
 
     with atomic_path(out_model, suffix=".keras") as tmp:
@@ -300,53 +310,84 @@ def train_neural(
     return history
 
 
-def _retrain_imbalanced(
-    model, features, names, labels, tr_rows, va_rows, va_shifts, train_cfg, state
+SECOND_STAGE_FROZEN = ("Conv1D", "Bidirectional", "LSTM", "GRU")
+
+
+def second_stage(
+    model,
+    features,
+    names,
+    labels,
+    rows,
+    valid,
+    *,
+    params: dict,
+    learning_rate: float,
+    seed: int,
+    history: list,
 ):
-    """SPEID's second stage: freeze convolutions and recurrent layers, refit the dense head."""
+    """SPEID's second stage (ma-compbio/SPEID@edb9d9b pairwise/frozen_model/
+    retraining_model3.py, lines 117-156, with build_model.py's ``build_frozen_model``).
+
+    - fresh batch normalisation: every BatchNormalization layer back to its initial state
+      (gamma 1, beta 0, moving mean 0, moving variance 1), as the script rebuilds the model
+      with new BN layers "to reset/remove the batch normalization layers";
+    - convolutions and the (Bi)LSTM frozen; the dense layers keep their weights and train;
+    - Adam at the training learning rate, ``second_stage_epochs`` epochs (360) of batch
+      ``second_stage_batch_size`` (50) on ``rows``: the training pairs, unaugmented, at their
+      natural class ratio; no early stopping, the last epoch's weights are kept (the script
+      saves no checkpoint in this stage);
+    - class weights ``as_released``: 1 and 1, since ``(1/(1 - pos_frac))**(1/2)`` is
+      ``x**0`` under Python 2's integer division; ``sqrt``: the ``1/sqrt(class share)`` the
+      script meant.
+
+    ``valid``: ``(rows, shifts)`` scored after each epoch for the history. Appends rows with
+    stage ``second_stage`` to ``history``.
+    """
     import keras
 
     from .batches import PairBatches
 
     frozen = []
     for layer in model.layers:
-        if isinstance(
-            layer,
-            (keras.layers.Conv1D, keras.layers.Bidirectional, keras.layers.LSTM, keras.layers.GRU),
-        ):
+        if type(layer).__name__ in SECOND_STAGE_FROZEN:
             layer.trainable = False
             frozen.append(layer.name)
-    model.compile(
-        optimizer=keras.optimizers.Adam(float(train_cfg["learning_rate"])),
-        loss="binary_crossentropy",
-    )
-    rows = np.unique(tr_rows)  # the unaugmented, imbalanced pairs
-    counts = np.bincount(labels[rows], minlength=2).astype(float)
-    weights = 1.0 / np.sqrt(np.maximum(counts, 1))
-    weights = weights / weights[0]
+        elif isinstance(layer, keras.layers.BatchNormalization):
+            gamma, beta, mean, var = layer.get_weights()
+            layer.set_weights(
+                [np.ones_like(gamma), np.zeros_like(beta), np.zeros_like(mean), np.ones_like(var)]
+            )
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy")
+    if params["second_stage_class_weights"] == "sqrt":
+        share = labels[rows].mean()
+        weights = {0: float((1 / (1 - share)) ** 0.5), 1: float((1 / share) ** 0.5)}
+    else:
+        weights = {0: 1.0, 1: 1.0}
+    batch = int(params["second_stage_batch_size"])
     ds = PairBatches(
-        features,
-        labels,
-        FixedInstances(rows),
-        names,
-        int(train_cfg["batch_size"]),
-        shuffle=True,
-        seed=int(train_cfg["seed"]) + 1,
+        features, labels, FixedInstances(rows), names, batch, shuffle=True, seed=seed + 1
     )
-    log.info("retrain_imbalanced: frozen %s; class weights %s", frozen, weights.round(3).tolist())
-    for epoch in range(int(train_cfg.get("retrain_epochs", 5))):
+    log.info(
+        "second stage: frozen %s; batch normalisation reset; %d pairs (%.1f%% positive); "
+        "class weights %s",
+        frozen,
+        rows.size,
+        100 * labels[rows].mean(),
+        weights,
+    )
+    va_rows, va_shifts = valid
+    for epoch in range(int(params["second_stage_epochs"])):
         ds.set_epoch(epoch)
         t0 = time.perf_counter()
-        fit = model.fit(ds, epochs=1, verbose=0, class_weight={0: weights[0], 1: weights[1]})
+        fit = model.fit(ds, epochs=1, verbose=0, class_weight=weights)
         seconds = time.perf_counter() - t0
-        scores = predict_scores(
-            model, features, names, va_rows, va_shifts, int(train_cfg["batch_size"])
-        )
+        scores = predict_scores(model, features, names, va_rows, va_shifts, batch)
         val_aupr = aupr(labels[va_rows], scores)
-        state["history"].append(
+        history.append(
             {
-                "epoch": len(state["history"]) + 1,
-                "stage": "retrain_imbalanced",
+                "epoch": len(history) + 1,
+                "stage": "second_stage",
                 "loss": float(fit.history["loss"][-1]),
                 "val_aupr": val_aupr,
                 "val_auroc": auroc(labels[va_rows], scores),
@@ -355,8 +396,9 @@ def _retrain_imbalanced(
             }
         )
         log.info(
-            "retrain epoch %d: loss %.4f, val AUPR %.4f",
+            "second stage epoch %d: loss %.4f, val AUPR %.4f",
             epoch + 1,
             fit.history["loss"][-1],
             val_aupr,
         )
+    return frozen

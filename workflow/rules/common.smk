@@ -10,7 +10,7 @@ from epipair import demo as epidemo
 from epipair import download as epidownload
 from epipair import registry
 from epipair.errors import EpipairError
-from epipair.splits import SINGLE, fold_path_part
+from epipair.splits import PROTOCOLS, SINGLE, fold_path_part
 
 # the TargetFinder repository's tree at the pinned commit: its git blob ids verify downloads
 MANIFEST = os.path.join(workflow.basedir, "resources", "targetfinder_manifest.tsv")
@@ -89,7 +89,7 @@ def chrom_sizes():
 
 wildcard_constraints:
     cell=_alternation(ALL_CELLS),
-    protocol="leakage_free|paper",
+    protocol=_alternation(PROTOCOLS),
     kind="enhancer|promoter",
     model=_alternation(registry.names()),
     fold="(/fold[0-9]+)?",

@@ -98,7 +98,7 @@ def build_speid(shapes, p):
     x = layers.BatchNormalization(name="lstm_bn")(x)
     x = layers.Dropout(p["dropout_lstm"], name="lstm_dropout")(x)
     x = layers.Flatten(name="flatten")(x)
-    out = _head(x, p["dense_units"], p["dropout_dense"], p["l2"])
+    out = _head(x, p["dense_units"], p["dropout_dense"], p["dense_l2"])
     return keras.Model(inputs, out, name="speid")
 
 
