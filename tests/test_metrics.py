@@ -128,7 +128,10 @@ def test_shipped_published_table_parses():
 
     pub = pd.read_csv(ROOT / "resources" / "published.tsv", sep="\t", comment="#")
     assert list(pub.columns) == ["model", "cell_line", "metric", "value", "source"]
-    assert pub["source"].notna().all()
+    assert pub["source"].notna().all() and pub["value"].notna().all()  # no placeholders
+    speid = pub[pub["model"] == "speid"]
+    assert len(speid) == 12 and speid["source"].str.startswith("read from figure").all()
+    assert speid["value"].between(0.6, 1.0).all()  # the figure's axis
 
 
 def test_metrics_table_rows_per_fold_and_pooled(tmp_path):
@@ -182,3 +185,37 @@ def test_benchmark_metrics_adds_the_distance_prior(tmp_path):
     assert "hic: m score(s) below the distance score (AUPR 1.000)" in md
     report.benchmark_figure(table, tmp_path / "b.png")
     assert (tmp_path / "b.png").stat().st_size > 1000
+
+
+def test_speid_figure_reader_reads_bars_against_the_panel_axis():
+    """scripts/read_speid_figure.py on a drawing built like the figure: one panel, axis
+    0.6 at y=267 and 1 at y=53, SPEID (blue) and TargetFinder (yellow) bars per metric."""
+    import importlib.util
+    import zlib
+
+    from .conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "read_speid_figure", ROOT / "scripts" / "read_speid_figure.py"
+    )
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    s = mod.SCALE
+
+    def label(x, y, text):
+        return f"q\n2 0 0 2 {x * s} {y * s} cm\nBT\n1 0 0 -1 0 0 Tm [({text}) ] TJ\nET\nQ"
+
+    def bar(colour, x, top):
+        return f"q\n{colour} rg\n{x} 267 m\n{x + 13} 267 l\n{x + 13} {top} l\n{x} {top} l\nh\nf\nQ"
+
+    blue, yellow = list(mod.COLOURS)
+    parts = [label(171, 267, "0.6"), label(171, 53, "1"), label(323, 48, "GM12878")]
+    for k, (a, b) in enumerate([(0.99, 0.96), (0.9, 0.8), (0.7, 0.65), (0.75, 0.7)]):
+        x = 221 + 58.2 * k
+        parts += [bar(blue, x, 267 - (a - 0.6) * 535), bar(yellow, x + 16, 267 - (b - 0.6) * 535)]
+    stream = zlib.compress("\n".join(parts).encode())
+    pdf = b"%PDF-1.4\n1 0 obj\n<< >>\nstream\n" + stream + b"\nendstream\n"
+    got = {(m, c, k): round(v, 3) for m, c, k, v in mod.read(pdf)}
+    assert got[("SPEID", "GM12878", "auroc")] == 0.99
+    assert got[("SPEID", "GM12878", "aupr")] == 0.9
+    assert got[("TargetFinder", "GM12878", "aupr")] == 0.8 and len(got) == 8

@@ -77,9 +77,13 @@ def test_demo_features_end_to_end(demo_run):
         )
         assert audit.loc["leakage_free", "test_share_element_in_train"] == 0
         assert audit.loc["paper", "test_pos_copy_in_train"] > 0.5
+        # random_holdout: no copy of a test positive in training, shared elements remain
+        assert audit.loc["random_holdout", "test_pos_copy_in_train"] == 0
+        assert audit.loc["random_holdout", "test_share_element_in_train"] > 0
+        assert set(pairs["holdout_split"]) == {"train", "valid", "test"}
         assert (wd / "results" / "logs" / "regions" / f"{cell}.log").read_text().count(
             "leakage audit"
-        ) == 2
+        ) == 3
 
 
 def test_demo_features_are_byte_identical_across_runs(demo_run):

@@ -326,8 +326,9 @@ def summary_markdown(
     out += [
         "## Published numbers beside ours",
         "",
-        "Only values that can be cited to a table of the paper are listed; an empty cell",
-        "means no citable value was entered (see resources/published.tsv).",
+        "Only values that can be cited to their source are listed (resources/published.tsv;",
+        "SPEID's are read from its repository's figure). Published evaluation sets differ",
+        "from all three of ours: see docs/protocols.md before comparing.",
         "",
     ]
     if len(published):
