@@ -121,6 +121,27 @@ def test_random_holdout_holds_pairs_out_before_augmentation():
     )  # seeded
 
 
+def test_paper_schemes_of_speid_and_zhuang():
+    df, ec, pc = toy_pairs()
+    table = splits.paper_splits(df, 20, 300, 1, 0.1, 0.1)
+    assert list(table["scheme"].unique()) == list(splits.PAPER_SCHEMES)
+    speid = table[table["scheme"] == "speid_basic_training"]
+    test = speid[speid["split"] == "test"]
+    # SPEID's predict.py: every unaugmented pair once, at the labels' positive share
+    assert test["pair_id"].tolist() == df["pair_id"].tolist() and (test["shift"] == 0).all()
+    paper = speid.reset_index(drop=True)
+    rows, shifts = splits.split_instances(df, paper, "paper", "test")
+    assert df["label"].to_numpy()[rows].mean() == df["label"].mean()
+    # ... and it trained on all of them (and on the shifted copies)
+    train = speid[speid["split"] == "train"]
+    assert set(train["pair_id"]) == set(df["pair_id"])
+    assert len(train) == 20 * df["label"].sum() + (df["label"] == 0).sum()
+    zhuang = table[table["scheme"] == "zhuang_basic_training"]
+    n = len(zhuang[zhuang["split"] == "test"])
+    assert (zhuang["split"] == "train").sum() == int(0.5 * n)
+    assert (zhuang["split"] == "valid").sum() == int(0.09 * n)
+
+
 def test_audit_hand_case():
     df = pd.DataFrame(
         {

@@ -145,11 +145,15 @@ class CellData:
         marks: list[str] | None,
         folds_path=None,
         fold: str = SINGLE,
+        scheme: str = "augment_then_split",
     ) -> CellData:
         """Read ``pairs.tsv`` (``splits_paper.tsv`` under ``paper``, ``splits_folds.tsv`` for
         a cross-validation ``fold``) and memory-map the features in ``features_dir``
-        (``None``: a model that reads no features)."""
-        pairs, paper, fold_splits = read_split_tables(pairs_path, paper_path, protocol, folds_path)
+        (``None``: a model that reads no features). ``scheme``: the model's own paper protocol
+        (``epipair.registry.ModelSpec.paper``)."""
+        pairs, paper, fold_splits = read_split_tables(
+            pairs_path, paper_path, protocol, folds_path, scheme
+        )
         features = None
         if features_dir is not None and Path(features_dir).is_dir():
             features = Features(features_dir, augment["max_shift"], windows, marks)

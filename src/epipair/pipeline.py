@@ -77,7 +77,7 @@ def build_regions(
     df["split"] = splits.leakage_free_split(
         df, split["test_chroms"], split["valid_chroms"], source=source
     )
-    paper = splits.paper_split(
+    paper = splits.paper_splits(
         df,
         augment["positives"],
         flank,
@@ -88,24 +88,17 @@ def build_regions(
     df["holdout_split"] = splits.random_holdout_split(
         df, split["seed"], split["paper_test_fraction"], split["paper_valid_fraction"]
     )
+    sides = [
+        ("leakage_free", df["pair_id"], df["split"]),
+        ("random_holdout", df["pair_id"], df["holdout_split"]),
+    ]
+    sides += [
+        (f"paper:{scheme}", sub["pair_id"], sub["split"])
+        for scheme, sub in paper.groupby("scheme", sort=False)
+    ]
     audits = []
-    for protocol, train_ids, test_ids in (
-        (
-            "leakage_free",
-            df.loc[df["split"] == "train", "pair_id"],
-            df.loc[df["split"] == "test", "pair_id"],
-        ),
-        (
-            "paper",
-            paper.loc[paper["split"] == "train", "pair_id"],
-            paper.loc[paper["split"] == "test", "pair_id"],
-        ),
-        (
-            "random_holdout",
-            df.loc[df["holdout_split"] == "train", "pair_id"],
-            df.loc[df["holdout_split"] == "test", "pair_id"],
-        ),
-    ):
+    for protocol, ids, side in sides:
+        train_ids, test_ids = ids[side == "train"], ids[side == "test"]
         audit = splits.leakage_audit(df, enh_c, prom_c, train_ids, test_ids)
         audits.append({"cell_line": cell, "protocol": protocol, **audit})
         log.info(

@@ -3,8 +3,8 @@
 The test set of cell line B is B's *test split*: under ``leakage_free`` its held-out
 chromosomes (the cell lines share one genome, so B's pairs on A's training chromosomes would
 leak sequence into a cross-cell-line test); under ``random_holdout`` its randomly held-out
-pairs (``holdout_split``), unshifted; under ``paper`` the paper protocol's random test
-instances (``splits_paper.tsv``, shifted copies included). Metrics of the scores are
+pairs (``holdout_split``), unshifted; under ``paper`` the test instances of the model's own
+paper scheme (``splits_paper.tsv``: shifted copies, or pairs it trained on, as published). Metrics of the scores are
 ``epipair.metrics``' business.
 
 Keras is imported only to load and run a neural model; scoring with a baseline loads none.
@@ -54,8 +54,11 @@ def predict_scores(model, features: Features, names, rows, shifts, batch_size: i
     return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
 
 
-def open_sample(sample_dir, protocol: str, *, windows, augment, marks) -> CellData:
-    """A cell line's (or a scored pair set's) folder: tables, all fold splits and features."""
+def open_sample(
+    sample_dir, protocol: str, *, windows, augment, marks, scheme: str = "augment_then_split"
+) -> CellData:
+    """A cell line's (or a scored pair set's) folder: tables, all fold splits and features;
+    ``scheme``: the model's paper protocol (``epipair.registry.ModelSpec.paper``)."""
     d = Path(sample_dir)
     folds = d / "splits_folds.tsv"
     return CellData.open(
@@ -67,6 +70,7 @@ def open_sample(sample_dir, protocol: str, *, windows, augment, marks) -> CellDa
         augment=augment,
         marks=marks,
         folds_path=folds if folds.exists() else None,
+        scheme=scheme,
     )
 
 
@@ -165,7 +169,14 @@ def predict_all(
     for (train, test), out in zip(tests, out_paths):
         if train not in loaded:
             loaded[train] = load_models(model_paths[train])
-        data = open_sample(cell_dirs[test], protocol, windows=windows, augment=augment, marks=marks)
+        data = open_sample(
+            cell_dirs[test],
+            protocol,
+            windows=windows,
+            augment=augment,
+            marks=marks,
+            scheme=registry.spec(model_name).paper,
+        )
         train_folds = None if train == test else read_folds(folds_paths[train])
         instances = held_out_instances(data, protocol, train_folds)
         if sum(rows.size for _, rows, _ in instances) == 0:

@@ -38,6 +38,9 @@ class ModelSpec:
     defaults: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     # named sets of defaults (``model_params.<model>.preset``): another released configuration
     presets: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # the model's own published protocol, which ``protocol: paper`` runs
+    # (``epipair.splits.PAPER_SCHEMES``; docs/protocols.md cites each to the released code)
+    paper: str = "augment_then_split"
 
     @property
     def neural(self) -> bool:
@@ -115,9 +118,13 @@ def check_param(where: str, value, default) -> None:
         raise EpipairError(f"{where}: must be {want}, got {value!r}")
 
 
-def _spec(name, kind, inputs, builder, source, presets=None, **defaults) -> ModelSpec:
+def _spec(
+    name, kind, inputs, builder, source, presets=None, paper="augment_then_split", **defaults
+) -> ModelSpec:
     presets = MappingProxyType({k: MappingProxyType(v) for k, v in (presets or {}).items()})
-    return ModelSpec(name, kind, inputs, builder, source, MappingProxyType(defaults), presets)
+    return ModelSpec(
+        name, kind, inputs, builder, source, MappingProxyType(defaults), presets, paper
+    )
 
 
 _ARCH = "epipair.models.architectures"
@@ -141,6 +148,7 @@ MODELS: dict[str, ModelSpec] = {
             f"{_ARCH}:build_speid",
             "Singh et al. 2019 (SPEID), ma-compbio/SPEID@edb9d9b pairwise/build_small_model.py "
             "(basic_training.py); preset retraining_model3: pairwise/frozen_model/",
+            paper="speid_basic_training",
             presets={
                 "retraining_model3": {
                     "filters": 1024,
@@ -178,6 +186,7 @@ MODELS: dict[str, ModelSpec] = {
             f"{_ARCH}:build_simple_cnn",
             "Zhuang, Shen & Pan 2019, zzUMN/Combine-CNN-Enhancer-and-Promoters "
             "Keras-Test/build_sim_model.py",
+            paper="zhuang_basic_training",
             filters=1024,
             kernel=40,
             pool=20,

@@ -6,10 +6,13 @@
 no training pair touches a test chromosome. Augmentation happens later, on training positives
 only.
 
-``paper`` (the published protocol, kept to measure its inflation): every positive is expanded
-into ``n_aug`` shifted instances first (shift 0 plus ``n_aug - 1`` random shifts within
-``+-max_shift``), negatives stay single, and the instances are split at random. Shifted copies
-of one positive land on both sides, and so do pairs that share an element.
+``paper`` (the published protocol, kept to measure its inflation) is each model's own
+(:data:`PAPER_SCHEMES`, named by ``epipair.registry.ModelSpec.paper``). Every scheme starts
+from the augmented set: every positive expanded into ``n_aug`` shifted instances (shift 0 plus
+``n_aug - 1`` random shifts within ``+-max_shift``), negatives single. ``augment_then_split``
+(models without a released protocol) splits those instances at random: shifted copies of one
+positive land on both sides, and so do pairs that share an element. SPEID's and Zhuang et
+al.'s schemes evaluate on data their models trained on, as the released scripts did.
 
 ``random_holdout`` (isolates the second leak): pairs, not instances, are held out at random
 before any augmentation, stratified by label (EPIANN's ``Data_Augmentation.R``, lines 156-159
@@ -70,16 +73,9 @@ def leakage_free_split(
     return split
 
 
-def paper_split(
-    pairs: pd.DataFrame,
-    n_aug: int,
-    max_shift: int,
-    seed: int,
-    test_fraction: float,
-    valid_fraction: float,
-) -> pd.DataFrame:
-    """Instances ``(pair_id, shift, split)`` of the published protocol; see module docstring."""
-    rng = np.random.default_rng(seed)
+def _augmented(pairs: pd.DataFrame, n_aug: int, max_shift: int, rng) -> pd.DataFrame:
+    """Every pair once (shift 0) and every positive ``n_aug - 1`` more times with a random
+    shift in ``+-max_shift``: ``(pair_id, shift)`` in pair order."""
     labels = pairs["label"].to_numpy()
     ids = pairs["pair_id"].to_numpy()
     pos = np.flatnonzero(labels == 1)
@@ -91,11 +87,77 @@ def paper_split(
     if n_aug > 1 and max_shift > 0 and pos.size:
         extra = (offsets[pos][:, None] + np.arange(1, n_aug)[None, :]).ravel()
         shifts[extra] = rng.integers(-max_shift, max_shift + 1, size=extra.size)
-    u = rng.random(inst_ids.size)
-    split = np.where(
+    return pd.DataFrame({"pair_id": inst_ids, "shift": shifts})
+
+
+def paper_split(
+    pairs: pd.DataFrame,
+    n_aug: int,
+    max_shift: int,
+    seed: int,
+    test_fraction: float,
+    valid_fraction: float,
+) -> pd.DataFrame:
+    """Instances ``(pair_id, shift, split)`` of ``augment_then_split``: the augmented set split
+    at random (see the module docstring)."""
+    rng = np.random.default_rng(seed)
+    inst = _augmented(pairs, n_aug, max_shift, rng)
+    u = rng.random(len(inst))
+    inst["split"] = np.where(
         u < test_fraction, "test", np.where(u < test_fraction + valid_fraction, "valid", "train")
     )
-    return pd.DataFrame({"pair_id": inst_ids, "shift": shifts, "split": split})
+    return inst
+
+
+def speid_basic_training(pairs, n_aug, max_shift, seed, test_fraction, valid_fraction):
+    """SPEID as its README says to run it (ma-compbio/SPEID@edb9d9b): ``basic_training.py``
+    fits the whole augmented set of a cell line (L35-37, L81-88; ``training_frac`` is unused,
+    validation commented out at L83) and ``predict.py`` scores every unaugmented pair of the
+    cell line (L17, L32), training pairs included, at the labels' positive share. Validation
+    (for the history only) is that same set, as the script's callback scores the data it
+    trains on (L65)."""
+    inst = _augmented(pairs, n_aug, max_shift, np.random.default_rng(seed))
+    once = pd.DataFrame({"pair_id": pairs["pair_id"].to_numpy(), "shift": 0})
+    return pd.concat(
+        [inst.assign(split="train"), once.assign(split="valid"), once.assign(split="test")],
+        ignore_index=True,
+    )
+
+
+def zhuang_basic_training(pairs, n_aug, max_shift, seed, test_fraction, valid_fraction):
+    """Zhuang, Shen & Pan's section 2.3.1 (zzUMN/Combine-CNN-Enhancer-and-Promoters@012871d
+    Keras-Test/basic_training.py): training rows drawn with replacement, half the set's size
+    (L45), validation rows drawn likewise, 9% (L46), and every row of the set scored (L104-111),
+    training rows included. The set is the augmented one (the paper reuses SPEID's data; the
+    repository does not show it)."""
+    rng = np.random.default_rng(seed)
+    inst = _augmented(pairs, n_aug, max_shift, rng)
+    n = len(inst)
+    train = inst.iloc[rng.integers(0, n, size=int(0.5 * n))]
+    valid = inst.iloc[rng.integers(0, n, size=int(0.09 * n))]
+    return pd.concat(
+        [train.assign(split="train"), valid.assign(split="valid"), inst.assign(split="test")],
+        ignore_index=True,
+    )
+
+
+# ``protocol: paper`` per model (``epipair.registry.ModelSpec.paper``): scheme -> (instances
+# function, keep the last epoch's weights as the released script does instead of the best
+# validation epoch's)
+PAPER_SCHEMES = {
+    "augment_then_split": (paper_split, False),
+    "speid_basic_training": (speid_basic_training, True),
+    "zhuang_basic_training": (zhuang_basic_training, True),
+}
+
+
+def paper_splits(pairs, n_aug, max_shift, seed, test_fraction, valid_fraction) -> pd.DataFrame:
+    """Every scheme's instances ``(scheme, pair_id, shift, split)`` (``splits_paper.tsv``)."""
+    parts = [
+        fn(pairs, n_aug, max_shift, seed, test_fraction, valid_fraction).assign(scheme=name)
+        for name, (fn, _) in PAPER_SCHEMES.items()
+    ]
+    return pd.concat(parts, ignore_index=True)[["scheme", "pair_id", "shift", "split"]]
 
 
 def random_holdout_split(
@@ -169,7 +231,7 @@ def split_instances(
     ``leakage_free``: the pairs whose ``split`` column says so (or, for a cross-validation
     ``fold``, whose row of ``splits_folds.tsv`` does), unshifted (training positives are
     augmented later, on the fly). ``random_holdout``: likewise from ``holdout_split``.
-    ``paper``: the instances of ``splits_paper.tsv``.
+    ``paper``: the instances of ``splits_paper.tsv`` (of one scheme: the caller filters).
     """
     if protocol == "leakage_free" and fold != SINGLE:
         if fold_table is None:

@@ -79,12 +79,12 @@ PAIRS = Table(
     },
     keep_na_strings=True,
 )
-# results/<cell>/splits_paper.tsv: the paper protocol's instances (a shifted copy of a pair
-# is one row), split at random after augmentation as published.
+# results/<cell>/splits_paper.tsv: the paper protocol's instances per scheme (each model's own
+# published protocol; a shifted copy of a pair is one row).
 PAPER_SPLIT = Table(
     "splits_paper.tsv",
-    ("pair_id", "shift", "split"),
-    {"pair_id": str, "split": str},
+    ("scheme", "pair_id", "shift", "split"),
+    {"scheme": str, "pair_id": str, "split": str},
     keep_na_strings=True,
 )
 # results/<cell>/folds.tsv: the held-out chromosomes of leakage_free models, by fold ("all":
@@ -139,11 +139,19 @@ def read_pairs_table(path) -> pd.DataFrame:
     return PAIRS.read(path)
 
 
-def read_split_tables(pairs_path, paper_path, protocol: str, folds_path=None):
-    """``(pairs, paper, fold_splits)``: the pairs table; the paper split when ``protocol`` is
-    paper; the cross-validation splits when ``folds_path`` is given (else ``None``)."""
+def read_split_tables(
+    pairs_path, paper_path, protocol: str, folds_path=None, scheme: str = "augment_then_split"
+):
+    """``(pairs, paper, fold_splits)``: the pairs table; the paper split of ``scheme`` when
+    ``protocol`` is paper; the cross-validation splits when ``folds_path`` is given (else
+    ``None``)."""
     pairs = PAIRS.read(pairs_path)
-    paper = PAPER_SPLIT.read(paper_path) if protocol == "paper" else None
+    paper = None
+    if protocol == "paper":
+        paper = PAPER_SPLIT.read(paper_path)
+        paper = paper[paper["scheme"] == scheme].reset_index(drop=True)
+        if paper.empty:
+            raise EpipairError(f"{paper_path}: no instances of paper scheme {scheme!r}; rerun")
     fold_splits = FOLD_SPLITS.read(folds_path) if folds_path is not None else None
     return pairs, paper, fold_splits
 

@@ -41,7 +41,7 @@ from .data import AugmentedInstances, CellData, FixedInstances
 from .errors import EpipairError
 from .metrics import aupr, auroc
 from .predict import predict_scores
-from .splits import AUGMENTED_AFTER_SPLIT, SINGLE
+from .splits import AUGMENTED_AFTER_SPLIT, PAPER_SCHEMES, SINGLE
 from .tables import HISTORY
 
 log = logging.getLogger(__name__)
@@ -170,6 +170,7 @@ def train_neural(
         marks=marks,
         folds_path=folds_path,
         fold=fold,
+        scheme=registry.spec(model_name).paper,
     )
     labels, features = data.labels, data.features
     names = registry.spec(model_name).inputs
@@ -247,6 +248,15 @@ def train_neural(
     )
 
     epochs, patience = int(train_cfg["epochs"]), int(train_cfg["patience"])
+    # a paper scheme whose script kept its last epoch: no early stopping, last weights
+    keep_last = protocol == "paper" and PAPER_SCHEMES[registry.spec(model_name).paper][1]
+    if keep_last:
+        patience = epochs + 1
+        log.info(
+            "paper protocol %s: all %d epochs, last weights",
+            registry.spec(model_name).paper,
+            epochs,
+        )
     for epoch in range(state["epoch"], epochs):
         if state["stopped"]:
             break
@@ -284,8 +294,11 @@ def train_neural(
             ", early stop" if state["stopped"] else "",
         )
         ckpt.save(model, state, improved)
-    model.load_weights(ckpt.best)
-    log.info("best epoch %d (val AUPR %.4f)", state["best_epoch"], state["best_aupr"])
+    if keep_last:
+        log.info("kept the last epoch's weights (val AUPR %.4f)", state["history"][-1]["val_aupr"])
+    else:
+        model.load_weights(ckpt.best)
+        log.info("best epoch %d (val AUPR %.4f)", state["best_epoch"], state["best_aupr"])
 
     params = settings["model_params"]
     if params.get("second_stage"):
