@@ -4,8 +4,8 @@ The test set of cell line B is B's *test split*: under ``leakage_free`` its held
 chromosomes (the cell lines share one genome, so B's pairs on A's training chromosomes would
 leak sequence into a cross-cell-line test); under ``random_holdout`` its randomly held-out
 pairs (``holdout_split``), unshifted; under ``paper`` the test instances of the model's own
-paper scheme (``splits_paper.tsv``: shifted copies, or pairs it trained on, as published). Metrics of the scores are
-``epipair.metrics``' business.
+paper scheme (``splits_paper.tsv``: shifted copies, or pairs it trained on, as published).
+Metrics of the scores are ``epipair.metrics``' business.
 
 Keras is imported only to load and run a neural model; scoring with a baseline loads none.
 """
