@@ -131,7 +131,15 @@ def test_changing_resources_plans_no_job(demo_run):
 def test_end_to_end_metrics_and_report(demo_run):
     wd = demo_run[0]
     metrics = pd.read_csv(wd / "results" / "metrics.tsv", sep="\t")
-    assert len(metrics) == 4 * 2 * 3 * 3  # models x protocols x train x test
+    assert len(metrics) == 4 * 3 * 3 * 3  # models x protocols x train x test
+    # each protocol's test positive share: random_holdout at the labels' share (stratified),
+    # augment-then-split (gbm's paper protocol) near half, from the shifted copies
+    for cell in CELLS:
+        labels = pd.read_csv(wd / "results" / cell / "pairs.tsv", sep="\t")["label"]
+        own = metrics[(metrics["train_cell"] == cell) & (metrics["test_cell"] == cell)]
+        own = own.set_index(["model", "protocol"])["base_rate"]
+        assert abs(own[("gbm", "random_holdout")] - labels.mean()) < 0.02
+        assert own[("gbm", "paper")] > 2 * labels.mean()
     assert (metrics["aupr_low"] <= metrics["aupr"]).all() and (
         metrics["aupr"] <= metrics["aupr_high"]
     ).all()
