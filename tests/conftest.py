@@ -89,15 +89,13 @@ DEMO_SPLIT = {
 DEMO_MARKS = ["H3K27ac", "H3K4me1", "H3K4me3", "DNase", "CTCF"]
 
 
-@pytest.fixture(scope="session")
-def demo_features(demo_dir, tmp_path_factory):
-    """Pairs and features of demo cell line CellA, built with the library's stage functions."""
+def build_demo_cell(demo_dir, cell: str, out: Path) -> Path:
+    """Pairs and features of one demo cell line, built with the library's stage functions."""
     from epipair import demo, pipeline
 
-    out = tmp_path_factory.mktemp("CellA")
     files = demo.demo_files(demo_dir)
     pipeline.ingest(
-        files["CellA/pairs"],
+        files[f"{cell}/pairs"],
         fmt="targetfinder",
         chrom_sizes_path=files["chrom_sizes"],
         out_path=out / "ingested.tsv",
@@ -105,7 +103,7 @@ def demo_features(demo_dir, tmp_path_factory):
     pipeline.build_regions(
         out / "ingested.tsv",
         chrom_sizes_path=files["chrom_sizes"],
-        cell="CellA",
+        cell=cell,
         windows=DEMO_WINDOWS,
         augment=DEMO_AUGMENT,
         split=DEMO_SPLIT,
@@ -121,7 +119,7 @@ def demo_features(demo_dir, tmp_path_factory):
         out_prom=feats / "promoter_sequence.npy",
     )
     tracks = [
-        (m, str(files[f"CellA/{m}"]), "peaks" if m == "CTCF" else "bigwig") for m in DEMO_MARKS
+        (m, str(files[f"{cell}/{m}"]), "peaks" if m == "CTCF" else "bigwig") for m in DEMO_MARKS
     ]
     pipeline.signal_features(
         out / "pairs.tsv",
@@ -132,3 +130,15 @@ def demo_features(demo_dir, tmp_path_factory):
         out_marks=feats / "signal_marks.txt",
     )
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_features(demo_dir, tmp_path_factory):
+    """Pairs and features of demo cell line CellA."""
+    return build_demo_cell(demo_dir, "CellA", tmp_path_factory.mktemp("CellA"))
+
+
+@pytest.fixture(scope="session")
+def demo_features_b(demo_dir, tmp_path_factory):
+    """Pairs and features of demo cell line CellB."""
+    return build_demo_cell(demo_dir, "CellB", tmp_path_factory.mktemp("CellB"))

@@ -35,7 +35,9 @@ def test_schema_protocol_enum_equals_the_splits_protocols():
 
 
 def test_every_entry_is_complete_and_its_builder_resolves():
-    assert registry.names("neural") == ["speid", "simple_cnn", "epi_cnn", "seq_epi", "cnn_gru"]
+    assert registry.names("neural") == [
+        "speid", "simple_cnn", "simple_cnn_transfer", "epi_cnn", "seq_epi", "cnn_gru"
+    ]  # fmt: skip
     assert registry.names("baseline") == ["distance", "gbm"]
     for name, spec in registry.MODELS.items():
         assert spec.name == name and spec.kind in registry.KINDS and spec.source

@@ -289,6 +289,62 @@ def test_speid_second_stage_runs_after_training(demo_features, tmp_path):
     assert model.get_layer("dense").trainable is True
 
 
+def test_transfer_model_pre_trains_on_the_other_cell_lines(
+    demo_features, demo_features_b, tmp_path, caplog
+):
+    """simple_cnn_transfer: pre-trained on CellB (every pair off CellA's held-out
+    chromosomes), then trained on CellA."""
+    from epipair.train import train_neural
+
+    caplog.set_level("INFO", logger="epipair.train")
+    params = dict(SMALL["simple_cnn"], pretrain_epochs=2)
+    history = train_neural(
+        "simple_cnn_transfer",
+        "leakage_free",
+        pairs_path=demo_features / "pairs.tsv",
+        paper_path=demo_features / "splits_paper.tsv",
+        features_dir=demo_features / "features",
+        windows=DEMO_WINDOWS,
+        augment=DEMO_AUGMENT,
+        marks=DEMO_MARKS,
+        train_cfg=TRAIN,
+        model_params=params,
+        out_model=tmp_path / "model.keras",
+        out_history=tmp_path / "history.tsv",
+        pretrain={
+            "CellB": {
+                "pairs": demo_features_b / "pairs.tsv",
+                "paper": demo_features_b / "splits_paper.tsv",
+                "features_dir": demo_features_b / "features",
+            }
+        },
+    )
+    assert history["stage"].tolist() == ["pretrain:CellB"] * 2 + ["train"] * 2
+    # what pre-training saw: CellB's pairs off chr1 (test) and chr2 (validation), augmented
+    other = read_pairs_table(demo_features_b / "pairs.tsv")
+    kept = other[~other["enhancer_chrom"].isin(["chr1", "chr2"])]
+    kept = kept[~kept["promoter_chrom"].isin(["chr1", "chr2"])]
+    n = len(kept) + (DEMO_AUGMENT["positives"] - 1) * int(kept["label"].sum())
+    assert f"pre-training on CellB: {n} instances per epoch" in caplog.text
+    assert "held-out chromosomes chr1,chr2" in caplog.text
+    with pytest.raises(Exception, match="pre-trains on the other cell lines, but none"):
+        run_train("simple_cnn", demo_features, tmp_path / "x")  # a control: trains fine
+        train_neural(
+            "simple_cnn_transfer",
+            "leakage_free",
+            pairs_path=demo_features / "pairs.tsv",
+            paper_path=demo_features / "splits_paper.tsv",
+            features_dir=demo_features / "features",
+            windows=DEMO_WINDOWS,
+            augment=DEMO_AUGMENT,
+            marks=DEMO_MARKS,
+            train_cfg=dict(TRAIN, epochs=1),
+            model_params=params,
+            out_model=tmp_path / "y" / "model.keras",
+            out_history=tmp_path / "y" / "history.tsv",
+        )
+
+
 def test_training_is_deterministic_on_the_cpu(demo_features, tmp_path):
     a = run_train("epi_cnn", demo_features, tmp_path / "a")
     b = run_train("epi_cnn", demo_features, tmp_path / "b")

@@ -271,6 +271,21 @@ def test_a_local_genome_is_read_never_written_beside(workdir, tmp_path_factory):
     assert outside == [] and len(outputs) > 50
 
 
+def test_transfer_model_reads_the_other_cell_lines(workdir):
+    """simple_cnn_transfer's training job of K562 reads the other cell lines' features; with
+    `only` one cell line it is left out, and no other cell line's job is planned."""
+    args = ("-n", "--cores", "8", "--config", "models=[simple_cnn_transfer]")
+    out = run_snakemake(workdir, *args, "only=K562,NHEK").stdout
+    block = out.split("output: results/models/simple_cnn_transfer/leakage_free/K562/model.keras")[0]
+    block = block.rsplit("rule train_neural:", 1)[1]
+    assert "results/NHEK/features/enhancer_sequence.npy" in block
+    assert "results/K562/features/enhancer_sequence.npy" in block
+    one = run_snakemake(workdir, *args, "only=K562")
+    text = one.stdout + one.stderr
+    assert "simple_cnn_transfer pre-trains on the other cell lines" in text
+    assert "rule train_neural" not in text and "NHEK" not in one.stdout
+
+
 def test_epigenome_only_plans_no_fasta(workdir):
     proc = run_snakemake(workdir, "-n", "--cores", "8", "--config", "models=[epi_cnn]")
     out = proc.stdout + proc.stderr

@@ -169,6 +169,26 @@ def model_marks(config: dict) -> list[str]:
     return common
 
 
+def models_for(config: dict, cells: list[str]) -> list[str]:
+    """``config["models"]`` for a run of ``cells``: a model that pre-trains on the other cell
+    lines (``registry.ModelSpec.pretrain``) is left out, with a warning, when only one cell
+    line is selected."""
+    import logging
+
+    out = []
+    for m in config["models"]:
+        if registry.spec(m).pretrain and len(cells) < 2:
+            logging.getLogger(__name__).warning(
+                "model %s pre-trains on the other cell lines; with only %s selected it is "
+                "left out of this run",
+                m,
+                ", ".join(cells),
+            )
+            continue
+        out.append(m)
+    return out
+
+
 def selected_cells(config: dict) -> list[str]:
     """Cell lines to run: all in config order, or those named in ``only`` (comma list)."""
     cells = list(config["cell_lines"])

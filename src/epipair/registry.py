@@ -41,6 +41,8 @@ class ModelSpec:
     # the model's own published protocol, which ``protocol: paper`` runs
     # (``epipair.splits.PAPER_SCHEMES``; docs/protocols.md cites each to the released code)
     paper: str = "augment_then_split"
+    # pre-trained on the other configured cell lines before training on its own
+    pretrain: bool = False
 
     @property
     def neural(self) -> bool:
@@ -119,15 +121,40 @@ def check_param(where: str, value, default) -> None:
 
 
 def _spec(
-    name, kind, inputs, builder, source, presets=None, paper="augment_then_split", **defaults
+    name,
+    kind,
+    inputs,
+    builder,
+    source,
+    presets=None,
+    paper="augment_then_split",
+    pretrain=False,
+    **defaults,
 ) -> ModelSpec:
     presets = MappingProxyType({k: MappingProxyType(v) for k, v in (presets or {}).items()})
     return ModelSpec(
-        name, kind, inputs, builder, source, MappingProxyType(defaults), presets, paper
+        name, kind, inputs, builder, source, MappingProxyType(defaults), presets, paper, pretrain
     )
 
 
 _ARCH = "epipair.models.architectures"
+# build_sim_model.py (the README's Fig. 1 structure): per branch Conv 1024 x 40, ReLU, Conv
+# 200 x 20, ReLU, max-pool 20; no LSTM; Dense 800. second_conv: false drops the second
+# convolution.
+SIMPLE_CNN = dict(
+    filters=1024,
+    kernel=40,
+    pool=20,
+    conv_activation="relu",
+    l2=1e-5,
+    second_conv=True,
+    second_filters=200,
+    second_kernel=20,
+    dense_units=800,
+    dense_l2=1e-6,
+    dropout_merge=0.25,
+    dropout_dense=0.5,
+)
 MODELS: dict[str, ModelSpec] = {
     s.name: s
     for s in (
@@ -176,9 +203,7 @@ MODELS: dict[str, ModelSpec] = {
             second_stage_batch_size=50,
             second_stage_class_weights="as_released",
         ),
-        # build_sim_model.py (the README's Fig. 1 structure): per branch Conv 1024 x 40, ReLU,
-        # Conv 200 x 20, ReLU, max-pool 20; no LSTM; Dense 800. second_conv: false drops the
-        # second convolution.
+        # Zhuang et al. section 2.3.1: SIMPLE_CNN, trained on its own cell line
         _spec(
             "simple_cnn",
             "neural",
@@ -187,18 +212,24 @@ MODELS: dict[str, ModelSpec] = {
             "Zhuang, Shen & Pan 2019, zzUMN/Combine-CNN-Enhancer-and-Promoters "
             "Keras-Test/build_sim_model.py",
             paper="zhuang_basic_training",
-            filters=1024,
-            kernel=40,
-            pool=20,
-            conv_activation="relu",
-            l2=1e-5,
-            second_conv=True,
-            second_filters=200,
-            second_kernel=20,
-            dense_units=800,
-            dense_l2=1e-6,
-            dropout_merge=0.25,
-            dropout_dense=0.5,
+            **SIMPLE_CNN,
+        ),
+        # Zhuang et al.'s transfer learning (section 2.3.2, basic_general_training.py): the
+        # same network pre-trained on the other configured cell lines in turn,
+        # pretrain_epochs each (16, L35), then trained on its own cell line (all layers).
+        # Under leakage_free, pre-training leaves out every pair on a chromosome the own
+        # cell line holds out (the cell lines share one genome).
+        _spec(
+            "simple_cnn_transfer",
+            "neural",
+            SEQUENCE_INPUTS,
+            f"{_ARCH}:build_simple_cnn",
+            "Zhuang, Shen & Pan 2019, zzUMN/Combine-CNN-Enhancer-and-Promoters "
+            "Keras-Test/basic_general_training.py",
+            paper="zhuang_basic_training",
+            pretrain=True,
+            pretrain_epochs=16,
+            **SIMPLE_CNN,
         ),
         # A CNN over the binned local signal of enhancer and promoter (marks as channels):
         # this project's reading of the paper's CNN family, not the released menglix/EPI model.

@@ -144,11 +144,15 @@ def train_neural(
     out_history,
     threads: int | None = None,
     workers: int = 1,
+    pretrain: dict | None = None,
 ) -> pd.DataFrame:
     """Train one model on the configured Keras backend; see the module docstring.
 
     ``train_cfg``: the settings that change the result (``epipair.config.train_params``);
-    ``threads`` and ``workers`` (data-loading processes) are resources. Returns the history.
+    ``threads`` and ``workers`` (data-loading processes) are resources. ``pretrain``: for a
+    model that pre-trains (``registry.ModelSpec.pretrain``), ``{cell line: {"pairs", "paper",
+    "folds", "features_dir"}}`` of the other cell lines (:func:`pretrain_on`). Returns the
+    history.
     """
     backend.select(train_cfg.get("backend", "tensorflow"))
     if threads:
@@ -214,6 +218,9 @@ def train_neural(
         "marks": marks,
     }
     files = input_files(pairs_path, paper_path, folds_path, features_dir, names)
+    for cell, src in sorted((pretrain or {}).items()):  # pre-training data defines the run too
+        other = input_files(src["pairs"], src["paper"], None, src["features_dir"], names)
+        files.update({f"pretrain:{cell}:{role}": path for role, path in other.items()})
     ckpt = Checkpoint(out_dir / "checkpoint", run_key(settings, files))
 
     state = ckpt.load()
@@ -234,6 +241,36 @@ def train_neural(
             "wait": 0,
             "stopped": False,
         }
+        if registry.spec(model_name).pretrain:
+            held_out = held_out_chromosomes(data) if protocol == "leakage_free" else set()
+            for cell, src in (pretrain or {}).items():
+                other = CellData.open(
+                    src["pairs"],
+                    src["paper"],
+                    src["features_dir"],
+                    protocol=protocol,
+                    windows=windows,
+                    augment=augment,
+                    marks=marks,
+                    scheme=registry.spec(model_name).paper,
+                )
+                pretrain_on(
+                    model,
+                    other,
+                    cell,
+                    held_out,
+                    names=names,
+                    augment=augment,
+                    epochs=int(settings["model_params"]["pretrain_epochs"]),
+                    batch_size=int(train_cfg["batch_size"]),
+                    seed=seed,
+                    valid=(features, labels, va_rows, va_shifts),
+                    history=state["history"],
+                )
+            if not pretrain:
+                raise EpipairError(
+                    f"{model_name} pre-trains on the other cell lines, but none is configured"
+                )
     log.info(
         "model %s, protocol %s, fold %s: %d parameters; %d training instances per epoch "
         "(%d pairs), %d validation instances; device: %s",
@@ -321,6 +358,90 @@ def train_neural(
     HISTORY.write(history, out_history)
     ckpt.remove()
     return history
+
+
+def held_out_chromosomes(data: CellData) -> set[str]:
+    """Chromosomes of the pairs a ``leakage_free`` split (or fold) does not train on."""
+    rows = np.setdiff1d(np.arange(len(data.pairs)), data.instances("train")[0])
+    return set(data.pairs["enhancer_chrom"].to_numpy()[rows]) | set(
+        data.pairs["promoter_chrom"].to_numpy()[rows]
+    )
+
+
+def pretrain_on(
+    model,
+    other: CellData,
+    cell: str,
+    held_out: set[str],
+    *,
+    names,
+    augment: dict,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    valid,
+    history: list,
+) -> int:
+    """Zhuang et al.'s pre-training (basic_general_training.py L46-116): ``epochs`` epochs on
+    another cell line's pairs. Under ``leakage_free``: all its pairs but those on a
+    ``held_out`` chromosome (the own cell line's test and validation chromosomes, of this fold:
+    the genome is shared), training positives augmented on the fly; otherwise the training
+    instances of its own split under the protocol, as the script draws them per cell line.
+    ``valid``: ``(features, labels, rows, shifts)`` of the own cell line, scored after each
+    epoch for the history (stage ``pretrain:<cell>``). Returns the instances used."""
+    from .batches import PairBatches
+
+    pairs = other.pairs
+    if other.protocol == "leakage_free":
+        rows = np.arange(len(pairs))
+        shifts = np.zeros(rows.size, dtype=np.int64)
+    else:
+        rows, shifts = other.instances("train")
+    keep = ~(
+        pairs["enhancer_chrom"].isin(held_out).to_numpy()[rows]
+        | pairs["promoter_chrom"].isin(held_out).to_numpy()[rows]
+    )
+    rows, shifts = rows[keep], shifts[keep]
+    labels = other.labels
+    if other.protocol in AUGMENTED_AFTER_SPLIT:
+        inst = AugmentedInstances(rows, labels, augment["positives"], augment["max_shift"], seed)
+    else:
+        inst = FixedInstances(rows, shifts)
+    ds = PairBatches(other.features, labels, inst, names, batch_size, shuffle=True, seed=seed)
+    features, own_labels, va_rows, va_shifts = valid
+    log.info(
+        "pre-training on %s: %d instances per epoch (%d left out on held-out chromosomes %s)",
+        cell,
+        ds.n_samples,
+        int((~keep).sum()),
+        ",".join(sorted(held_out)) or "none",
+    )
+    for epoch in range(epochs):
+        ds.set_epoch(epoch)
+        t0 = time.perf_counter()
+        fit = model.fit(ds, epochs=1, verbose=0, shuffle=False)
+        seconds = time.perf_counter() - t0
+        scores = predict_scores(model, features, names, va_rows, va_shifts, batch_size)
+        history.append(
+            {
+                "epoch": epoch + 1,
+                "stage": f"pretrain:{cell}",
+                "loss": float(fit.history["loss"][-1]),
+                "val_aupr": aupr(own_labels[va_rows], scores),
+                "val_auroc": auroc(own_labels[va_rows], scores),
+                "seconds": round(seconds, 3),
+                "samples_per_s": round(ds.n_samples / seconds, 1),
+            }
+        )
+        log.info(
+            "pre-training on %s, epoch %d/%d: loss %.4f, own val AUPR %.4f",
+            cell,
+            epoch + 1,
+            epochs,
+            history[-1]["loss"],
+            history[-1]["val_aupr"],
+        )
+    return ds.n_samples
 
 
 SECOND_STAGE_FROZEN = ("Conv1D", "Bidirectional", "LSTM", "GRU")

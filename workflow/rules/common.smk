@@ -30,6 +30,8 @@ except EpipairError as exc:
 DEMO = "demo" in config["genome"]
 ALL_CELLS = list(config["cell_lines"])
 CELLS = epiconfig.selected_cells(config)
+# a model that pre-trains on the other cell lines needs two; with `only` one it is left out
+config["models"] = epiconfig.models_for(config, CELLS)
 PREDICT = config["predict"]
 # benchmarks of the selected cell lines (a run with `only` scores no other cell line's models)
 BENCHMARKS = {n: e for n, e in config["benchmarks"].items() if e["cell_line"] in CELLS}

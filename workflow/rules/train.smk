@@ -30,6 +30,7 @@ rule train_neural:
         train=TRAIN_PARAMS,
         model_params=model_params,
         marks=MARKS,
+        pretrain_cells=pretrain_cells,
     script:
         "../scripts/train_neural.py"
 

@@ -9,6 +9,14 @@ with script(snakemake, append=True):
     from epipair.train import train_neural
 
     features = snakemake.input.features
+    pretrain = {
+        cell: {
+            "pairs": snakemake.input[f"pretrain_{i}_pairs"],
+            "paper": snakemake.input[f"pretrain_{i}_paper"],
+            "features_dir": Path(snakemake.input[f"pretrain_{i}_features"][0]).parent,
+        }
+        for i, cell in enumerate(snakemake.params.pretrain_cells)
+    }
     train_neural(
         snakemake.wildcards.model,
         snakemake.wildcards.protocol,
@@ -26,4 +34,5 @@ with script(snakemake, append=True):
         out_history=snakemake.output.history,
         threads=snakemake.threads,
         workers=snakemake.config["train"]["workers"],
+        pretrain=pretrain,
     )

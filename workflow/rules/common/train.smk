@@ -2,13 +2,27 @@
 
 
 def train_inputs(wildcards):
-    """pairs.tsv, the paper and fold splits and the features the model reads."""
-    return {
+    """pairs.tsv, the paper and fold splits and the features the model reads; for a model
+    that pre-trains, the pairs, paper split and features of each other cell line too
+    (``pretrain_<i>_*``, in the order of ``pretrain_cells``)."""
+    out = {
         "pairs": one(rules.regions.output.pairs, cell=wildcards.cell),
         "paper": one(rules.regions.output.paper, cell=wildcards.cell),
         "folds": one(rules.regions.output.fold_splits, cell=wildcards.cell),
         "features": feature_files(wildcards.cell, wildcards.model),
     }
+    for i, cell in enumerate(pretrain_cells(wildcards)):
+        out[f"pretrain_{i}_pairs"] = one(rules.regions.output.pairs, cell=cell)
+        out[f"pretrain_{i}_paper"] = one(rules.regions.output.paper, cell=cell)
+        out[f"pretrain_{i}_features"] = feature_files(cell, wildcards.model)
+    return out
+
+
+def pretrain_cells(wildcards):
+    """The other selected cell lines, for a model that pre-trains on them (else none)."""
+    if not registry.spec(wildcards.model).pretrain:
+        return []
+    return [c for c in CELLS if c != wildcards.cell]
 
 
 def model_params(wildcards):
