@@ -123,3 +123,13 @@ def test_numpy_modules_do_not_load_keras():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_transfer_model_is_simple_cnn_with_pre_training():
+    plain, transfer = registry.spec("simple_cnn"), registry.spec("simple_cnn_transfer")
+    assert transfer.builder == plain.builder and transfer.pretrain and not plain.pretrain
+    assert {k: v for k, v in transfer.defaults.items() if k != "pretrain_epochs"} == dict(
+        plain.defaults
+    )
+    assert transfer.defaults["pretrain_epochs"] == 16  # basic_general_training.py L35
+    assert transfer.paper == plain.paper == "zhuang_basic_training"

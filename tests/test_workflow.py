@@ -81,9 +81,11 @@ def test_demo_features_end_to_end(demo_run):
         assert audit.loc["random_holdout", "test_pos_copy_in_train"] == 0
         assert audit.loc["random_holdout", "test_share_element_in_train"] > 0
         assert set(pairs["holdout_split"]) == {"train", "valid", "test"}
+        from epipair.splits import PAPER_SCHEMES
+
         assert (wd / "results" / "logs" / "regions" / f"{cell}.log").read_text().count(
             "leakage audit"
-        ) == 3
+        ) == 2 + len(PAPER_SCHEMES)
 
 
 def test_demo_features_are_byte_identical_across_runs(demo_run):
