@@ -210,3 +210,38 @@ def test_split_instances_of_a_fold():
     assert set(df["enhancer_chrom"].iloc[rows]) == {c for c, f in folds.items() if f == "2"}
     assert (shifts == 0).all()
     assert splits.fold_from_path("/fold2") == "2" and splits.fold_from_path("") == "all"
+
+
+def test_epiann_grid_augmentation():
+    """Data_Augmentation.R L123: 20 windows (i - 10) * 50 bp, i = 1..20: -450..500."""
+    grid = splits.grid_shifts(20, 50)
+    assert grid.tolist() == [s for s in range(-450, 501, 50) if s != 0]
+    df, _, _ = toy_pairs()
+    inst = splits.paper_split(df, 20, 500, 1, 0.1, 0.1, grid_step=50)
+    pos = df.loc[df["label"] == 1, "pair_id"].iloc[0]
+    assert sorted(inst.loc[inst["pair_id"] == pos, "shift"]) == sorted([0, *grid.tolist()])
+    from epipair.data import AugmentedInstances
+
+    rows = np.arange(len(df))
+    aug = AugmentedInstances.configured(
+        rows, df["label"].to_numpy(), {"positives": 20, "max_shift": 500, "grid_step": 50}, 0
+    )
+    r0, s0 = aug.draw(0)
+    r1, s1 = aug.draw(1)
+    np.testing.assert_array_equal(s0, s1)  # a fixed grid: the same every epoch
+    assert set(s0[rows.size :]) == set(grid.tolist())
+
+
+def test_grid_beyond_max_shift_is_refused():
+    import yaml
+
+    from epipair import config as epiconfig
+
+    from .conftest import ROOT
+
+    cfg = yaml.safe_load((ROOT / "config" / "demo.yaml").read_text())
+    cfg["augment"] = {"positives": 5, "max_shift": 100, "grid_step": 50}
+    with pytest.raises(EpipairError, match="reaches 150 bp, beyond augment.max_shift"):
+        epiconfig.validate(cfg)
+    cfg["augment"]["grid_step"] = 25
+    epiconfig.validate(cfg)

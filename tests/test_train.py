@@ -16,6 +16,7 @@ import pytest
 from epipair import registry
 from epipair.batches import PairBatches
 from epipair.data import AugmentedInstances, Features
+from epipair.errors import EpipairError
 from epipair.sequence import ONE_HOT
 from epipair.splits import split_instances
 from epipair.tables import read_pairs_table
@@ -87,7 +88,9 @@ def test_batches_repeatable_balanced_and_shifts_inside_flanks(demo_features):
         assert abs(a[i][1].mean() - share) <= 3 / 64
 
 
-def run_train(name, folder, out, protocol="leakage_free", train=TRAIN):
+def run_train(name, folder, out, protocol="leakage_free", train=TRAIN, params=None, **extra):
+    """Train ``name`` on the demo features in ``folder`` (``params``: SMALL's by default;
+    ``extra``: more keyword arguments of ``train_neural``)."""
     from epipair.baselines import train_baseline
     from epipair.train import train_neural
 
@@ -100,9 +103,10 @@ def run_train(name, folder, out, protocol="leakage_free", train=TRAIN):
         out_history=out / "history.tsv",
     )
     common = dict(windows=DEMO_WINDOWS, augment=DEMO_AUGMENT, marks=DEMO_MARKS, **paths)
+    params = SMALL.get(name) if params is None else params
     if spec.neural:
-        return train_neural(name, protocol, train_cfg=train, model_params=SMALL[name], **common)
-    return train_baseline(name, protocol, seed=train["seed"], params=SMALL[name], **common)
+        return train_neural(name, protocol, train_cfg=train, model_params=params, **common, **extra)
+    return train_baseline(name, protocol, seed=train["seed"], params=params, **common)
 
 
 @pytest.mark.parametrize("name", list(SMALL))
@@ -263,23 +267,9 @@ def test_speid_second_stage_trains_only_what_it_does_not_freeze(demo_features):
 
 
 def test_speid_second_stage_runs_after_training(demo_features, tmp_path):
-    from epipair.train import train_neural
-
     params = dict(SMALL["speid"], second_stage=True, second_stage_epochs=2)
-    history = train_neural(
-        "speid",
-        "leakage_free",
-        pairs_path=demo_features / "pairs.tsv",
-        paper_path=demo_features / "splits_paper.tsv",
-        features_dir=demo_features / "features",
-        windows=DEMO_WINDOWS,
-        augment=DEMO_AUGMENT,
-        marks=DEMO_MARKS,
-        train_cfg=dict(TRAIN, epochs=1),
-        model_params=params,
-        out_model=tmp_path / "model.keras",
-        out_history=tmp_path / "history.tsv",
-    )
+    train = dict(TRAIN, epochs=1)
+    history = run_train("speid", demo_features, tmp_path, train=train, params=params)
     assert history["stage"].tolist() == ["train", "second_stage", "second_stage"]
     import keras
 
@@ -294,30 +284,15 @@ def test_transfer_model_pre_trains_on_the_other_cell_lines(
 ):
     """simple_cnn_transfer: pre-trained on CellB (every pair off CellA's held-out
     chromosomes), then trained on CellA."""
-    from epipair.train import train_neural
-
     caplog.set_level("INFO", logger="epipair.train")
     params = dict(SMALL["simple_cnn"], pretrain_epochs=2)
-    history = train_neural(
-        "simple_cnn_transfer",
-        "leakage_free",
-        pairs_path=demo_features / "pairs.tsv",
-        paper_path=demo_features / "splits_paper.tsv",
-        features_dir=demo_features / "features",
-        windows=DEMO_WINDOWS,
-        augment=DEMO_AUGMENT,
-        marks=DEMO_MARKS,
-        train_cfg=TRAIN,
-        model_params=params,
-        out_model=tmp_path / "model.keras",
-        out_history=tmp_path / "history.tsv",
-        pretrain={
-            "CellB": {
-                "pairs": demo_features_b / "pairs.tsv",
-                "paper": demo_features_b / "splits_paper.tsv",
-                "features_dir": demo_features_b / "features",
-            }
-        },
+    other = {
+        "pairs": demo_features_b / "pairs.tsv",
+        "paper": demo_features_b / "splits_paper.tsv",
+        "features_dir": demo_features_b / "features",
+    }
+    history = run_train(
+        "simple_cnn_transfer", demo_features, tmp_path, params=params, pretrain={"CellB": other}
     )
     assert history["stage"].tolist() == ["pretrain:CellB"] * 2 + ["train"] * 2
     # what pre-training saw: CellB's pairs off chr1 (test) and chr2 (validation), augmented
@@ -327,22 +302,8 @@ def test_transfer_model_pre_trains_on_the_other_cell_lines(
     n = len(kept) + (DEMO_AUGMENT["positives"] - 1) * int(kept["label"].sum())
     assert f"pre-training on CellB: {n} instances per epoch" in caplog.text
     assert "held-out chromosomes chr1,chr2" in caplog.text
-    with pytest.raises(Exception, match="pre-trains on the other cell lines, but none"):
-        run_train("simple_cnn", demo_features, tmp_path / "x")  # a control: trains fine
-        train_neural(
-            "simple_cnn_transfer",
-            "leakage_free",
-            pairs_path=demo_features / "pairs.tsv",
-            paper_path=demo_features / "splits_paper.tsv",
-            features_dir=demo_features / "features",
-            windows=DEMO_WINDOWS,
-            augment=DEMO_AUGMENT,
-            marks=DEMO_MARKS,
-            train_cfg=dict(TRAIN, epochs=1),
-            model_params=params,
-            out_model=tmp_path / "y" / "model.keras",
-            out_history=tmp_path / "y" / "history.tsv",
-        )
+    with pytest.raises(EpipairError, match="pre-trains on the other cell lines, but none"):
+        run_train("simple_cnn_transfer", demo_features, tmp_path / "y", params=params)
 
 
 def test_training_is_deterministic_on_the_cpu(demo_features, tmp_path):

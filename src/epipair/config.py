@@ -76,6 +76,16 @@ def check(config: dict) -> None:
                 f"({w['signal_bin']})"
             )
     shortest = min(("enhancer", "promoter"), key=lambda k: w[k])
+    aug = config["augment"]
+    if aug.get("grid_step"):
+        from .splits import grid_shifts
+
+        reach = int(abs(grid_shifts(aug["positives"], aug["grid_step"])).max(initial=0))
+        if reach > aug["max_shift"]:
+            raise EpipairError(
+                f"config augment: the grid of {aug['positives']} copies {aug['grid_step']} bp "
+                f"apart reaches {reach} bp, beyond augment.max_shift ({aug['max_shift']})"
+            )
     if 2 * config["augment"]["max_shift"] >= w[shortest]:
         raise EpipairError(
             f"config augment.max_shift ({config['augment']['max_shift']}) must be less than half "

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .errors import EpipairError
 from .sequence import ONE_HOT
-from .splits import SINGLE, split_instances
+from .splits import SINGLE, grid_shifts, split_instances
 from .tables import read_split_tables
 
 
@@ -40,17 +40,32 @@ class FixedInstances:
 
 
 class AugmentedInstances:
-    def __init__(self, rows, labels, n_aug: int, max_shift: int, seed: int):
+    """``grid_step``: EPIANN's fixed grid of shifts (``epipair.splits.grid_shifts``), the
+    same every epoch, instead of random ones."""
+
+    def __init__(self, rows, labels, n_aug: int, max_shift: int, seed: int, grid_step=None):
         self.rows = np.asarray(rows, dtype=np.int64)
         self.pos = self.rows[np.asarray(labels)[self.rows] == 1]
         self.n_aug, self.max_shift, self.seed = int(n_aug), int(max_shift), int(seed)
+        self.grid_step = grid_step
+
+    @classmethod
+    def configured(cls, rows, labels, augment: dict, seed: int):
+        """From the config's ``augment`` section."""
+        return cls(
+            rows, labels, augment["positives"], augment["max_shift"], seed, augment.get("grid_step")
+        )
 
     def draw(self, epoch: int):
         rng = np.random.default_rng([self.seed, epoch, 1])
         extra = np.repeat(self.pos, max(self.n_aug - 1, 0))
         rows = np.concatenate([self.rows, extra])
         shifts = np.zeros(rows.size, dtype=np.int64)
-        if self.max_shift and extra.size:
+        if self.grid_step and extra.size:
+            shifts[self.rows.size :] = np.tile(
+                grid_shifts(self.n_aug, self.grid_step), self.pos.size
+            )
+        elif self.max_shift and extra.size:
             shifts[self.rows.size :] = rng.integers(-self.max_shift, self.max_shift + 1, extra.size)
         return rows, shifts
 

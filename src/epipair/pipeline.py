@@ -84,6 +84,7 @@ def build_regions(
         split["seed"],
         split["paper_test_fraction"],
         split["paper_valid_fraction"],
+        augment.get("grid_step"),
     )
     df["holdout_split"] = splits.random_holdout_split(
         df, split["seed"], split["paper_test_fraction"], split["paper_valid_fraction"]

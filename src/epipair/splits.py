@@ -73,9 +73,20 @@ def leakage_free_split(
     return split
 
 
-def _augmented(pairs: pd.DataFrame, n_aug: int, max_shift: int, rng) -> pd.DataFrame:
-    """Every pair once (shift 0) and every positive ``n_aug - 1`` more times with a random
-    shift in ``+-max_shift``: ``(pair_id, shift)`` in pair order."""
+def grid_shifts(n_aug: int, step: int) -> np.ndarray:
+    """EPIANN's fixed grid (wgmao/EPIANN ``Data_Augmentation.R`` L123: window i of ``n_aug``
+    starts ``(i - n_aug/2) * step`` from the centred one): the ``n_aug - 1`` shifts other than
+    the original's 0, e.g. -450..500 by 50 for 20 windows of 50 bp."""
+    grid = (np.arange(1, n_aug + 1) - n_aug // 2) * int(step)
+    return grid[grid != 0].astype(np.int64)
+
+
+def _augmented(
+    pairs: pd.DataFrame, n_aug: int, max_shift: int, rng, grid_step: int | None = None
+) -> pd.DataFrame:
+    """Every pair once (shift 0) and every positive ``n_aug - 1`` more times, shifted at random
+    within ``+-max_shift`` or, with ``grid_step``, on EPIANN's grid (:func:`grid_shifts`):
+    ``(pair_id, shift)`` in pair order."""
     labels = pairs["label"].to_numpy()
     ids = pairs["pair_id"].to_numpy()
     pos = np.flatnonzero(labels == 1)
@@ -84,9 +95,12 @@ def _augmented(pairs: pd.DataFrame, n_aug: int, max_shift: int, rng) -> pd.DataF
     shifts = np.zeros(inst_ids.size, dtype=np.int64)
     # positions of each positive's extra copies: after the first instance of that pair
     offsets = np.concatenate([[0], np.cumsum(reps)[:-1]])
-    if n_aug > 1 and max_shift > 0 and pos.size:
+    if n_aug > 1 and (max_shift > 0 or grid_step) and pos.size:
         extra = (offsets[pos][:, None] + np.arange(1, n_aug)[None, :]).ravel()
-        shifts[extra] = rng.integers(-max_shift, max_shift + 1, size=extra.size)
+        if grid_step:
+            shifts[extra] = np.tile(grid_shifts(n_aug, grid_step), pos.size)
+        else:
+            shifts[extra] = rng.integers(-max_shift, max_shift + 1, size=extra.size)
     return pd.DataFrame({"pair_id": inst_ids, "shift": shifts})
 
 
@@ -97,11 +111,12 @@ def paper_split(
     seed: int,
     test_fraction: float,
     valid_fraction: float,
+    grid_step: int | None = None,
 ) -> pd.DataFrame:
     """Instances ``(pair_id, shift, split)`` of ``augment_then_split``: the augmented set split
     at random (see the module docstring)."""
     rng = np.random.default_rng(seed)
-    inst = _augmented(pairs, n_aug, max_shift, rng)
+    inst = _augmented(pairs, n_aug, max_shift, rng, grid_step)
     u = rng.random(len(inst))
     inst["split"] = np.where(
         u < test_fraction, "test", np.where(u < test_fraction + valid_fraction, "valid", "train")
@@ -109,14 +124,16 @@ def paper_split(
     return inst
 
 
-def speid_basic_training(pairs, n_aug, max_shift, seed, test_fraction, valid_fraction):
+def speid_basic_training(
+    pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None
+):
     """SPEID as its README says to run it (ma-compbio/SPEID@edb9d9b): ``basic_training.py``
     fits the whole augmented set of a cell line (L35-37, L81-88; ``training_frac`` is unused,
     validation commented out at L83) and ``predict.py`` scores every unaugmented pair of the
     cell line (L17, L32), training pairs included, at the labels' positive share. Validation
     (for the history only) is that same set, as the script's callback scores the data it
     trains on (L65)."""
-    inst = _augmented(pairs, n_aug, max_shift, np.random.default_rng(seed))
+    inst = _augmented(pairs, n_aug, max_shift, np.random.default_rng(seed), grid_step)
     once = pd.DataFrame({"pair_id": pairs["pair_id"].to_numpy(), "shift": 0})
     return pd.concat(
         [inst.assign(split="train"), once.assign(split="valid"), once.assign(split="test")],
@@ -124,14 +141,16 @@ def speid_basic_training(pairs, n_aug, max_shift, seed, test_fraction, valid_fra
     )
 
 
-def zhuang_basic_training(pairs, n_aug, max_shift, seed, test_fraction, valid_fraction):
+def zhuang_basic_training(
+    pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None
+):
     """Zhuang, Shen & Pan's section 2.3.1 (zzUMN/Combine-CNN-Enhancer-and-Promoters@012871d
     Keras-Test/basic_training.py): training rows drawn with replacement, half the set's size
     (L45), validation rows drawn likewise, 9% (L46), and every row of the set scored (L104-111),
     training rows included. The set is the augmented one (the paper reuses SPEID's data; the
     repository does not show it)."""
     rng = np.random.default_rng(seed)
-    inst = _augmented(pairs, n_aug, max_shift, rng)
+    inst = _augmented(pairs, n_aug, max_shift, rng, grid_step)
     n = len(inst)
     train = inst.iloc[rng.integers(0, n, size=int(0.5 * n))]
     valid = inst.iloc[rng.integers(0, n, size=int(0.09 * n))]
@@ -151,12 +170,12 @@ PAPER_SCHEMES = {
 }
 
 
-def paper_splits(pairs, n_aug, max_shift, seed, test_fraction, valid_fraction) -> pd.DataFrame:
+def paper_splits(
+    pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None
+) -> pd.DataFrame:
     """Every scheme's instances ``(scheme, pair_id, shift, split)`` (``splits_paper.tsv``)."""
-    parts = [
-        fn(pairs, n_aug, max_shift, seed, test_fraction, valid_fraction).assign(scheme=name)
-        for name, (fn, _) in PAPER_SCHEMES.items()
-    ]
+    args = (pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step)
+    parts = [fn(*args).assign(scheme=name) for name, (fn, _) in PAPER_SCHEMES.items()]
     return pd.concat(parts, ignore_index=True)[["scheme", "pair_id", "shift", "split"]]
 
 

@@ -188,9 +188,7 @@ def train_neural(
                 f"{pairs_path}: the {what} split of protocol {protocol} has no positive pair"
             )
     if protocol in AUGMENTED_AFTER_SPLIT:
-        train_inst = AugmentedInstances(
-            tr_rows, labels, augment["positives"], augment["max_shift"], seed
-        )
+        train_inst = AugmentedInstances.configured(tr_rows, labels, augment, seed)
     else:
         train_inst = FixedInstances(tr_rows, tr_shifts)
     bs = int(train_cfg["batch_size"])
@@ -404,7 +402,7 @@ def pretrain_on(
     rows, shifts = rows[keep], shifts[keep]
     labels = other.labels
     if other.protocol in AUGMENTED_AFTER_SPLIT:
-        inst = AugmentedInstances(rows, labels, augment["positives"], augment["max_shift"], seed)
+        inst = AugmentedInstances.configured(rows, labels, augment, seed)
     else:
         inst = FixedInstances(rows, shifts)
     ds = PairBatches(other.features, labels, inst, names, batch_size, shuffle=True, seed=seed)
