@@ -118,7 +118,7 @@ def test_heatmap_and_summary_from_small_table(tmp_path):
     )
     # no random_holdout row in this table: its column says so
     assert "| gbm | A | aupr | 0.91 | X, Table 2 | 0.800 | — | 0.300 |" in md
-    assert "## Test sets per protocol" in md and "| paper | gbm | 100-100 | 0.100 |" in md
+    assert "## Test sets per protocol" in md and "| paper | gbm | 100 | 0.100 |" in md
     assert "| speid | B | aupr |  | Y |" in md  # no published value: the cell stays empty
     assert "### gbm, paper" in md and "50.0%" in md and "100.0%" in md
 

@@ -13,7 +13,7 @@ from .tables import BENCHMARK_METRICS, METRICS, PREDICTIONS
 
 log = logging.getLogger(__name__)
 PROTOCOL_LABEL = {
-    "paper": "paper (augment, then random split: copies of test positives in training)",
+    "paper": "paper (each model's published protocol: test data seen in training)",
     "random_holdout": "random holdout (pairs held out before augmenting: shared elements)",
     "leakage_free": "leakage-free (chromosomes held out)",
 }
@@ -150,7 +150,8 @@ def protocol_comparison(metrics: pd.DataFrame, path) -> None:
         ax.set_xticks(range(len(models)), models, rotation=30, fontsize=8)
         ax.set(title=cell, ylim=(0, 1))
     axes[0][0].set_ylabel("AUPR (95% bootstrap interval)")
-    axes[0][0].legend(fontsize=6, loc="upper left")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8)
     fig.suptitle(
         "Within cell line; dotted line and number on each bar: its test set's positive share",
         fontsize=9,
@@ -167,13 +168,14 @@ def protocol_shares(metrics: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (protocol, model), sub in within.groupby(["protocol", "model"], sort=False):
         share = sub["n_pos"] / sub["n"]
-        lo, hi = share.min(), share.max()
+        lo, hi = f"{share.min():.3f}", f"{share.max():.3f}"
+        n_lo, n_hi = sub["n"].min(), sub["n"].max()
         rows.append(
             {
                 "protocol": protocol,
                 "model": model,
-                "test pairs or instances": f"{sub['n'].min()}-{sub['n'].max()}",
-                "positive share": f"{lo:.3f}" if lo == hi else f"{lo:.3f}-{hi:.3f}",
+                "test pairs or instances": f"{n_lo}" if n_lo == n_hi else f"{n_lo}-{n_hi}",
+                "positive share": lo if lo == hi else f"{lo}-{hi}",
             }
         )
     return pd.DataFrame(rows)
