@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from urllib.parse import urlparse
@@ -9,6 +10,7 @@ from urllib.parse import urlparse
 from . import registry
 from .errors import EpipairError
 
+log = logging.getLogger(__name__)
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # shipped inside the package, so an installed (not editable) epipair validates too
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
@@ -86,9 +88,9 @@ def check(config: dict) -> None:
                 f"config augment: the grid of {aug['positives']} copies {aug['grid_step']} bp "
                 f"apart reaches {reach} bp, beyond augment.max_shift ({aug['max_shift']})"
             )
-    if 2 * config["augment"]["max_shift"] >= w[shortest]:
+    if 2 * aug["max_shift"] >= w[shortest]:
         raise EpipairError(
-            f"config augment.max_shift ({config['augment']['max_shift']}) must be less than half "
+            f"config augment.max_shift ({aug['max_shift']}) must be less than half "
             f"of windows.{shortest} ({w[shortest]}): a copy shifted further no longer holds the "
             "element's centre"
         )
@@ -183,12 +185,10 @@ def models_for(config: dict, cells: list[str]) -> list[str]:
     """``config["models"]`` for a run of ``cells``: a model that pre-trains on the other cell
     lines (``registry.ModelSpec.pretrain``) is left out, with a warning, when only one cell
     line is selected."""
-    import logging
-
     out = []
     for m in config["models"]:
         if registry.spec(m).pretrain and len(cells) < 2:
-            logging.getLogger(__name__).warning(
+            log.warning(
                 "model %s pre-trains on the other cell lines; with only %s selected it is "
                 "left out of this run",
                 m,
