@@ -38,37 +38,31 @@ def pooled(length, kernel=40, pool=20):
     return (length - kernel + 1) // pool
 
 
-def test_speid_default_is_the_small_model_of_basic_training():
-    """build_small_model.py, which basic_training.py trains and predict.py loads."""
+def speid_count(filters, lstm_units, dense_units):
+    """SPEID's parameters by hand: two convolutions of 40, BN, BiLSTM, BN, Dense, BN, logit, BN."""
     steps = pooled(3000) + pooled(2000)  # 148 + 98 positions after conv + pool
-    expected = (
-        2 * conv(4, 200, 40)
-        + bn(200)
-        + 2 * lstm(200, 50)
-        + bn(100)
-        + dense(steps * 100, 800)
-        + bn(800)
-        + dense(800, 1)
+    assert steps == 246
+    return (
+        2 * conv(4, filters, 40)
+        + bn(filters)
+        + 2 * lstm(filters, lstm_units)
+        + bn(2 * lstm_units)
+        + dense(steps * 2 * lstm_units, dense_units)
+        + bn(dense_units)
+        + dense(dense_units, 1)
         + bn(1)
     )
+
+
+def test_speid_default_is_the_small_model_of_basic_training():
+    """build_small_model.py, which basic_training.py trains and predict.py loads."""
     model = build("speid", PAPER)
-    assert model.count_params() == expected == 19_850_805
+    assert model.count_params() == speid_count(200, 50, 800) == 19_850_805
     assert model.get_layer("enhancer_conv").activation.__name__ == "relu"  # build_small_model
 
 
 def test_speid_preset_retraining_model3_parameter_count():
-    steps = pooled(3000) + pooled(2000)
-    assert steps == 246
-    expected = (
-        2 * conv(4, 1024, 40)
-        + bn(1024)
-        + 2 * lstm(1024, 100)
-        + bn(200)
-        + dense(steps * 200, 1000)
-        + bn(1000)
-        + dense(1000, 1)
-        + bn(1)
-    )
+    expected = speid_count(1024, 100, 1000)
     model = build("speid", PAPER, {"preset": "retraining_model3"})
     assert model.count_params() == expected == 50_440_629
     assert model.get_layer("enhancer_conv").activation.__name__ == "linear"  # ReLU commented out
