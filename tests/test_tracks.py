@@ -169,3 +169,13 @@ def test_a_damaged_bigwig_names_the_file(tmp_path):
         tracks.binned_signal(
             [("m", str(path), "bigwig")], np.array(["c1"]), np.array([0]), 1_000_000, 100
         )
+
+
+def test_an_all_zero_mark_over_a_few_pairs_is_only_a_warning(caplog):
+    sig = np.zeros((3, 1, 4), dtype=np.float32)
+    caplog.set_level("WARNING")
+    tracks.empty_marks([sig, sig], [("CTCF", "p.bed", "peaks")])
+    assert "mark CTCF is zero" in caplog.text and "only 3 pairs" in caplog.text
+    with pytest.raises(EpipairError, match="mark CTCF is zero"):
+        big = np.zeros((tracks.EMPTY_MARK_MIN_PAIRS, 1, 4), dtype=np.float32)
+        tracks.empty_marks([big, big], [("CTCF", "p.bed", "peaks")])

@@ -231,16 +231,26 @@ def track_chrom_names(track_chroms, genome_chroms, mark: str, path) -> dict[str,
     return out
 
 
+# below this many pairs an all-zero mark may be chance (a few pairs far from any peak)
+EMPTY_MARK_MIN_PAIRS = 100
+
+
 def empty_marks(signals, tracks) -> None:
     """Stop with one line when a mark is zero over every window of ``signals`` (arrays
     ``[n, marks, bins]``, e.g. the enhancers' and the promoters'): its track covers none of the
-    pairs (another genome build, other chromosome names, an empty file)."""
+    pairs (another genome build, other chromosome names, an empty file). Under
+    ``EMPTY_MARK_MIN_PAIRS`` pairs this is a warning, not an error."""
+    n = max((int(s.shape[0]) for s in signals), default=0)
     for m, (mark, path, _) in enumerate(tracks):
-        if sum(int(s.shape[0]) for s in signals) and not any(s[:, m].any() for s in signals):
-            raise EpipairError(
+        if n and not any(s[:, m].any() for s in signals):
+            msg = (
                 f"{path}: mark {mark} is zero over every enhancer and promoter window; check "
                 "that the track is of this genome build and names its chromosomes as the pairs do"
             )
+            if n < EMPTY_MARK_MIN_PAIRS:
+                log.warning("%s (only %d pairs: not an error)", msg, n)
+                continue
+            raise EpipairError(msg)
 
 
 def binned_signal(
