@@ -124,7 +124,7 @@ def train_baseline(
         marks=marks,
         folds_path=folds_path,
         fold=fold,
-        scheme=registry.spec(name).paper,
+        model=name,
     )
     tr_rows, _ = data.instances("train")
     va_rows, _ = data.instances("valid")

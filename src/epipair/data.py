@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import registry
 from .errors import EpipairError
 from .sequence import ONE_HOT
 from .splits import SINGLE, grid_shifts, split_instances
@@ -160,12 +161,14 @@ class CellData:
         marks: list[str] | None,
         folds_path=None,
         fold: str = SINGLE,
-        scheme: str = "augment_then_split",
+        model: str | None = None,
     ) -> CellData:
         """Read ``pairs.tsv`` (``splits_paper.tsv`` under ``paper``, ``splits_folds.tsv`` for
         a cross-validation ``fold``) and memory-map the features in ``features_dir``
-        (``None``: a model that reads no features). ``scheme``: the model's own paper protocol
-        (``epipair.registry.ModelSpec.paper``)."""
+        (``None``: a model that reads no features). ``model``: whose own paper protocol
+        ``paper`` means (``epipair.registry.ModelSpec.paper``; without one,
+        ``augment_then_split``)."""
+        scheme = registry.spec(model).paper if model else "augment_then_split"
         pairs, paper, fold_splits = read_split_tables(
             pairs_path, paper_path, protocol, folds_path, scheme
         )

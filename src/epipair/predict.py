@@ -55,10 +55,10 @@ def predict_scores(model, features: Features, names, rows, shifts, batch_size: i
 
 
 def open_sample(
-    sample_dir, protocol: str, *, windows, augment, marks, scheme: str = "augment_then_split"
+    sample_dir, protocol: str, *, windows, augment, marks, model: str | None = None
 ) -> CellData:
     """A cell line's (or a scored pair set's) folder: tables, all fold splits and features;
-    ``scheme``: the model's paper protocol (``epipair.registry.ModelSpec.paper``)."""
+    ``model``: whose paper protocol ``paper`` means (``CellData.open``)."""
     d = Path(sample_dir)
     folds = d / "splits_folds.tsv"
     return CellData.open(
@@ -70,7 +70,7 @@ def open_sample(
         augment=augment,
         marks=marks,
         folds_path=folds if folds.exists() else None,
-        scheme=scheme,
+        model=model,
     )
 
 
@@ -175,7 +175,7 @@ def predict_all(
             windows=windows,
             augment=augment,
             marks=marks,
-            scheme=registry.spec(model_name).paper,
+            model=model_name,
         )
         train_folds = None if train == test else read_folds(folds_paths[train])
         instances = held_out_instances(data, protocol, train_folds)

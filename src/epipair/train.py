@@ -174,10 +174,11 @@ def train_neural(
         marks=marks,
         folds_path=folds_path,
         fold=fold,
-        scheme=registry.spec(model_name).paper,
+        model=model_name,
     )
+    spec = registry.spec(model_name)
     labels, features = data.labels, data.features
-    names = registry.spec(model_name).inputs
+    names = spec.inputs
     data.require(names, model_name, features_dir)
 
     tr_rows, tr_shifts = data.instances("train")
@@ -212,7 +213,7 @@ def train_neural(
         "windows": windows,
         "augment": augment,
         "train": train_cfg,
-        "model_params": registry.spec(model_name).params(model_params),
+        "model_params": spec.params(model_params),
         "marks": marks,
     }
     files = input_files(pairs_path, paper_path, folds_path, features_dir, names)
@@ -239,7 +240,7 @@ def train_neural(
             "wait": 0,
             "stopped": False,
         }
-        if registry.spec(model_name).pretrain:
+        if spec.pretrain:
             held_out = held_out_chromosomes(data) if protocol == "leakage_free" else set()
             for cell, src in (pretrain or {}).items():
                 other = CellData.open(
@@ -250,7 +251,7 @@ def train_neural(
                     windows=windows,
                     augment=augment,
                     marks=marks,
-                    scheme=registry.spec(model_name).paper,
+                    model=model_name,
                 )
                 pretrain_on(
                     model,
@@ -284,12 +285,12 @@ def train_neural(
 
     epochs, patience = int(train_cfg["epochs"]), int(train_cfg["patience"])
     # a paper scheme whose script kept its last epoch: no early stopping, last weights
-    keep_last = protocol == "paper" and PAPER_SCHEMES[registry.spec(model_name).paper][1]
+    keep_last = protocol == "paper" and PAPER_SCHEMES[spec.paper][1]
     if keep_last:
         patience = epochs + 1
         log.info(
             "paper protocol %s: all %d epochs, last weights",
-            registry.spec(model_name).paper,
+            spec.paper,
             epochs,
         )
     for epoch in range(state["epoch"], epochs):
