@@ -77,7 +77,13 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-DEMO_WINDOWS = {"enhancer": 1000, "promoter": 1000, "signal_bin": 50}
+DEMO_WINDOWS = {
+    "enhancer": 1000,
+    "promoter": 1000,
+    "signal_bin": 50,
+    "signal_window": 50,
+    "signal_step": 10,
+}
 DEMO_AUGMENT = {"positives": 5, "max_shift": 100}
 DEMO_SPLIT = {
     "test_chroms": ["chr1"],
@@ -128,6 +134,15 @@ def build_demo_cell(demo_dir, cell: str, out: Path) -> Path:
         out_enh=feats / "enhancer_signal.npy",
         out_prom=feats / "promoter_signal.npy",
         out_marks=feats / "signal_marks.txt",
+    )
+    pipeline.signal_features(
+        out / "pairs.tsv",
+        tracks=tracks,
+        windows=DEMO_WINDOWS,
+        out_enh=feats / "enhancer_signal_windows.npy",
+        out_prom=feats / "promoter_signal_windows.npy",
+        out_marks=feats / "signal_windows_marks.txt",
+        sliding=True,
     )
     return out
 

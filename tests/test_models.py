@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
+import numpy as np
 import pytest
 
 from epipair import registry
@@ -15,6 +16,9 @@ PAPER = {
     "promoter_seq": 2000,
     "enhancer_sig": (30, 5),
     "promoter_sig": (20, 5),
+    # Xiao et al.: 50-bp windows every 10 bp over 3,000 and 2,000 bp, 22 datasets
+    "enhancer_sigwin": (296, 22),
+    "promoter_sigwin": (196, 22),
 }
 
 
@@ -100,7 +104,94 @@ def test_simple_cnn_without_the_second_convolution():
     assert build("simple_cnn", PAPER, {"second_conv": False}).count_params() == expected
 
 
-@pytest.mark.parametrize("name", ["epi_cnn", "seq_epi", "cnn_gru"])
+def test_epi_cnn_is_basic_cnn_epi_at_8_8_million_parameters():
+    """model_3lyr_build2(256,256,256,16,16,16,2,2,2,512): per branch 3 x (conv 16, BN, pool 2)."""
+
+    def branch_steps(n):
+        for _ in range(3):
+            n = (n - 16 + 1) // 2
+        return n
+
+    steps = branch_steps(296) + branch_steps(196)  # 23 + 11
+    assert steps == 34
+    per_branch = conv(22, 256, 16) + 2 * conv(256, 256, 16) + 3 * bn(256)
+    expected = 2 * per_branch + bn(256) + dense(steps * 256, 512) + bn(512) + dense(512, 1)
+    assert expected == 8_842_753
+    assert build("epi_cnn", PAPER).count_params() == expected
+
+
+def test_epi_resnet_is_resnet_cnn_epi():
+    """model_3lyr_build_res(256, 2, 7, 3, 800): conv 7 (enhancer stride 2), pool 3, two
+    residual blocks of four 3-wide convolutions each, average pool 2."""
+    enh = ((296 - 7) // 2 + 1) // 3 // 2 // 2 // 2  # 145 -> 48 -> 24 -> 12 -> 6
+    prom = (196 - 7 + 1) // 3 // 2 // 2 // 2  # 190 -> 63 -> 31 -> 15 -> 7
+    assert (enh, prom) == (6, 7)
+    # block 1: neck1 (2 convs, 1 BN) + neck (2 convs, 2 BN); block 2: two necks (4 convs, 4 BN)
+    per_branch = conv(22, 256, 7) + bn(256) + 8 * conv(256, 256, 3) + 7 * bn(256) + bn(256)
+    expected = 2 * per_branch + bn(256) + dense(13 * 256, 800) + bn(800) + dense(800, 1)
+    assert expected == 5_915_841
+    assert build("epi_resnet", PAPER).count_params() == expected
+
+
+def test_xiao_sequence_models_parameter_counts():
+    # BasicCNN_seq.py: conv 300 x 40 (same), pool 20: 150 + 100 positions; Dense 800
+    basic = (
+        2 * conv(4, 300, 40) + bn(300) + dense(250 * 300, 800) + bn(800) + dense(800, 1) + 3
+    )  # the last BN has no scale: beta, mean, variance
+    assert build("xiao_seq_cnn", PAPER).count_params() == basic == 60_102_604
+    # the attention CNN on the central 600/400 bp: conv 256 x 8 (valid), pool 4: 148 + 98
+    att = (
+        2 * conv(4, 256, 8)
+        + bn(256)
+        + dense(246 * 256, 800)
+        + bn(800)
+        + dense(800, 800)
+        + dense(800, 256)
+        + dense(256, 256)
+        + dense(256, 128)
+        + bn(128)
+        + dense(128, 1)
+        + 3
+    )
+    assert build("xiao_seq_attention", PAPER).count_params() == att == 51_347_908
+    # ResNetCNN_seq.py: conv 64 x 8, pool 10, 3 residual blocks of 8-wide convolutions
+    enh, prom = (600 - 8 + 1) // 10 // 2 // 2 // 2, (400 - 8 + 1) // 10 // 2 // 2 // 2
+    per_branch = conv(4, 64, 8) + 12 * conv(64, 64, 8) + (1 + 2 + 4 + 4) * bn(64)
+    res = 2 * per_branch + bn(64) + dense((enh + prom) * 64, 1) + 3
+    assert build("xiao_seq_resnet", PAPER).count_params() == res
+
+
+def test_seq_epi_combines_the_trained_parts_frozen():
+    """Combine_seq_epigenomics.py: 512 + 128 features, standardised, Dense 128 and 512."""
+    from epipair.models.architectures import build_xiao_combined
+
+    parts = {
+        "epi_cnn": build("epi_cnn", PAPER),
+        "xiao_seq_attention": build("xiao_seq_attention", PAPER),
+    }
+    model = build_xiao_combined(parts, registry.spec("seq_epi").params())
+    assert [i.name for i in model.inputs] == list(registry.spec("seq_epi").inputs)
+    trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+    head = dense(640, 128) + 2 * 128 + dense(128, 512) + 2 * 512 + dense(512, 1)  # BN: gamma, beta
+    assert trainable == head
+    frozen = parts["epi_cnn"].count_params() + parts["xiao_seq_attention"].count_params()
+    # the trunks stop at their feature layers: the parts' output layers are left out
+    left_out = dense(512, 1) + dense(128, 1) + 3
+    assert model.count_params() == frozen - left_out + 2 * 640 + 1 + head + 2 * 128 + 2 * 512
+
+
+def test_position_l2_norm_matches_keras_2_normalize():
+    """np_utils.normalize(x, axis=-1): x / ||x||_2 per position; an all-zero position stays 0."""
+    from epipair.models.architectures import PositionL2Norm
+
+    x = np.array([[[3.0, 4.0, 0.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]], dtype=np.float32)
+    out = np.asarray(PositionL2Norm()(x))
+    np.testing.assert_allclose(out[0, 0], [0.6, 0.8, 0.0], rtol=1e-6)
+    np.testing.assert_array_equal(out[0, 1], [0.0, 0.0, 0.0])
+    np.testing.assert_allclose(out[0, 2], np.full(3, 1 / np.sqrt(3)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["cnn_gru"])
 def test_other_models_build_and_read_their_inputs(name):
     model = build(name, PAPER)
     assert [i.name for i in model.inputs] == list(registry.spec(name).inputs)

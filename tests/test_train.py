@@ -34,8 +34,16 @@ SMALL = {
         "pool": 20,
         "dense_units": 32,
     },
-    "epi_cnn": {"filters": 8, "kernel": 3, "dense_units": 16},
-    "seq_epi": {"filters": 16, "kernel": 12, "pool": 20, "signal_filters": 8, "dense_units": 16},
+    "epi_cnn": {"filters": 8, "kernel": 5, "dense_units": 16},
+    "epi_resnet": {"filters": 8, "kernel": 5, "pool": 2, "dense_units": 16},
+    "xiao_seq_cnn": {"filters": 8, "kernel": 12, "dense_units": 16},
+    "xiao_seq_attention": {
+        "filters": 8,
+        "dense_units": 32,
+        "attention_units": 16,
+        "feature_units": 16,
+    },
+    "xiao_seq_resnet": {"filters": 8, "res_blocks": 2},
     "cnn_gru": {"filters": 16, "kernel": 12, "pool": 10, "gru_units": 8, "dense_units": 16},
     "distance": {},
     "gbm": {"max_iter": 50},
@@ -187,7 +195,12 @@ def test_checkpoint_of_another_configuration_is_not_resumed(
     run_train("epi_cnn", demo_features, tmp_path, train=train)
     state = json.loads((tmp_path / "checkpoint" / "state.json").read_text())
     assert state["epoch"] == 1 and state["run"]["settings"]["train"]["learning_rate"] == 0.002
-    assert set(state["run"]["inputs"]) >= {"pairs", "paper", "enhancer_signal", "signal_marks"}
+    assert set(state["run"]["inputs"]) >= {
+        "pairs",
+        "paper",
+        "enhancer_signal_windows",
+        "signal_windows_marks",
+    }
     monkeypatch.undo()
     # same settings: resumed (nothing left to train, the epoch-1 history is kept)
     caplog.set_level("INFO", logger="epipair.train")
@@ -312,3 +325,60 @@ def test_training_is_deterministic_on_the_cpu(demo_features, tmp_path):
     pd.testing.assert_frame_equal(
         a.drop(columns=["seconds", "samples_per_s"]), b.drop(columns=["seconds", "samples_per_s"])
     )
+
+
+def test_xiao_models_train_under_their_released_protocol(demo_features, tmp_path, caplog):
+    """protocol paper for epi_cnn (BasicCNN_EPI.py): no augmentation, every training pair once,
+    balanced class weights, early stopping on validation F1; epi_resnet (ResNetCNN_EPI.py):
+    balanced epochs, negatives undersampled."""
+    caplog.set_level("INFO", logger="epipair.train")
+    pairs = read_pairs_table(demo_features / "pairs.tsv")
+    paper = pd.read_csv(demo_features / "splits_paper.tsv", sep="\t")
+    xiao = paper[paper["scheme"] == "xiao_chromosome_split"]
+    train_ids = set(xiao.loc[xiao["split"] == "train", "pair_id"])
+    assert (xiao["shift"] == 0).all() and len(xiao) == len(pairs)
+    y = pairs.loc[pairs["pair_id"].isin(train_ids), "label"].to_numpy()
+    n, n_pos = y.size, int(y.sum())
+    history = run_train("epi_cnn", demo_features, tmp_path / "cnn", protocol="paper")
+    weights = {0: n / (2 * (n - n_pos)), 1: n / (2 * n_pos)}
+    assert f"class weights {weights}" in caplog.text
+    assert "early stopping on val_f1 (patience 10)" in caplog.text
+    assert f"{n} training instances per epoch ({n} pairs)" in caplog.text
+    assert history["val_f1"].between(0, 1).all()
+    caplog.clear()
+    run_train("epi_resnet", demo_features, tmp_path / "res", protocol="paper")
+    assert "class weights None, balanced epochs (negatives undersampled)" in caplog.text
+    assert f"{2 * n_pos} training instances per epoch" in caplog.text
+
+
+def test_class_weights_as_released():
+    from epipair.train import class_weights
+
+    y = np.array([0] * 95 + [1] * 5)
+    assert class_weights("balanced", y) == {0: 100 / 190, 1: 10.0}
+    assert class_weights({0: 1, 1: 800}, y) == {0: 1.0, 1: 800.0}
+    assert class_weights(None, y) is None
+
+
+def test_seq_epi_trains_a_head_on_its_frozen_trained_parts(demo_features, tmp_path, caplog):
+    """Combine_seq_epigenomics.py: the trained epi_cnn and xiao_seq_attention give features,
+    standardised on the training pairs; only the new head trains."""
+    import keras
+
+    train = dict(TRAIN, epochs=1)
+    parts = {}
+    for name in ("epi_cnn", "xiao_seq_attention"):
+        run_train(name, demo_features, tmp_path / name, train=train)
+        parts[name] = tmp_path / name / "model.keras"
+    with pytest.raises(EpipairError, match="combines trained epi_cnn, xiao_seq_attention"):
+        run_train("seq_epi", demo_features, tmp_path / "none", train=train, params={})
+    caplog.set_level("INFO", logger="epipair.train")
+    run_train("seq_epi", demo_features, tmp_path / "combined", train=train, params={}, parts=parts)
+    assert "combined seq_epi: 32 features" in caplog.text  # 16 + 16 (test-sized parts)
+    model = keras.models.load_model(tmp_path / "combined" / "model.keras")
+    epi = keras.models.load_model(parts["epi_cnn"])
+    trunk = model.get_layer("epi_cnn_trunk")
+    for layer in ("enhancer_conv1", "dense"):
+        for a, b in zip(epi.get_layer(layer).get_weights(), trunk.get_layer(layer).get_weights()):
+            np.testing.assert_array_equal(a, b)
+    assert np.abs(np.asarray(model.get_layer("standardise").mean)).max() > 0

@@ -25,7 +25,7 @@ from . import registry
 from .atomic import atomic_path
 from .data import CellData
 from .errors import EpipairError
-from .metrics import aupr, auroc
+from .metrics import aupr, auroc, f1_at_half
 from .splits import SINGLE
 from .tables import HISTORY
 
@@ -152,6 +152,7 @@ def train_baseline(
                 "loss": float("nan"),
                 "val_aupr": val_aupr,
                 "val_auroc": val_auroc,
+                "val_f1": f1_at_half(labels, scores),
                 "seconds": round(seconds, 3),
                 "samples_per_s": round(tr_rows.size / max(seconds, 1e-9), 1),
             }

@@ -77,6 +77,15 @@ def check(config: dict) -> None:
                 f"config windows.{kind} ({w[kind]}) must be a multiple of windows.signal_bin "
                 f"({w['signal_bin']})"
             )
+    if registry.reads_signal_windows(config["models"]):
+        win, step = w["signal_window"], w["signal_step"]
+        bad = [k for k in ("enhancer", "promoter") if w[k] % step or w[k] < win]
+        if win % step or bad:
+            raise EpipairError(
+                f"config windows.signal_window ({win}) must be a multiple of "
+                f"windows.signal_step ({step}), and the step must divide and the window fit "
+                f"windows.enhancer ({w['enhancer']}) and windows.promoter ({w['promoter']})"
+            )
     shortest = min(("enhancer", "promoter"), key=lambda k: w[k])
     aug = config["augment"]
     if aug.get("grid_step"):
@@ -212,10 +221,6 @@ def selected_cells(config: dict) -> list[str]:
             f"config only: unknown cell line(s) {', '.join(unknown)}; known: {', '.join(cells)}"
         )
     return [c for c in cells if c in wanted]
-
-
-def uses_sequence(config: dict) -> bool:
-    return registry.reads_sequence(config["models"])
 
 
 def uses_signal(config: dict) -> bool:

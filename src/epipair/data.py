@@ -71,6 +71,25 @@ class AugmentedInstances:
         return rows, shifts
 
 
+class UndersampledInstances:
+    """Balanced epochs: every training positive and as many negatives, drawn afresh each epoch
+    (menglix/EPI ResNetCNN_EPI.py ``BalancedSequence``, L110-147)."""
+
+    def __init__(self, rows, labels, seed: int):
+        self.rows = np.asarray(rows, dtype=np.int64)
+        lab = np.asarray(labels)[self.rows]
+        self.pos, self.neg = self.rows[lab == 1], self.rows[lab != 1]
+        self.seed = int(seed)
+
+    def draw(self, epoch: int):
+        rng = np.random.default_rng([self.seed, epoch, 3])
+        n = min(self.pos.size, self.neg.size)
+        rows = np.concatenate(
+            [rng.choice(self.pos, n, replace=False), rng.choice(self.neg, n, replace=False)]
+        )
+        return rows, np.zeros(rows.size, dtype=np.int64)
+
+
 def stratified_order(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A permutation that spreads each class evenly along the sequence."""
     key = np.empty(labels.size)
@@ -93,19 +112,14 @@ class Features:
             seq = folder / f"{kind}_sequence.npy"
             if seq.exists():
                 self.arrays[f"{kind}_seq"] = np.load(seq, mmap_mode="r")
-            sig = folder / f"{kind}_signal.npy"
-            if sig.exists():
-                arr = np.load(sig, mmap_mode="r")
-                if marks is not None:
-                    have = (folder / "signal_marks.txt").read_text().split()
-                    missing = [m for m in marks if m not in have]
-                    if missing:
-                        raise EpipairError(
-                            f"{folder}: signal lacks mark(s) {', '.join(missing)} "
-                            f"(has {', '.join(have)})"
-                        )
-                    arr = arr[:, [have.index(m) for m in marks]]
-                self.arrays[f"{kind}_sig"] = arr
+            for suffix in ("sig", "sigwin"):
+                stem = registry.FEATURE_STEMS[suffix]
+                path = folder / f"{kind}_{stem}.npy"
+                if path.exists():
+                    arr = np.load(path, mmap_mode="r")
+                    if marks is not None:
+                        arr = _select_marks(arr, folder / f"{stem}_marks.txt", marks)
+                    self.arrays[f"{kind}_{suffix}"] = arr
 
     def shapes(self) -> dict:
         out = {}
@@ -114,7 +128,7 @@ class Features:
             if name.endswith("_seq"):
                 out[name] = self.windows[kind]
             else:
-                out[name] = (arr.shape[2], arr.shape[1])  # (bins, marks)
+                out[name] = (arr.shape[2], arr.shape[1])  # (bins or positions, marks)
         return out
 
     def batch(self, names, rows: np.ndarray, shifts: np.ndarray) -> dict:
@@ -134,6 +148,18 @@ class Features:
             else:
                 out[name] = np.ascontiguousarray(np.asarray(arr[srt])[inv].transpose(0, 2, 1))
         return out
+
+
+def _select_marks(arr, marks_file: Path, marks: list[str]):
+    """The ``marks`` of a signal array ``[n, marks, bins]`` whose marks ``marks_file`` lists."""
+    have = marks_file.read_text().split()
+    missing = [m for m in marks if m not in have]
+    if missing:
+        raise EpipairError(
+            f"{marks_file.parent}: signal lacks mark(s) {', '.join(missing)} "
+            f"(has {', '.join(have)})"
+        )
+    return arr[:, [have.index(m) for m in marks]]
 
 
 @dataclass

@@ -33,6 +33,16 @@ def auroc(labels, scores) -> float:
     return float(roc_auc_score(labels, scores))
 
 
+def f1_at_half(labels, scores) -> float:
+    """F1 of the calls ``score >= 0.5`` (what Keras 2's ``f1`` metric rounded to; computed on
+    the whole set, not averaged over batches)."""
+    labels = np.asarray(labels) == 1
+    calls = np.asarray(scores) >= 0.5
+    tp = float((labels & calls).sum())
+    denom = float(labels.sum() + calls.sum())
+    return 2 * tp / denom if denom else 0.0
+
+
 def _weighted_curves(labels_sorted, starts, weights):
     """AP and AUROC for rows of sample ``weights`` over scores sorted descending.
 

@@ -17,7 +17,7 @@ from .genome import read_chrom_sizes
 from .pairs import read_pairs
 from .sequence import FastaReader, extract_sequence
 from .tables import FOLD_SPLITS, FOLDS, PAIRS, PAPER_SPLIT, read_pairs_table
-from .tracks import binned_signal, empty_marks
+from .tracks import binned_signal, empty_marks, sliding_signal
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,7 @@ def build_regions(
         split["paper_test_fraction"],
         split["paper_valid_fraction"],
         augment.get("grid_step"),
+        (split["test_chroms"], split["valid_chroms"]),
     )
     df["holdout_split"] = splits.random_holdout_split(
         df, split["seed"], split["paper_test_fraction"], split["paper_valid_fraction"]
@@ -181,24 +182,42 @@ def sequence_features(pairs_path, *, fasta_path, windows: dict, flank: int, out_
         fasta.close()
 
 
-def signal_features(pairs_path, *, tracks: list, windows: dict, out_enh, out_prom, out_marks):
-    """float32 ``[n, marks, bins]`` per element kind, marks in ``tracks`` order.
+def signal_features(
+    pairs_path,
+    *,
+    tracks: list,
+    windows: dict,
+    out_enh,
+    out_prom,
+    out_marks,
+    sliding: bool = False,
+):
+    """float32 ``[n, marks, bins]`` per element kind, marks in ``tracks`` order: bin means
+    (``windows.signal_bin``) or, with ``sliding``, means over ``windows.signal_window`` bp every
+    ``windows.signal_step`` bp (``epipair.tracks.sliding_signal``).
 
     ``tracks``: ``[(mark, path, kind), ...]``. The mark names are written to ``out_marks``.
     """
     if not tracks:
         raise EpipairError(f"{pairs_path}: no tracks configured for signal features")
     df = read_pairs_table(pairs_path)
-    bin_size = int(windows["signal_bin"])
     signals = {}
     for kind in ("enhancer", "promoter"):
-        sig = signals[kind] = binned_signal(
-            tracks,
-            df[f"{kind}_chrom"].to_numpy(),
-            df[f"{kind}_window_start"].to_numpy(),
-            int(windows[kind]),
-            bin_size,
-        )
+        chroms = df[f"{kind}_chrom"].to_numpy()
+        starts = df[f"{kind}_window_start"].to_numpy()
+        width = int(windows[kind])
+        if sliding:
+            sig = sliding_signal(
+                tracks,
+                chroms,
+                starts,
+                width,
+                int(windows["signal_window"]),
+                int(windows["signal_step"]),
+            )
+        else:
+            sig = binned_signal(tracks, chroms, starts, width, int(windows["signal_bin"]))
+        signals[kind] = sig
         log.info(
             "%s: signal %s, mean per mark %s",
             kind,

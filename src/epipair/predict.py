@@ -43,15 +43,22 @@ def load_model(path):
     return keras.models.load_model(path)
 
 
-def predict_scores(model, features: Features, names, rows, shifts, batch_size: int) -> np.ndarray:
-    """Scores of a Keras ``model`` for ``rows`` shifted by ``shifts``, in batches."""
+def predict_outputs(model, features: Features, names, rows, shifts, batch_size: int):
+    """Outputs ``[len(rows), ...]`` of a Keras ``model`` for ``rows`` shifted by ``shifts``, in
+    batches (``None`` when there are no rows)."""
     from .batches import PairBatches
 
     ds = PairBatches(
         features, None, FixedInstances(rows, shifts), names, batch_size, shuffle=False, seed=0
     )
-    out = [np.asarray(model.predict_on_batch(ds[i][0])).reshape(-1) for i in range(len(ds))]
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
+    out = [np.asarray(model.predict_on_batch(ds[i][0])) for i in range(len(ds))]
+    return np.concatenate(out) if out else None
+
+
+def predict_scores(model, features: Features, names, rows, shifts, batch_size: int) -> np.ndarray:
+    """Scores of a Keras ``model`` for ``rows`` shifted by ``shifts``, in batches."""
+    out = predict_outputs(model, features, names, rows, shifts, batch_size)
+    return np.zeros(0, dtype=np.float32) if out is None else out.reshape(-1)
 
 
 def open_sample(

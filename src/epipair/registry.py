@@ -18,11 +18,22 @@ from types import MappingProxyType
 from .errors import EpipairError
 
 # Named model inputs. Sequence: one-hot ``[batch, window, 4]``; signal: binned
-# ``[batch, bins, marks]``; ``distance``: the pairs table's distance column.
+# ``[batch, bins, marks]``; signal windows: the mean over ``windows.signal_window`` bp every
+# ``windows.signal_step`` bp (Xiao et al.'s input) ``[batch, positions, marks]``;
+# ``distance``: the pairs table's distance column.
 SEQUENCE_INPUTS = ("enhancer_seq", "promoter_seq")
 SIGNAL_INPUTS = ("enhancer_sig", "promoter_sig")
+SIGNAL_WINDOW_INPUTS = ("enhancer_sigwin", "promoter_sigwin")
 DISTANCE_INPUT = ("distance",)
 KINDS = ("neural", "baseline")
+# an input's suffix -> the stem of its feature files (results/<cell>/features/<kind>_<stem>.npy,
+# and <stem>_marks.txt for the signal ones)
+FEATURE_STEMS = {"seq": "sequence", "sig": "signal", "sigwin": "signal_windows"}
+
+
+def feature_stem(name: str) -> str:
+    """``enhancer_sigwin`` -> ``signal_windows``."""
+    return FEATURE_STEMS[name.split("_", 1)[1]]
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,11 @@ class ModelSpec:
     paper: str = "augment_then_split"
     # pre-trained on the other configured cell lines before training on its own
     pretrain: bool = False
+    # how ``protocol: paper`` trains it, where the released script differs from the common
+    # loop (:data:`PAPER_TRAINING` keys)
+    paper_training: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # models trained first whose trunks this one combines (Xiao et al.'s combined model)
+    parts: tuple[str, ...] = ()
 
     @property
     def neural(self) -> bool:
@@ -59,7 +75,16 @@ class ModelSpec:
 
     @property
     def reads_signal(self) -> bool:
+        """Reads epigenomic tracks (binned or as sliding windows)."""
+        return self.reads_binned_signal or self.reads_signal_windows
+
+    @property
+    def reads_binned_signal(self) -> bool:
         return any(i in SIGNAL_INPUTS for i in self.inputs)
+
+    @property
+    def reads_signal_windows(self) -> bool:
+        return any(i in SIGNAL_WINDOW_INPUTS for i in self.inputs)
 
     def builder_function(self):
         """The builder, imported now (this may load Keras or scikit-learn)."""
@@ -93,7 +118,16 @@ class ModelSpec:
 
 
 # hyperparameters that take one of a few words
-CHOICES = {"second_stage_class_weights": ("as_released", "sqrt")}
+CHOICES = {
+    "second_stage_class_weights": ("as_released", "sqrt"),
+    "normalize": ("position", "none"),
+}
+# ``ModelSpec.paper_training`` keys: ``class_weight`` ("balanced": scikit-learn's
+# n / (2 n_class) on the training pairs, or {label: weight}); ``undersample`` (each epoch all
+# training positives and as many negatives drawn at random); ``monitor`` ("f1": early stopping
+# and the kept weights follow the validation F1 at 0.5, as Keras' ``val_f1`` did; default the
+# validation AUPR); ``patience`` (epochs without improvement)
+PAPER_TRAINING = ("class_weight", "undersample", "monitor", "patience")
 
 
 def check_param(where: str, value, default) -> None:
@@ -129,11 +163,26 @@ def _spec(
     presets=None,
     paper="augment_then_split",
     pretrain=False,
+    paper_training=None,
+    parts=(),
     **defaults,
 ) -> ModelSpec:
     presets = MappingProxyType({k: MappingProxyType(v) for k, v in (presets or {}).items()})
+    unknown = set(paper_training or {}) - set(PAPER_TRAINING)
+    if unknown:
+        raise ValueError(f"{name}: unknown paper_training key(s) {sorted(unknown)}")
     return ModelSpec(
-        name, kind, inputs, builder, source, MappingProxyType(defaults), presets, paper, pretrain
+        name,
+        kind,
+        inputs,
+        builder,
+        source,
+        MappingProxyType(defaults),
+        presets,
+        paper,
+        pretrain,
+        MappingProxyType(dict(paper_training or {})),
+        tuple(parts),
     )
 
 
@@ -231,37 +280,167 @@ MODELS: dict[str, ModelSpec] = {
             pretrain_epochs=16,
             **SIMPLE_CNN,
         ),
-        # A CNN over the binned local signal of enhancer and promoter (marks as channels):
-        # this project's reading of the paper's CNN family, not the released menglix/EPI model.
+        # Xiao, Zhuang & Pan 2019 (Genes), menglix/EPI@a63d3fa. Their input: the mean of each
+        # dataset over 50-bp windows every 10 bp (296 and 196 positions), each position
+        # scaled to unit L2 norm over the datasets (BasicCNN_EPI.py L35-36). Their protocol
+        # (scheme xiao_chromosome_split): no augmentation; test chr1, validation chr8 and chr9
+        # (L197-215); early stopping on validation F1, patience 10, best weights (L234-242).
+        # BasicCNN_EPI.py model_3lyr_build2(256,256,256,16,16,16,2,2,2,512) (L103-146, L240):
+        # per branch three blocks of Conv 256 x 16 (valid, L2 1e-5), BN, ReLU, max-pool 2
+        # (dropout 0.2 before the third pool); branches joined along the length; dropout 0.3,
+        # BN, Dense 512 (L2 1e-7), BN, ReLU, dropout 0.6, sigmoid. Adam 1e-6 (L104), batch 200,
+        # up to 300 epochs (L98-100), balanced class weights (L226-229).
         _spec(
             "epi_cnn",
             "neural",
-            SIGNAL_INPUTS,
-            f"{_ARCH}:build_epi_cnn",
-            "after Xiao, Zhuang & Pan 2019 (Genes); epipair's own sizes",
-            filters=64,
-            kernel=5,
+            SIGNAL_WINDOW_INPUTS,
+            f"{_ARCH}:build_xiao_epi_cnn",
+            "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa BasicCNN_EPI.py",
+            paper="xiao_chromosome_split",
+            paper_training={"class_weight": "balanced", "monitor": "f1", "patience": 10},
+            presets={"demo": {"filters": 16, "kernel": 5, "dense_units": 32}},
+            normalize="position",
+            filters=256,
+            kernel=16,
             pool=2,
-            conv_layers=2,
-            dense_units=256,
-            dropout=0.5,
+            conv_layers=3,
             l2=1e-5,
+            dropout_conv=0.2,
+            dropout_merge=0.3,
+            dense_units=512,
+            dense_l2=1e-7,
+            dropout_dense=0.6,
         ),
+        # ResNetCNN_EPI.py model_3lyr_build_res(256, 2, 7, 3, 800) (L234-267, L343; the sizes
+        # from grid index 150, L37-50; dropouts 0.3 and 0.6 from index 249, L52-61): per branch
+        # Conv 256 x 7 (stride 2 on the enhancer, L237, 1 on the promoter, L246), BN, ReLU,
+        # max-pool 3, two residual blocks of 3-wide convolutions (L156-230), BN, ReLU, average
+        # pool 2; joined along the length; dropout 0.3, BN, Dense 800, BN, ReLU, dropout 0.6,
+        # sigmoid. Adam 1e-6 (L235; learningRate 1e-3 of L58 is unused), batch 64 (L57),
+        # balanced mini-batches by undersampling the negatives (BalancedSequence, L110-147),
+        # no class weights (L150-153).
+        _spec(
+            "epi_resnet",
+            "neural",
+            SIGNAL_WINDOW_INPUTS,
+            f"{_ARCH}:build_xiao_epi_resnet",
+            "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa ResNetCNN_EPI.py",
+            paper="xiao_chromosome_split",
+            paper_training={"undersample": True, "monitor": "f1", "patience": 10},
+            presets={"demo": {"filters": 16, "kernel": 5, "pool": 2, "dense_units": 32}},
+            normalize="position",
+            filters=256,
+            kernel=7,
+            enhancer_stride=2,
+            pool=3,
+            res_blocks=2,
+            res_kernel=3,
+            l2=1e-5,
+            dropout_merge=0.3,
+            dense_units=800,
+            dense_l2=1e-7,
+            dropout_dense=0.6,
+        ),
+        # BasicCNN_seq.py seq_attentionmodel() (L106-148; despite its name, no attention):
+        # per branch Conv 300 x 40 (same padding, L2 2e-5), ReLU, max-pool 20; joined; BN,
+        # dropout 0.2, Dense 800 (activity L2 2e-5), BN, ReLU, dropout 0.8, Dense 1, BN
+        # without scale, sigmoid. Adam 1e-7 and batch 64 (grid index 9, L40-45), 20 epochs
+        # (L155), class weights 1:800 (L241).
+        _spec(
+            "xiao_seq_cnn",
+            "neural",
+            SEQUENCE_INPUTS,
+            f"{_ARCH}:build_xiao_seq_cnn",
+            "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa BasicCNN_seq.py",
+            paper="xiao_chromosome_split",
+            paper_training={"class_weight": {0: 1.0, 1: 800.0}, "monitor": "f1", "patience": 10},
+            presets={"demo": {"filters": 16, "kernel": 12, "dense_units": 32}},
+            filters=300,
+            kernel=40,
+            pool=20,
+            l2=2e-5,
+            dropout_merge=0.2,
+            dense_units=800,
+            dense_activity_l2=2e-5,
+            dropout_dense=0.8,
+        ),
+        # The attention CNN on the central 600 bp of the enhancer and 400 bp of the promoter
+        # (AttentionCNN_seq.py L91-141, crop L234-240). That script leaves n_kernels and
+        # weightDecay undefined (it stops with a NameError); Combine_seq_epigenomics.py, which
+        # loads the trained model, builds it with 256 kernels of 8 and weight decay 0 (L34-42,
+        # L143-193): Conv (valid, L2 2e-5), ReLU, max-pool 4; joined; BN, dropout 0.2, Dense
+        # 800 (activity L2 1e-6), BN, ReLU, softmax attention 800 and product, Dense 256,
+        # softmax attention 256 and product, Dense 128, BN, ReLU, Dense 1, BN without scale,
+        # sigmoid. Adam 1e-5, batch 200, up to 300 epochs (L40-41, L145-153), class weights
+        # 1:800 (L247).
+        _spec(
+            "xiao_seq_attention",
+            "neural",
+            SEQUENCE_INPUTS,
+            f"{_ARCH}:build_xiao_seq_attention",
+            "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa AttentionCNN_seq.py, sizes from "
+            "combined/Combine_seq_epigenomics.py",
+            paper="xiao_chromosome_split",
+            paper_training={"class_weight": {0: 1.0, 1: 800.0}, "monitor": "f1", "patience": 10},
+            presets={"demo": {"filters": 16, "dense_units": 64}},
+            central_enhancer=600,
+            central_promoter=400,
+            filters=256,
+            kernel=8,
+            l2=2e-5,
+            dropout_merge=0.2,
+            dense_units=800,
+            dense_activity_l2=1e-6,
+            attention_units=256,
+            feature_units=128,
+            attention_l2=0.0,
+        ),
+        # ResNetCNN_seq.py seq_model() (L182-219) at grid index 30 (L30-36): 64 kernels, 3
+        # residual blocks (the comment says 2; the index gives 3) of 8-wide convolutions, on
+        # the central 600/400 bp: Conv 64 x 8 (valid, L2 2e-5), ReLU, max-pool 10, residual
+        # blocks (L119-178, each ending in max-pool 2); joined; BN, ReLU, dropout 0.5, Dense 1,
+        # BN without scale, sigmoid. Adam 1e-5, batch 200, up to 300 epochs (L48, L221-229),
+        # class weights 1:800 (L325).
+        _spec(
+            "xiao_seq_resnet",
+            "neural",
+            SEQUENCE_INPUTS,
+            f"{_ARCH}:build_xiao_seq_resnet",
+            "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa ResNetCNN_seq.py",
+            paper="xiao_chromosome_split",
+            paper_training={"class_weight": {0: 1.0, 1: 800.0}, "monitor": "f1", "patience": 10},
+            presets={"demo": {"filters": 16, "res_blocks": 2}},
+            central_enhancer=600,
+            central_promoter=400,
+            filters=64,
+            kernel=8,
+            pool=10,
+            res_blocks=3,
+            res_kernel=8,
+            l2=2e-5,
+            dropout=0.5,
+        ),
+        # Combine_seq_epigenomics.py: the trained epi_cnn's Dense-512 output after ReLU
+        # (L294-299) and the trained xiao_seq_attention's Dense-128 output after ReLU
+        # (L355-359), both frozen, concatenated, standardised on the training pairs
+        # (StandardScaler, L369-378), then Dense 128 and Dense 512 (L2 1e-6, BN, ReLU,
+        # dropout 0.3 and 0.5) and a sigmoid (grid index 116, L380-414). Adam 1e-5, batch 200,
+        # up to 300 epochs, balanced class weights, early stopping on validation F1
+        # (L276-279, L416-432).
         _spec(
             "seq_epi",
             "neural",
-            SEQUENCE_INPUTS + SIGNAL_INPUTS,
-            f"{_ARCH}:build_seq_epi",
-            "epipair: sequence branches as simple_cnn and signal branches as epi_cnn",
-            filters=256,
-            kernel=40,
-            pool=20,
-            conv_activation="relu",
-            signal_filters=64,
-            signal_kernel=5,
-            dense_units=256,
-            dropout=0.5,
-            l2=1e-5,
+            SEQUENCE_INPUTS + SIGNAL_WINDOW_INPUTS,
+            f"{_ARCH}:build_xiao_combined",
+            "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa combined/Combine_seq_epigenomics.py",
+            paper="xiao_chromosome_split",
+            paper_training={"class_weight": "balanced", "monitor": "f1", "patience": 10},
+            parts=("epi_cnn", "xiao_seq_attention"),
+            dense_units=128,
+            second_dense_units=512,
+            l2=1e-6,
+            dropout=0.3,
+            second_dropout=0.5,
         ),
         _spec(
             "cnn_gru",
@@ -324,3 +503,8 @@ def reads_sequence(models) -> bool:
 def reads_signal(models) -> bool:
     """Whether any of ``models`` reads epigenomic signal (tracks are needed)."""
     return any(spec(m).reads_signal for m in models)
+
+
+def reads_signal_windows(models) -> bool:
+    """Whether any of ``models`` reads the sliding-window signal (Xiao et al.'s input)."""
+    return any(spec(m).reads_signal_windows for m in models)

@@ -7,7 +7,8 @@ no training pair touches a test chromosome. Augmentation happens later, on train
 only.
 
 ``paper`` (the published protocol, kept to measure its inflation) is each model's own
-(:data:`PAPER_SCHEMES`, named by ``epipair.registry.ModelSpec.paper``). Every scheme starts
+(:data:`PAPER_SCHEMES`, named by ``epipair.registry.ModelSpec.paper``). Xiao et al.'s scheme
+holds out chromosomes without augmenting (:func:`xiao_chromosome_split`); the others start
 from the augmented set: every positive expanded into ``n_aug`` shifted instances (shift 0 plus
 ``n_aug - 1`` random shifts within ``+-max_shift``), negatives single. ``augment_then_split``
 (models without a released protocol) splits those instances at random: shifted copies of one
@@ -112,6 +113,7 @@ def paper_split(
     test_fraction: float,
     valid_fraction: float,
     grid_step: int | None = None,
+    split_chroms=None,
 ) -> pd.DataFrame:
     """Instances ``(pair_id, shift, split)`` of ``augment_then_split``: the augmented set split
     at random (see the module docstring)."""
@@ -125,7 +127,7 @@ def paper_split(
 
 
 def speid_basic_training(
-    pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None
+    pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None, split_chroms=None
 ):
     """SPEID as its README says to run it (ma-compbio/SPEID@edb9d9b): ``basic_training.py``
     fits the whole augmented set of a cell line (L35-37, L81-88; ``training_frac`` is unused,
@@ -142,7 +144,7 @@ def speid_basic_training(
 
 
 def zhuang_basic_training(
-    pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None
+    pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None, split_chroms=None
 ):
     """Zhuang, Shen & Pan's section 2.3.1 (zzUMN/Combine-CNN-Enhancer-and-Promoters@012871d
     Keras-Test/basic_training.py): training rows drawn with replacement, half the set's size
@@ -160,21 +162,62 @@ def zhuang_basic_training(
     )
 
 
+# menglix/EPI (Xiao et al.): test chr1 (BasicCNN_EPI.py L197-198, ResNetCNN_EPI.py L300),
+# validation chr8 and chr9 (L210-211: a_cum[19]..a_cum[21] of the chromosomes in string order)
+XIAO_TEST, XIAO_VALID = ("chr1",), ("chr8", "chr9")
+
+
+def xiao_chromosome_split(
+    pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None, split_chroms=None
+):
+    """Xiao, Zhuang & Pan's split (menglix/EPI@a63d3fa): by the enhancer's chromosome, test
+    chr1 and validation chr8 and chr9, the rest training; no augmentation (every pair once,
+    unshifted), pairs not grouped. Where those chromosomes hold no validation or test
+    positive (the demo genome), the configured ``split_chroms`` = ``(test, valid)`` instead.
+
+    The released split is the one the sequence scripts compute (BasicCNN_seq.py L200); the
+    epigenomic scripts' chr1 negatives (BasicCNN_EPI.py L201-202, ResNetCNN_EPI.py L303-304)
+    start at index a_cum[-1] instead of a_cum[-1] + 0 and end at b_cum[0] instead of
+    a_cum[-1] + b_cum[0]: only b_cum[0] - a_cum[-1] of chr1's negatives are tested and the
+    others are trained on (docs/protocols.md)."""
+    chrom = pairs["enhancer_chrom"].to_numpy()
+    labels = pairs["label"].to_numpy()
+    test, valid = XIAO_TEST, XIAO_VALID
+    has = {c for c in set(chrom) if labels[chrom == c].any()}
+    if not (set(test) & has and set(valid) & has) and split_chroms is not None:
+        test, valid = split_chroms
+        log.info(
+            "xiao_chromosome_split: no positive pair on %s or on %s; test %s, validation %s "
+            "(config split) instead",
+            "/".join(XIAO_TEST),
+            "/".join(XIAO_VALID),
+            ",".join(test),
+            ",".join(valid),
+        )
+    split = np.where(
+        np.isin(chrom, list(test)), "test", np.where(np.isin(chrom, list(valid)), "valid", "train")
+    )
+    return pd.DataFrame({"pair_id": pairs["pair_id"].to_numpy(), "shift": 0, "split": split})
+
+
 # ``protocol: paper`` per model (``epipair.registry.ModelSpec.paper``): scheme -> (instances
 # function, keep the last epoch's weights as the released script does instead of the best
-# validation epoch's)
+# validation epoch's, augmented)
 PAPER_SCHEMES = {
     "augment_then_split": (paper_split, False),
     "speid_basic_training": (speid_basic_training, True),
     "zhuang_basic_training": (zhuang_basic_training, True),
+    "xiao_chromosome_split": (xiao_chromosome_split, False),
 }
 
 
 def paper_splits(
-    pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None
+    pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None, split_chroms=None
 ) -> pd.DataFrame:
-    """Every scheme's instances ``(scheme, pair_id, shift, split)`` (``splits_paper.tsv``)."""
-    args = (pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step)
+    """Every scheme's instances ``(scheme, pair_id, shift, split)`` (``splits_paper.tsv``).
+    ``split_chroms``: the configured ``(test_chroms, valid_chroms)``, for a scheme whose own
+    chromosomes hold no pairs."""
+    args = (pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step, split_chroms)
     parts = [fn(*args).assign(scheme=name) for name, (fn, _) in PAPER_SCHEMES.items()]
     return pd.concat(parts, ignore_index=True)[["scheme", "pair_id", "shift", "split"]]
 

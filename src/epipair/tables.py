@@ -100,7 +100,7 @@ FOLD_SPLITS = Table(
 # results/models/<model>/<protocol>/<cell>/history.tsv: one row per epoch (or fit).
 HISTORY = Table(
     "history.tsv",
-    ("epoch", "stage", "loss", "val_aupr", "val_auroc", "seconds", "samples_per_s"),
+    ("epoch", "stage", "loss", "val_aupr", "val_auroc", "val_f1", "seconds", "samples_per_s"),
     {"stage": str},
 )
 # results/predictions/<model>/<protocol>/<train>__<test>.tsv; fold: the model that scored the

@@ -286,3 +286,34 @@ def binned_signal(
             track.close()
         log.info("track %s: %d windows binned", mark, starts.size)
     return out
+
+
+def sliding_signal(
+    tracks: list[tuple[str, str, str]],
+    chroms: np.ndarray,
+    starts: np.ndarray,
+    width: int,
+    window: int,
+    step: int,
+) -> np.ndarray:
+    """Mean signal over ``window`` bp every ``step`` bp (Xiao et al.'s input: 50 bp every 10 bp,
+    296 positions over 3 kb): ``[n, marks, (width - window) // step + 1]`` float32.
+
+    Exact: each mark is binned at ``step`` resolution (:func:`binned_signal`) and the
+    ``window // step`` consecutive bin means are averaged.
+    """
+    if window % step or width % step or not step <= window <= width:
+        raise EpipairError(
+            f"signal windows of {window} bp every {step} bp do not tile a {width}-bp window: "
+            "windows.signal_window must be a multiple of windows.signal_step and both must "
+            "divide the element windows"
+        )
+    k = window // step
+    n_pos = (width - window) // step + 1
+    out = np.zeros((np.asarray(starts).size, len(tracks), n_pos), dtype=np.float32)
+    for m, track in enumerate(tracks):
+        fine = binned_signal([track], chroms, starts, width, step)[:, 0]
+        csum = np.zeros((fine.shape[0], fine.shape[1] + 1))
+        np.cumsum(fine, axis=1, dtype=np.float64, out=csum[:, 1:])
+        out[:, m] = (csum[:, k:] - csum[:, :-k]) / k
+    return out

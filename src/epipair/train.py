@@ -37,10 +37,10 @@ import pandas as pd
 
 from . import backend, registry
 from .atomic import atomic_path, write_text
-from .data import AugmentedInstances, CellData, FixedInstances
+from .data import AugmentedInstances, CellData, FixedInstances, UndersampledInstances
 from .errors import EpipairError
-from .metrics import aupr, auroc
-from .predict import predict_scores
+from .metrics import aupr, auroc, f1_at_half
+from .predict import predict_outputs, predict_scores
 from .splits import AUGMENTED_AFTER_SPLIT, PAPER_SCHEMES, SINGLE
 from .tables import HISTORY
 
@@ -53,11 +53,10 @@ def input_files(pairs_path, paper_path, folds_path, features_dir, names) -> dict
     if folds_path is not None:
         files["folds"] = folds_path
     for name in names:
-        kind, what = name.split("_")
-        stem = f"{kind}_{'sequence' if what == 'seq' else 'signal'}"
-        files[stem] = Path(features_dir) / f"{stem}.npy"
-        if what == "sig":
-            files["signal_marks"] = Path(features_dir) / "signal_marks.txt"
+        kind, stem = name.split("_")[0], registry.feature_stem(name)
+        files[f"{kind}_{stem}"] = Path(features_dir) / f"{kind}_{stem}.npy"
+        if stem != "sequence":
+            files[f"{stem}_marks"] = Path(features_dir) / f"{stem}_marks.txt"
     return {role: Path(p) for role, p in files.items()}
 
 
@@ -145,14 +144,16 @@ def train_neural(
     threads: int | None = None,
     workers: int = 1,
     pretrain: dict | None = None,
+    parts: dict | None = None,
 ) -> pd.DataFrame:
     """Train one model on the configured Keras backend; see the module docstring.
 
     ``train_cfg``: the settings that change the result (``epipair.config.train_params``);
     ``threads`` and ``workers`` (data-loading processes) are resources. ``pretrain``: for a
     model that pre-trains (``registry.ModelSpec.pretrain``), ``{cell line: {"pairs", "paper",
-    "folds", "features_dir"}}`` of the other cell lines (:func:`pretrain_on`). Returns the
-    history.
+    "folds", "features_dir"}}`` of the other cell lines (:func:`pretrain_on`). ``parts``: for a
+    model that combines others (``registry.ModelSpec.parts``), ``{model: trained model file}``
+    of the same protocol, cell line and fold (:func:`build_combined`). Returns the history.
     """
     backend.select(train_cfg.get("backend", "tensorflow"))
     if threads:
@@ -188,8 +189,13 @@ def train_neural(
             raise EpipairError(
                 f"{pairs_path}: the {what} split of protocol {protocol} has no positive pair"
             )
+    # how the released script trained it under its own protocol (registry.PAPER_TRAINING)
+    recipe = dict(spec.paper_training) if protocol == "paper" else {}
+    class_weight = class_weights(recipe.get("class_weight"), labels[tr_rows])
     if protocol in AUGMENTED_AFTER_SPLIT:
         train_inst = AugmentedInstances.configured(tr_rows, labels, augment, seed)
+    elif recipe.get("undersample"):
+        train_inst = UndersampledInstances(tr_rows, labels, seed)
     else:
         train_inst = FixedInstances(tr_rows, tr_shifts)
     bs = int(train_cfg["batch_size"])
@@ -220,6 +226,7 @@ def train_neural(
     for cell, src in sorted((pretrain or {}).items()):  # pre-training data defines the run too
         other = input_files(src["pairs"], src["paper"], None, src["features_dir"], names)
         files.update({f"pretrain:{cell}:{role}": path for role, path in other.items()})
+    files.update({f"part:{name}": Path(path) for name, path in (parts or {}).items()})
     ckpt = Checkpoint(out_dir / "checkpoint", run_key(settings, files))
 
     state = ckpt.load()
@@ -227,7 +234,12 @@ def train_neural(
         model = keras.models.load_model(ckpt.last)
         log.info("resuming from %s after epoch %d", ckpt.folder, state["epoch"])
     else:
-        model = models.build(model_name, features.shapes(), model_params)
+        if spec.parts:
+            model = build_combined(
+                model_name, parts, settings["model_params"], features, names, tr_rows, bs
+            )
+        else:
+            model = models.build(model_name, features.shapes(), model_params)
         model.compile(
             optimizer=keras.optimizers.Adam(learning_rate=float(train_cfg["learning_rate"])),
             loss="binary_crossentropy",
@@ -235,7 +247,7 @@ def train_neural(
         state = {
             "epoch": 0,
             "history": [],
-            "best_aupr": -1.0,
+            "best": -1.0,
             "best_epoch": 0,
             "wait": 0,
             "stopped": False,
@@ -283,7 +295,19 @@ def train_neural(
         backend.describe_device(),
     )
 
-    epochs, patience = int(train_cfg["epochs"]), int(train_cfg["patience"])
+    epochs = int(train_cfg["epochs"])
+    patience = int(recipe.get("patience", train_cfg["patience"]))
+    monitor = "val_f1" if recipe.get("monitor") == "f1" else "val_aupr"
+    if recipe:
+        log.info(
+            "paper protocol as released: class weights %s, %s, early stopping on %s (patience %d)",
+            class_weight,
+            "balanced epochs (negatives undersampled)"
+            if recipe.get("undersample")
+            else "all pairs",
+            monitor,
+            patience,
+        )
     # a paper scheme whose script kept its last epoch: no early stopping, last weights
     keep_last = protocol == "paper" and PAPER_SCHEMES[spec.paper][1]
     if keep_last:
@@ -296,36 +320,31 @@ def train_neural(
     for epoch in range(state["epoch"], epochs):
         if state["stopped"]:
             break
-        train_ds.set_epoch(epoch)
-        t0 = time.perf_counter()
-        fit = model.fit(train_ds, epochs=1, verbose=0, shuffle=False)
-        seconds = time.perf_counter() - t0
-        scores = predict_scores(model, features, names, va_rows, va_shifts, bs)
-        val_aupr, val_auroc = aupr(labels[va_rows], scores), auroc(labels[va_rows], scores)
-        row = {
-            "epoch": epoch + 1,
-            "stage": "train",
-            "loss": float(fit.history["loss"][-1]),
-            "val_aupr": val_aupr,
-            "val_auroc": val_auroc,
-            "seconds": round(seconds, 3),
-            "samples_per_s": round(train_ds.n_samples / seconds, 1),
-        }
+        row = fit_epoch(
+            model,
+            train_ds,
+            epoch,
+            "train",
+            epoch + 1,
+            (features, names, labels, va_rows, va_shifts, bs),
+            class_weight,
+        )
         state["history"].append(row)
-        improved = val_aupr > state["best_aupr"]
+        improved = row[monitor] > state["best"]
         if improved:
-            state.update(best_aupr=val_aupr, best_epoch=epoch + 1, wait=0)
+            state.update(best=row[monitor], best_epoch=epoch + 1, wait=0)
         else:
             state["wait"] += 1
             state["stopped"] = state["wait"] >= patience
         state["epoch"] = epoch + 1
         log.info(
-            "epoch %d/%d: loss %.4f, val AUPR %.4f (AUROC %.4f), %.1f samples/s%s",
+            "epoch %d/%d: loss %.4f, val AUPR %.4f (AUROC %.4f, F1 %.4f), %.1f samples/s%s",
             epoch + 1,
             epochs,
             row["loss"],
-            val_aupr,
-            val_auroc,
+            row["val_aupr"],
+            row["val_auroc"],
+            row["val_f1"],
             row["samples_per_s"],
             ", early stop" if state["stopped"] else "",
         )
@@ -334,7 +353,7 @@ def train_neural(
         log.info("kept the last epoch's weights (val AUPR %.4f)", state["history"][-1]["val_aupr"])
     else:
         model.load_weights(ckpt.best)
-        log.info("best epoch %d (val AUPR %.4f)", state["best_epoch"], state["best_aupr"])
+        log.info("best epoch %d (%s %.4f)", state["best_epoch"], monitor, state["best"])
 
     params = settings["model_params"]
     if params.get("second_stage"):
@@ -357,6 +376,73 @@ def train_neural(
     HISTORY.write(history, out_history)
     ckpt.remove()
     return history
+
+
+def fit_epoch(model, ds, epoch: int, stage: str, number: int, valid, class_weight=None) -> dict:
+    """One epoch of ``ds`` (drawn for ``epoch``), then the validation split scored: the
+    history row (``number``: its ``epoch`` column). ``valid``: ``(features, names, labels,
+    rows, shifts, batch_size)``."""
+    features, names, labels, va_rows, va_shifts, bs = valid
+    ds.set_epoch(epoch)
+    t0 = time.perf_counter()
+    fit = model.fit(ds, epochs=1, verbose=0, shuffle=False, class_weight=class_weight)
+    seconds = time.perf_counter() - t0
+    scores = predict_scores(model, features, names, va_rows, va_shifts, bs)
+    y = labels[va_rows]
+    return {
+        "epoch": number,
+        "stage": stage,
+        "loss": float(fit.history["loss"][-1]),
+        "val_aupr": aupr(y, scores),
+        "val_auroc": auroc(y, scores),
+        "val_f1": f1_at_half(y, scores),
+        "seconds": round(seconds, 3),
+        "samples_per_s": round(ds.n_samples / seconds, 1),
+    }
+
+
+def class_weights(how, labels) -> dict | None:
+    """Keras ``class_weight``: ``"balanced"`` is scikit-learn's ``n / (2 n_class)`` on the
+    training ``labels`` (menglix/EPI BasicCNN_EPI.py L226-229); a mapping is used as given
+    (``{0: 1, 1: 800}``, BasicCNN_seq.py L241); ``None``: none."""
+    if how is None:
+        return None
+    if how == "balanced":
+        labels = np.asarray(labels)
+        counts = np.bincount(labels.astype(np.int64), minlength=2)
+        return {c: float(labels.size / (2 * counts[c])) for c in (0, 1) if counts[c]}
+    return {int(k): float(v) for k, v in dict(how).items()}
+
+
+def build_combined(model_name: str, parts: dict | None, params: dict, features, names, rows, bs):
+    """Xiao et al.'s combined model (menglix/EPI combined/Combine_seq_epigenomics.py) from the
+    trained ``parts`` ``{model: file}``: their feature layers frozen, the standardisation
+    adapted to the training pairs' features (StandardScaler fitted on the training set,
+    L369-378), a new head."""
+    import keras
+
+    from .models.architectures import build_xiao_combined
+
+    wanted = registry.spec(model_name).parts
+    missing = [p for p in wanted if p not in (parts or {})]
+    if missing:
+        raise EpipairError(
+            f"{model_name} combines trained {', '.join(wanted)}; not given: {missing}"
+        )
+    loaded = {p: keras.models.load_model(parts[p]) for p in wanted}
+    model = build_xiao_combined(loaded, params)
+    head_in = keras.Model(model.inputs, model.get_layer("features").output)
+    rows = np.unique(rows)
+    feats = predict_outputs(head_in, features, names, rows, np.zeros_like(rows), bs)
+    model.get_layer("standardise").adapt(feats)
+    log.info(
+        "combined %s: %d features from %s, standardised on %d training pairs",
+        model_name,
+        feats.shape[1],
+        ", ".join(f"{p} ({parts[p]})" for p in wanted),
+        rows.size,
+    )
+    return model
 
 
 def held_out_chromosomes(data: CellData) -> set[str]:
@@ -416,22 +502,8 @@ def pretrain_on(
         ",".join(sorted(held_out)) or "none",
     )
     for epoch in range(epochs):
-        ds.set_epoch(epoch)
-        t0 = time.perf_counter()
-        fit = model.fit(ds, epochs=1, verbose=0, shuffle=False)
-        seconds = time.perf_counter() - t0
-        scores = predict_scores(model, features, names, va_rows, va_shifts, batch_size)
-        history.append(
-            {
-                "epoch": epoch + 1,
-                "stage": f"pretrain:{cell}",
-                "loss": float(fit.history["loss"][-1]),
-                "val_aupr": aupr(own_labels[va_rows], scores),
-                "val_auroc": auroc(own_labels[va_rows], scores),
-                "seconds": round(seconds, 3),
-                "samples_per_s": round(ds.n_samples / seconds, 1),
-            }
-        )
+        valid_args = (features, names, own_labels, va_rows, va_shifts, batch_size)
+        history.append(fit_epoch(model, ds, epoch, f"pretrain:{cell}", epoch + 1, valid_args))
         log.info(
             "pre-training on %s, epoch %d/%d: loss %.4f, own val AUPR %.4f",
             cell,
@@ -511,27 +583,13 @@ def second_stage(
     )
     va_rows, va_shifts = valid
     for epoch in range(int(params["second_stage_epochs"])):
-        ds.set_epoch(epoch)
-        t0 = time.perf_counter()
-        fit = model.fit(ds, epochs=1, verbose=0, class_weight=weights)
-        seconds = time.perf_counter() - t0
-        scores = predict_scores(model, features, names, va_rows, va_shifts, batch)
-        val_aupr = aupr(labels[va_rows], scores)
-        history.append(
-            {
-                "epoch": len(history) + 1,
-                "stage": "second_stage",
-                "loss": float(fit.history["loss"][-1]),
-                "val_aupr": val_aupr,
-                "val_auroc": auroc(labels[va_rows], scores),
-                "seconds": round(seconds, 3),
-                "samples_per_s": round(rows.size / seconds, 1),
-            }
-        )
+        valid_args = (features, names, labels, va_rows, va_shifts, batch)
+        row = fit_epoch(model, ds, epoch, "second_stage", len(history) + 1, valid_args, weights)
+        history.append(row)
         log.info(
             "second stage epoch %d: loss %.4f, val AUPR %.4f",
             epoch + 1,
-            fit.history["loss"][-1],
-            val_aupr,
+            row["loss"],
+            row["val_aupr"],
         )
     return frozen

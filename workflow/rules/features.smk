@@ -53,3 +53,28 @@ rule signal_features:
         windows=config["windows"],
     script:
         "../scripts/signal_features.py"
+
+
+# Xiao et al.'s input: the mean over windows.signal_window bp every windows.signal_step bp
+rule signal_window_features:
+    input:
+        pairs="results/{sample}/pairs.tsv",
+        tracks=track_files,
+    output:
+        enhancer="results/{sample}/features/enhancer_signal_windows.npy",
+        promoter="results/{sample}/features/promoter_signal_windows.npy",
+        marks="results/{sample}/features/signal_windows_marks.txt",
+    log:
+        "results/logs/signal_window_features/{sample}.log",
+    wildcard_constraints:
+        sample=SAMPLE_RE,
+    conda:
+        "../../envs/features.yaml"
+    resources:
+        mem_mb=signal_window_mem_mb,
+        runtime=60,
+    params:
+        tracks=track_specs,
+        windows=config["windows"],
+    script:
+        "../scripts/signal_window_features.py"

@@ -35,4 +35,9 @@ with script(snakemake, append=True):
         threads=snakemake.threads,
         workers=snakemake.config["train"]["workers"],
         pretrain=pretrain,
+        parts={
+            key.removeprefix("part_"): path
+            for key, path in snakemake.input.items()
+            if key.startswith("part_")
+        },
     )

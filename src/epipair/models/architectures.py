@@ -10,15 +10,18 @@ import keras
 from keras import layers, ops, regularizers
 
 from ..errors import EpipairError
-from ..registry import SEQUENCE_INPUTS, SIGNAL_INPUTS, spec
+from ..registry import SEQUENCE_INPUTS, SIGNAL_WINDOW_INPUTS, spec
 
 
 @keras.saving.register_keras_serializable(package="epipair")
-class Log1p(layers.Layer):
-    """``log(1 + max(x, 0))``: tames the heavy tail of signal values (backend-neutral)."""
+class PositionL2Norm(layers.Layer):
+    """Each position scaled to unit L2 norm over the channels (the datasets), as Keras 2's
+    ``np_utils.normalize(x, axis=-1)`` in menglix/EPI BasicCNN_EPI.py L35-36; an all-zero
+    position stays zero."""
 
     def call(self, x):
-        return ops.log1p(ops.maximum(x, 0.0))
+        norm = ops.sqrt(ops.sum(ops.square(x), axis=-1, keepdims=True))
+        return x / ops.where(norm > 0, norm, ops.ones_like(norm))
 
 
 def _l2(value):
@@ -46,23 +49,6 @@ def _seq_branch(inp, p, name):
     return layers.MaxPooling1D(p["pool"], strides=p["pool"], name=f"{name}_pool")(x)
 
 
-def _sig_branch(inp, p, name, filters_key="filters", kernel_key="kernel", n_layers=None):
-    x = Log1p(name=f"{name}_log1p")(inp)
-    x = layers.BatchNormalization(name=f"{name}_bn_in")(x)
-    for i in range(n_layers or p.get("conv_layers", 1)):
-        x = layers.Conv1D(
-            p[filters_key],
-            p[kernel_key],
-            padding="same",
-            activation="relu",
-            kernel_regularizer=_l2(p.get("l2")),
-            name=f"{name}_conv{i + 1}",
-        )(x)
-        if x.shape[1] >= 2 * p.get("pool", 2):
-            x = layers.MaxPooling1D(p.get("pool", 2), name=f"{name}_pool{i + 1}")(x)
-    return layers.Flatten(name=f"{name}_flat")(x)
-
-
 def _head(x, units, dropout, l2=None, bn_out=True):
     x = layers.Dense(units, kernel_regularizer=_l2(l2), name="dense")(x)
     x = layers.BatchNormalization(name="dense_bn")(x)
@@ -76,10 +62,6 @@ def _head(x, units, dropout, l2=None, bn_out=True):
 
 def _seq_inputs(shapes):
     return [keras.Input(shape=(shapes[n], 4), name=n) for n in SEQUENCE_INPUTS]
-
-
-def _sig_inputs(shapes):
-    return [keras.Input(shape=shapes[n], name=n) for n in SIGNAL_INPUTS]
 
 
 def _merged_sequence_branches(shapes, p):
@@ -109,29 +91,6 @@ def build_simple_cnn(shapes, p):
     return keras.Model(inputs, out, name="simple_cnn")
 
 
-def build_epi_cnn(shapes, p):
-    inputs = _sig_inputs(shapes)
-    branches = [_sig_branch(i, p, n.split("_")[0]) for i, n in zip(inputs, SIGNAL_INPUTS)]
-    x = layers.Concatenate(name="merge")(branches)
-    x = layers.Dropout(p["dropout"] / 2, name="merge_dropout")(x)
-    out = _head(x, p["dense_units"], p["dropout"], p["l2"], bn_out=False)
-    return keras.Model(inputs, out, name="epi_cnn")
-
-
-def build_seq_epi(shapes, p):
-    seq_in, sig_in = _seq_inputs(shapes), _sig_inputs(shapes)
-    parts = []
-    for i, n in zip(seq_in, SEQUENCE_INPUTS):
-        x = _seq_branch(i, p, n.split("_")[0])
-        parts.append(layers.GlobalMaxPooling1D(name=f"{n}_gmax")(x))
-    for i, n in zip(sig_in, SIGNAL_INPUTS):
-        parts.append(_sig_branch(i, p, n, "signal_filters", "signal_kernel", n_layers=2))
-    x = layers.Concatenate(name="merge")(parts)
-    x = layers.BatchNormalization(name="merge_bn")(x)
-    out = _head(x, p["dense_units"], p["dropout"], p["l2"], bn_out=False)
-    return keras.Model(seq_in + sig_in, out, name="seq_epi")
-
-
 def build_cnn_gru(shapes, p):
     inputs = _seq_inputs(shapes)
     branches = []
@@ -153,6 +112,253 @@ def build_cnn_gru(shapes, p):
     x = layers.GRU(p["gru_units"], name="gru")(x)
     out = _head(x, p["dense_units"], p["dropout"], p["l2"], bn_out=False)
     return keras.Model(inputs, out, name="cnn_gru")
+
+
+def _sigwin_inputs(shapes, p):
+    """Xiao et al.'s inputs ``[positions, datasets]``, normalised per position unless
+    ``normalize: none``."""
+    inputs = [keras.Input(shape=shapes[n], name=n) for n in SIGNAL_WINDOW_INPUTS]
+    if p.get("normalize", "position") == "none":
+        return inputs, list(inputs)
+    return inputs, [
+        PositionL2Norm(name=f"{n}_l2norm")(i) for i, n in zip(inputs, SIGNAL_WINDOW_INPUTS)
+    ]
+
+
+def _xiao_head(x, p):
+    """Dropout, BN, flatten, Dense (L2), BN, ReLU, dropout, sigmoid: the head of both of Xiao
+    et al.'s epigenomic CNNs (BasicCNN_EPI.py L135-142, ResNetCNN_EPI.py L256-263)."""
+    x = layers.Dropout(p["dropout_merge"], name="merge_dropout")(x)
+    x = layers.BatchNormalization(name="merge_bn")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(p["dense_units"], kernel_regularizer=_l2(p["dense_l2"]), name="dense")(x)
+    x = layers.BatchNormalization(name="dense_bn")(x)
+    x = layers.Activation("relu", name="dense_relu")(x)
+    x = layers.Dropout(p["dropout_dense"], name="dense_dropout")(x)
+    return layers.Dense(1, activation="sigmoid", name="score", dtype="float32")(x)
+
+
+def build_xiao_epi_cnn(shapes, p):
+    """menglix/EPI BasicCNN_EPI.py ``model_3lyr_build2`` (L103-146); their Conv2D over
+    ``(positions, 1, datasets)`` with ``(k, 1)`` kernels is a Conv1D."""
+    inputs, xs = _sigwin_inputs(shapes, p)
+    branches = []
+    for x, n in zip(xs, SIGNAL_WINDOW_INPUTS):
+        kind = n.split("_")[0]
+        for i in range(p["conv_layers"]):
+            x = layers.Conv1D(
+                p["filters"],
+                p["kernel"],
+                kernel_regularizer=_l2(p["l2"]),
+                name=f"{kind}_conv{i + 1}",
+            )(x)
+            x = layers.BatchNormalization(name=f"{kind}_bn{i + 1}")(x)
+            x = layers.Activation("relu", name=f"{kind}_relu{i + 1}")(x)
+            if i == p["conv_layers"] - 1:
+                x = layers.Dropout(p["dropout_conv"], name=f"{kind}_dropout")(x)
+            x = layers.MaxPooling1D(p["pool"], name=f"{kind}_pool{i + 1}")(x)
+        branches.append(x)
+    x = layers.Concatenate(axis=1, name="merge")(branches)
+    return keras.Model(inputs, _xiao_head(x, p), name="epi_cnn")
+
+
+def _residual_unit(x, filters, kernel, l2, name, pre_activation, init):
+    """One of Xiao et al.'s residual units: two same-padded convolutions added to the input;
+    ``pre_activation`` (``neck``): BN and ReLU before each convolution; else (``neck1``): a
+    convolution, BN, ReLU, a convolution (ResNetCNN_EPI.py L156-207, ResNetCNN_seq.py
+    L119-155)."""
+    ident = x
+    for j in (1, 2):
+        if pre_activation or j == 2:
+            x = layers.BatchNormalization(name=f"{name}_bn{j}")(x)
+            x = layers.Activation("relu", name=f"{name}_relu{j}")(x)
+        x = layers.Conv1D(
+            filters,
+            kernel,
+            padding="same",
+            kernel_regularizer=_l2(l2),
+            kernel_initializer=init,
+            name=f"{name}_conv{j}",
+        )(x)
+    return layers.Add(name=f"{name}_add")([ident, x])
+
+
+def _residual_blocks(x, p, kernel, name, init):
+    """``resrep``: block 1 is ``neck1`` then one ``neck``, later blocks two ``neck``s; each
+    block ends in max-pool 2."""
+    for b in range(p["res_blocks"]):
+        units = [(False, "glorot_normal"), (True, init)] if b == 0 else [(True, init)] * 2
+        for u, (pre, ini) in enumerate(units):
+            x = _residual_unit(
+                x, p["filters"], kernel, p["l2"], f"{name}_res{b + 1}_{u + 1}", pre, ini
+            )
+        x = layers.MaxPooling1D(2, name=f"{name}_res{b + 1}_pool")(x)
+    return x
+
+
+def build_xiao_epi_resnet(shapes, p):
+    """menglix/EPI ResNetCNN_EPI.py ``model_3lyr_build_res`` (L234-267)."""
+    inputs, xs = _sigwin_inputs(shapes, p)
+    branches = []
+    for x, n in zip(xs, SIGNAL_WINDOW_INPUTS):
+        kind = n.split("_")[0]
+        stride = p["enhancer_stride"] if kind == "enhancer" else 1
+        x = layers.Conv1D(
+            p["filters"],
+            p["kernel"],
+            strides=stride,
+            kernel_regularizer=_l2(p["l2"]),
+            name=f"{kind}_conv",
+        )(x)
+        x = layers.BatchNormalization(name=f"{kind}_bn")(x)
+        x = layers.Activation("relu", name=f"{kind}_relu")(x)
+        x = layers.MaxPooling1D(p["pool"], name=f"{kind}_pool")(x)
+        x = _residual_blocks(x, p, p["res_kernel"], kind, "he_normal")
+        x = layers.BatchNormalization(name=f"{kind}_bn_out")(x)
+        x = layers.Activation("relu", name=f"{kind}_relu_out")(x)
+        branches.append(layers.AveragePooling1D(2, name=f"{kind}_avgpool")(x))
+    x = layers.Concatenate(axis=1, name="merge")(branches)
+    return keras.Model(inputs, _xiao_head(x, p), name="epi_resnet")
+
+
+def _central(inputs, p):
+    """The central ``central_enhancer``/``central_promoter`` bp of each window
+    (AttentionCNN_seq.py L234-240: [1200:1800] of 3,000 and [800:1200] of 2,000)."""
+    out = []
+    for i, n in zip(inputs, SEQUENCE_INPUTS):
+        kind = n.split("_")[0]
+        width, keep = i.shape[1], p[f"central_{kind}"]
+        if keep > width:
+            raise ValueError(f"central_{kind} ({keep}) is longer than the {kind} window ({width})")
+        left = (width - keep) // 2
+        out.append(layers.Cropping1D((left, width - keep - left), name=f"{kind}_central")(i))
+    return out
+
+
+def _score_bn_sigmoid(x):
+    """Dense 1, BN without scale, sigmoid: the output of Xiao et al.'s sequence models."""
+    x = layers.Dense(1, name="logit")(x)
+    x = layers.BatchNormalization(momentum=0.997, scale=False, name="logit_bn")(x)
+    return layers.Activation("sigmoid", name="score", dtype="float32")(x)
+
+
+def _xiao_seq_front(xs, p, padding, pool):
+    """Per branch Conv (L2), ReLU, max-pool; joined along the length."""
+    branches = []
+    for x, n in zip(xs, SEQUENCE_INPUTS):
+        kind = n.split("_")[0]
+        x = layers.Conv1D(
+            p["filters"],
+            p["kernel"],
+            padding=padding,
+            kernel_regularizer=_l2(p["l2"]),
+            name=f"{kind}_conv",
+        )(x)
+        x = layers.Activation("relu", name=f"{kind}_relu")(x)
+        branches.append(layers.MaxPooling1D(pool, strides=pool, name=f"{kind}_pool")(x))
+    return branches
+
+
+def build_xiao_seq_cnn(shapes, p):
+    """menglix/EPI BasicCNN_seq.py ``seq_attentionmodel`` (L106-148)."""
+    inputs = _seq_inputs(shapes)
+    x = layers.Concatenate(axis=1, name="merge")(_xiao_seq_front(inputs, p, "same", p["pool"]))
+    x = layers.BatchNormalization(momentum=0.997, name="merge_bn")(x)
+    x = layers.Dropout(p["dropout_merge"], name="merge_dropout")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(
+        p["dense_units"], activity_regularizer=_l2(p["dense_activity_l2"]), name="dense"
+    )(x)
+    x = layers.BatchNormalization(momentum=0.997, name="dense_bn")(x)
+    x = layers.Activation("relu", name="dense_relu")(x)
+    x = layers.Dropout(p["dropout_dense"], name="dense_dropout")(x)
+    return keras.Model(inputs, _score_bn_sigmoid(x), name="xiao_seq_cnn")
+
+
+def build_xiao_seq_attention(shapes, p):
+    """menglix/EPI Combine_seq_epigenomics.py ``seq_attentionmodel`` (L143-193), as
+    AttentionCNN_seq.py L91-141 with the sizes it leaves undefined."""
+    inputs = _seq_inputs(shapes)
+    pool = max(p["kernel"] // 2, 1)
+    x = layers.Concatenate(axis=1, name="merge")(
+        _xiao_seq_front(_central(inputs, p), p, "valid", pool)
+    )
+    x = layers.BatchNormalization(momentum=0.997, name="merge_bn")(x)
+    x = layers.Dropout(p["dropout_merge"], name="merge_dropout")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(
+        p["dense_units"], activity_regularizer=_l2(p["dense_activity_l2"]), name="dense"
+    )(x)
+    x = layers.BatchNormalization(momentum=0.997, name="dense_bn")(x)
+    x = layers.Activation("relu", name="dense_relu")(x)
+    wd = p["attention_l2"]
+    a = layers.Dense(
+        p["dense_units"], activation="softmax", kernel_regularizer=_l2(wd), name="attention_vec"
+    )(x)
+    x = layers.Multiply(name="attention_mul")([x, a])
+    x = layers.Dense(p["attention_units"], kernel_regularizer=_l2(wd), name="attention_dense")(x)
+    a = layers.Dense(
+        p["attention_units"],
+        activation="softmax",
+        kernel_regularizer=_l2(wd / 10),
+        name="attention_vec1",
+    )(x)
+    x = layers.Multiply(name="attention_mul1")([x, a])
+    x = layers.Dense(p["feature_units"], kernel_regularizer=_l2(wd / 10), name="feature_dense")(x)
+    x = layers.BatchNormalization(momentum=0.997, name="feature_bn")(x)
+    x = layers.Activation("relu", name="feature_relu")(x)
+    return keras.Model(inputs, _score_bn_sigmoid(x), name="xiao_seq_attention")
+
+
+def build_xiao_seq_resnet(shapes, p):
+    """menglix/EPI ResNetCNN_seq.py ``seq_model`` (L182-219)."""
+    inputs = _seq_inputs(shapes)
+    branches = []
+    for x, n in zip(_xiao_seq_front(_central(inputs, p), p, "valid", p["pool"]), SEQUENCE_INPUTS):
+        branches.append(_residual_blocks(x, p, p["res_kernel"], n.split("_")[0], "glorot_normal"))
+    x = layers.Concatenate(axis=1, name="merge")(branches)
+    x = layers.BatchNormalization(momentum=0.997, name="merge_bn")(x)
+    x = layers.Activation("relu", name="merge_relu")(x)
+    x = layers.Dropout(p["dropout"], name="merge_dropout")(x)
+    x = layers.Flatten(name="flatten")(x)
+    return keras.Model(inputs, _score_bn_sigmoid(x), name="xiao_seq_resnet")
+
+
+# the layer whose output each part of the combined model gives (Combine_seq_epigenomics.py
+# L295 'activation_7', L356 'activation_11')
+PART_FEATURES = {"epi_cnn": "dense_relu", "xiao_seq_attention": "feature_relu"}
+
+
+def build_xiao_combined(parts: dict, p, standardise=None):
+    """Combine_seq_epigenomics.py: the ``parts`` (trained models by name) up to their
+    :data:`PART_FEATURES` layer, frozen, concatenated, standardised (a Normalization layer,
+    adapted by the caller on the training pairs: ``standardise(model)``), then the MLP of
+    L394-414."""
+    trunks, inputs = [], {}
+    for name, model in parts.items():
+        trunk = keras.Model(
+            model.inputs, model.get_layer(PART_FEATURES[name]).output, name=f"{name}_trunk"
+        )
+        trunk.trainable = False
+        for inp in model.inputs:
+            inputs.setdefault(inp.name, keras.Input(shape=inp.shape[1:], name=inp.name))
+        trunks.append((trunk, [inp.name for inp in model.inputs]))
+    feats = [t([inputs[n] for n in names]) for t, names in trunks]
+    x = layers.Concatenate(name="features")(feats)
+    x = layers.Normalization(name="standardise")(x)
+    for units, drop, tag in (
+        (p["dense_units"], p["dropout"], "dense"),
+        (p["second_dense_units"], p["second_dropout"], "dense2"),
+    ):
+        x = layers.Dense(
+            units, kernel_initializer="glorot_normal", kernel_regularizer=_l2(p["l2"]), name=tag
+        )(x)
+        x = layers.BatchNormalization(name=f"{tag}_bn")(x)
+        x = layers.Activation("relu", name=f"{tag}_relu")(x)
+        x = layers.Dropout(drop, name=f"{tag}_dropout")(x)
+    out = layers.Dense(1, activation="sigmoid", name="score", dtype="float32")(x)
+    order = [n for n in (*SEQUENCE_INPUTS, *SIGNAL_WINDOW_INPUTS) if n in inputs]
+    return keras.Model([inputs[n] for n in order], out, name="seq_epi")
 
 
 def build(name: str, shapes: dict, params: dict | None = None):

@@ -42,18 +42,26 @@ def signal_mem_mb(wildcards, input, attempt):
     return int((1500 + 2 * _pairs_estimate(input.pairs) * row / 1e6) * attempt)
 
 
+def signal_window_mem_mb(wildcards, input, attempt):
+    """One mark at signal_step resolution (float64 sums) plus the output, x attempt."""
+    w = config["windows"]
+    per_pair = (w["enhancer"] + w["promoter"]) / w["signal_step"] * (12 + 4 * len(MARKS))
+    return int((1500 + 2 * _pairs_estimate(input.pairs) * per_pair / 1e6) * attempt)
+
+
 def feature_files(sample, model=None):
-    """The feature arrays of a sample: those ``model`` reads, or all the config needs."""
-    if model is None:
-        sequence, signal = epiconfig.uses_sequence(config), epiconfig.uses_signal(config)
-    else:
-        spec = registry.spec(model)
-        sequence, signal = spec.reads_sequence, spec.reads_signal
+    """The feature arrays of a sample: those ``model`` reads, or all the config needs
+    (a model that combines others reads what they read)."""
+    models = config["models"] if model is None else [model]
+    specs = [registry.spec(m) for m in models]
+    specs += [registry.spec(p) for s in specs for p in s.parts]
     out = []
-    if sequence:
+    if any(s.reads_sequence for s in specs):
         out += expand(rules.sequence_features.output, sample=sample)
-    if signal:
+    if any(s.reads_binned_signal for s in specs):
         out += expand(rules.signal_features.output, sample=sample)
+    if any(s.reads_signal_windows for s in specs):
+        out += expand(rules.signal_window_features.output, sample=sample)
     return out
 
 

@@ -4,7 +4,8 @@
 def train_inputs(wildcards):
     """pairs.tsv, the paper and fold splits and the features the model reads; for a model
     that pre-trains, the pairs, paper split and features of each other cell line too
-    (``pretrain_<i>_*``, in the order of ``pretrain_cells``)."""
+    (``pretrain_<i>_*``, in the order of ``pretrain_cells``); for a model that combines
+    others, their trained models (``part_<model>``)."""
     out = {
         "pairs": one(rules.regions.output.pairs, cell=wildcards.cell),
         "paper": one(rules.regions.output.paper, cell=wildcards.cell),
@@ -15,6 +16,14 @@ def train_inputs(wildcards):
         out[f"pretrain_{i}_pairs"] = one(rules.regions.output.pairs, cell=cell)
         out[f"pretrain_{i}_paper"] = one(rules.regions.output.paper, cell=cell)
         out[f"pretrain_{i}_features"] = feature_files(cell, wildcards.model)
+    for part in registry.spec(wildcards.model).parts:  # trained first, same protocol and fold
+        out[f"part_{part}"] = one(
+            rules.train_neural.output.model,
+            model=part,
+            protocol=wildcards.protocol,
+            cell=wildcards.cell,
+            fold=wildcards.fold,
+        )
     return out
 
 
