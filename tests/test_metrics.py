@@ -86,6 +86,14 @@ def test_heatmap_and_summary_from_small_table(tmp_path):
     assert (tmp_path / "h.png").read_bytes()[:4] == b"\x89PNG"
     report.protocol_comparison(m, tmp_path / "p.png")
     assert (tmp_path / "p.png").stat().st_size > 1000
+    report.modality_comparison(m, tmp_path / "mod.png")
+    assert (tmp_path / "mod.png").stat().st_size > 1000
+    assert [report.modality(x) for x in ("epi_resnet", "xiao_seq_cnn", "seq_epi", "distance")] == [
+        "epigenome",
+        "sequence",
+        "sequence + epigenome",
+        "distance",
+    ]
     leakage = pd.DataFrame(
         [
             {

@@ -169,7 +169,11 @@ def test_epigenome_only_path_through_the_mirror(workdir, tmp_path):
         SHARED_DATA / "targetfinder" / "K562" / "ep_pairs.csv.gz"
     )
     (workdir / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    targets = [f"results/K562/features/{k}_signal.npy" for k in ("enhancer", "promoter")]
+    targets = [
+        f"results/K562/features/{k}_{stem}.npy"
+        for k in ("enhancer", "promoter")
+        for stem in ("signal", "signal_windows")
+    ]
     args = ["--cores", "2", "--config", f"mirror={mirror}", "only=K562", "models=[epi_cnn]"]
     plan = run_snakemake(workdir, *targets, "-n", *args)
     assert "hg19.fa" not in plan.stdout + plan.stderr
@@ -182,6 +186,11 @@ def test_epigenome_only_path_through_the_mirror(workdir, tmp_path):
     marks = (workdir / "results" / "K562" / "features" / "signal_marks.txt").read_text().split()
     assert sig.shape == (len(pairs), len(marks), 30) and len(marks) == n_marks == 5
     assert (sig.max(axis=(1, 2)) > 0).mean() > 0.5
+    # Xiao et al.'s input: 50-bp means every 10 bp, 296 positions over 3 kb
+    win = np.load(workdir / "results" / "K562" / "features" / "enhancer_signal_windows.npy")
+    assert win.shape == (len(pairs), 5, 296)
+    # the windows at 0 and 50 bp of each 100-bp bin average to that bin
+    np.testing.assert_allclose((win[:, :, 0::10] + win[:, :, 5::10]) / 2, sig, rtol=1e-4, atol=1e-4)
     assert not (workdir / "resources" / "genome").exists()
     # the peak files, each verified against the blob id the repository publishes
     logs = list((workdir / "results" / "logs" / "download").rglob("*.log"))
@@ -219,7 +228,7 @@ def real_config(workdir, cell, models, **extra):
         "models": models,
         "protocol": ["leakage_free"],
         "train": {"epochs": 2, "batch_size": 256, "learning_rate": 0.001, "gpus": 0},
-        "model_params": {"epi_cnn": {"filters": 16, "kernel": 3, "dense_units": 32}},
+        "model_params": {"epi_cnn": {"filters": 16, "kernel": 5, "dense_units": 32}},
         "cross_cell_line": False,
         "evaluation": {"bootstrap": 100},
         **extra,
@@ -276,3 +285,27 @@ def test_bengi_one_row_per_enhancer_gene_pair_on_real_files():
     # TSS): the generic duplicate rule keeps one of each
     assert len(df) == len(per_pair) - 3 == 20_666
     assert df["label"].sum() == per_pair.sum() == 1_307
+
+
+@pytest.mark.slow
+def test_k562_epi_cnn_beside_gbm_and_distance_on_one_leakage_free_split(workdir):
+    """Xiao et al.'s BasicCNN_EPI (CPU-sized: 16 filters of 5, Dense 32, 2 epochs) on
+    TargetFinder's five K562 peak files as 50-bp sliding windows, beside gbm and distance,
+    all scored on the same held-out chromosomes."""
+    from .conftest import run_snakemake
+
+    real_config(workdir, "K562", ["epi_cnn", "distance", "gbm"])
+    run_snakemake(
+        workdir, "results/metrics.tsv", "--cores", "2", "--configfile", "config/real.yaml"
+    )
+    metrics = pd.read_csv(workdir / "results" / "metrics.tsv", sep="\t").set_index("model")
+    assert set(metrics.index) == {"epi_cnn", "distance", "gbm"}
+    assert metrics["n"].nunique() == 1 and metrics["n_pos"].nunique() == 1  # one test set
+    base = metrics["base_rate"].iloc[0]
+    assert 0.03 < base < 0.07  # chr1-3 at the natural ratio
+    assert metrics.loc["epi_cnn", "aupr"] > base and metrics.loc["gbm", "aupr"] > base
+    history = pd.read_csv(
+        workdir / "results/models/epi_cnn/leakage_free/K562/history.tsv", sep="\t"
+    )
+    print(metrics[["n", "n_pos", "base_rate", "aupr", "aupr_low", "aupr_high"]].round(3))
+    print("epi_cnn CPU samples/s:", history["samples_per_s"].tolist())

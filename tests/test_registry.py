@@ -11,6 +11,7 @@ import yaml
 from epipair import config as epiconfig
 from epipair import registry
 from epipair.errors import EpipairError
+from epipair.splits import PAPER_SCHEMES
 
 from .conftest import ROOT
 
@@ -36,21 +37,25 @@ def test_schema_protocol_enum_equals_the_splits_protocols():
 
 def test_every_entry_is_complete_and_its_builder_resolves():
     assert registry.names("neural") == [
-        "speid", "simple_cnn", "simple_cnn_transfer", "epi_cnn", "seq_epi", "cnn_gru"
+        "speid", "simple_cnn", "simple_cnn_transfer", "epi_cnn", "epi_resnet", "xiao_seq_cnn",
+        "xiao_seq_attention", "xiao_seq_resnet", "seq_epi", "cnn_gru",
     ]  # fmt: skip
     assert registry.names("baseline") == ["distance", "gbm"]
+    inputs = registry.SEQUENCE_INPUTS + registry.SIGNAL_INPUTS + registry.SIGNAL_WINDOW_INPUTS
     for name, spec in registry.MODELS.items():
         assert spec.name == name and spec.kind in registry.KINDS and spec.source
-        assert set(spec.inputs) <= set(
-            registry.SEQUENCE_INPUTS + registry.SIGNAL_INPUTS + registry.DISTANCE_INPUT
-        )
+        assert set(spec.inputs) <= set(inputs + registry.DISTANCE_INPUT)
         assert spec.file_name == ("model.keras" if spec.neural else "model.pkl")
+        assert spec.paper in PAPER_SCHEMES
+        assert all(registry.spec(p).neural for p in spec.parts)
     assert registry.spec("gbm").builder_function().__name__ == "gbm_estimator"
     assert [n for n in registry.names() if registry.spec(n).reads_signal] == [
         "epi_cnn",
+        "epi_resnet",
         "seq_epi",
         "gbm",
     ]
+    assert registry.feature_stem("promoter_sigwin") == "signal_windows"
     assert registry.reads_sequence(["epi_cnn", "gbm"]) is False
     assert registry.reads_signal(["distance"]) is False
 

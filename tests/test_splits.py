@@ -245,3 +245,25 @@ def test_grid_beyond_max_shift_is_refused():
         epiconfig.validate(cfg)
     cfg["augment"]["grid_step"] = 25
     epiconfig.validate(cfg)
+
+
+def test_xiao_chromosome_split_as_released():
+    """menglix/EPI: by the enhancer's chromosome, test chr1, validation chr8 and chr9, no
+    augmentation; the configured chromosomes where chr1/chr8/chr9 hold no positive."""
+    pairs, _, _ = toy_pairs(n_chroms=9)
+    inst = splits.xiao_chromosome_split(pairs, 20, 300, 0, 0.1, 0.1)
+    assert (inst["pair_id"] == pairs["pair_id"]).all() and (inst["shift"] == 0).all()
+    chrom = pairs["enhancer_chrom"].to_numpy()
+    want = np.where(
+        chrom == "chr1", "test", np.where(np.isin(chrom, ["chr8", "chr9"]), "valid", "train")
+    )
+    np.testing.assert_array_equal(inst["split"].to_numpy(), want)
+    small, _, _ = toy_pairs(n_chroms=5)  # no chr8 or chr9
+    inst = splits.xiao_chromosome_split(
+        small, 20, 300, 0, 0.1, 0.1, split_chroms=(["chr2"], ["chr3"])
+    )
+    counts = inst.groupby("split").size()
+    chrom = small["enhancer_chrom"].to_numpy()
+    assert counts["test"] == (chrom == "chr2").sum() and counts["valid"] == (chrom == "chr3").sum()
+    table = splits.paper_splits(small, 5, 100, 0, 0.1, 0.1, None, (["chr2"], ["chr3"]))
+    assert set(table["scheme"]) == set(splits.PAPER_SCHEMES)

@@ -179,3 +179,26 @@ def test_an_all_zero_mark_over_a_few_pairs_is_only_a_warning(caplog):
     with pytest.raises(EpipairError, match="mark CTCF is zero"):
         big = np.zeros((tracks.EMPTY_MARK_MIN_PAIRS, 1, 4), dtype=np.float32)
         tracks.empty_marks([big, big], [("CTCF", "p.bed", "peaks")])
+
+
+def test_sliding_windows_by_hand_and_equal_to_the_bins_at_bin_offsets(tmp_path, demo_features):
+    """Xiao et al.'s input: the mean over 50 bp every 10 bp, exactly."""
+    peaks = write(tmp_path / "p.narrowPeak", "c1\t10\t30\t.\t0\t.\t2.0\t-1\t-1\t5\n")
+    out = tracks.sliding_signal(
+        [("m", str(peaks), "peaks")], np.array(["c1"]), np.array([0]), 80, 20, 10
+    )
+    # 7 windows of 20 bp every 10 bp over [0, 80): [0,20) = 10 bp of 2 -> 1, [10,30) -> 2, ...
+    np.testing.assert_allclose(out[0, 0], [1, 2, 1, 0, 0, 0, 0])
+    # on the demo tracks (bigWig and peaks): 96 positions per 1-kb window, and the windows
+    # at offsets 0, 50, 100, ... (every fifth position) are the 50-bp bins of signal_bin
+    n = sum(1 for _ in open(demo_features / "pairs.tsv")) - 1
+    sig = np.load(demo_features / "features" / "enhancer_signal_windows.npy")
+    marks = (demo_features / "features" / "signal_windows_marks.txt").read_text().split()
+    assert sig.shape == (n, len(marks), (1000 - 50) // 10 + 1)
+    binned = np.load(demo_features / "features" / "enhancer_signal.npy")
+    np.testing.assert_allclose(sig[:, :, ::5], binned, rtol=1e-5, atol=1e-6)
+
+
+def test_sliding_windows_must_tile_the_element_window():
+    with pytest.raises(EpipairError, match="signal_window must be a multiple of"):
+        tracks.sliding_signal([], np.array(["c1"]), np.array([0]), 1000, 45, 10)

@@ -160,6 +160,7 @@ def test_end_to_end_metrics_and_report(demo_run):
         "leakage.tsv",
         "pr_curves.png",
         "protocol_comparison.png",
+        "modality_comparison.png",
         "aupr_matrix_gbm_leakage_free.png",
         "aupr_matrix_simple_cnn_paper.png",
     ]:

@@ -62,6 +62,12 @@ def _alternation(names):
     return "|".join(re.escape(n) for n in sorted(names)) or "(?!x)x"
 
 
+def element_windows(*keys):
+    """The enhancer and promoter window sizes and the named other ``windows`` keys: a rule's
+    params hold only what changes its output."""
+    return {k: config["windows"][k] for k in ("enhancer", "promoter", *keys)}
+
+
 def one(template, **wildcards):
     """One path from a rule's output template (rules.<name>.output.<key>) and wildcards."""
     (path,) = expand(template, **wildcards)

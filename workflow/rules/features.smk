@@ -25,7 +25,7 @@ rule sequence_features:
         mem_mb=sequence_mem_mb,
         runtime=60,
     params:
-        windows=config["windows"],
+        windows=element_windows(),
         flank=FLANK,
     script:
         "../scripts/sequence_features.py"
@@ -50,7 +50,7 @@ rule signal_features:
         runtime=60,
     params:
         tracks=track_specs,
-        windows=config["windows"],
+        windows=element_windows("signal_bin"),
     script:
         "../scripts/signal_features.py"
 
@@ -75,6 +75,6 @@ rule signal_window_features:
         runtime=60,
     params:
         tracks=track_specs,
-        windows=config["windows"],
+        windows=element_windows("signal_window", "signal_step"),
     script:
         "../scripts/signal_window_features.py"

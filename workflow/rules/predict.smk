@@ -20,7 +20,7 @@ rule pairs_to_score:
     params:
         format=scored_setting("format"),
         labelled=scored_setting("labelled"),
-        windows=config["windows"],
+        windows=element_windows(),
         augment=config["augment"],
     script:
         "../scripts/pairs_to_score.py"

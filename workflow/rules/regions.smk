@@ -42,7 +42,7 @@ rule regions:
         mem_mb=4000,
         runtime=30,
     params:
-        windows=config["windows"],
+        windows=element_windows(),
         augment=config["augment"],
         split=config["split"],
     script:

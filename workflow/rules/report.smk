@@ -112,3 +112,21 @@ rule benchmark_figure:
         "../../envs/report.yaml"
     script:
         "../scripts/report_benchmarks.py"
+
+
+rule modality_comparison:
+    input:
+        "results/metrics.tsv",
+    output:
+        report(
+            "results/report/modality_comparison.png",
+            caption="../report/modality_comparison.rst",
+            category="Overview",
+        ),
+    log:
+        "results/logs/report/modality_comparison.log",
+    localrule: True
+    conda:
+        "../../envs/report.yaml"
+    script:
+        "../scripts/report_modality.py"

@@ -8,6 +8,7 @@ def report_targets():
         rules.summary.output[0],
         rules.pr_curves.output[0],
         rules.protocol_comparison.output[0],
+        rules.modality_comparison.output[0],
     ]
     out += expand(rules.aupr_matrix.output[0], model=config["models"], protocol=config["protocol"])
     if BENCHMARKS:
