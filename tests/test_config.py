@@ -17,7 +17,13 @@ def demo_config():
 def test_demo_and_real_configs_validate_with_defaults():
     cfg = epiconfig.validate(demo_config())
     assert cfg["train"]["epochs"] >= 1
-    assert cfg["windows"] == {"enhancer": 1000, "promoter": 1000, "signal_bin": 50}
+    assert cfg["windows"] == {
+        "enhancer": 1000,
+        "promoter": 1000,
+        "signal_bin": 50,
+        "signal_window": 50,
+        "signal_step": 10,
+    }
     assert cfg["cell_lines"]["CellA"]["pairs"]["format"] == "targetfinder"
     assert cfg["genome"]["demo"]["chromosomes"] == 6
     real = epiconfig.validate(yaml.safe_load((ROOT / "config.yaml").read_text()))
@@ -133,8 +139,17 @@ def test_tracks_from_bigwig_switches_track_sets():
     assert {t["kind"] for e in peaks["cell_lines"].values() for t in e["tracks"].values()} == {
         "peaks"
     }
-    # the five marks TargetFinder has for every cell line (Roadmap DNase for IMR90 and NHEK)
-    assert epiconfig.model_marks(peaks) == ["CTCF", "DNase", "H3K27ac", "H3K4me1", "H3K4me3"]
+    # the 14 datasets TargetFinder has for every cell line (Roadmap DNase for IMR90 and NHEK)
+    assert epiconfig.model_marks(peaks) == [
+        "CTCF", "DNase", "H2AZ", "H3K27ac", "H3K27me3", "H3K36me3", "H3K4me1", "H3K4me2",
+        "H3K4me3", "H3K79me2", "H3K9ac", "H3K9me3", "H4K20me1", "POLR2A",
+    ]  # fmt: skip
+    # Xiao et al.'s 22 for K562 alone (config/xiao_k562.yaml over config.yaml)
+    xiao = yaml.safe_load((ROOT / "config" / "xiao_k562.yaml").read_text())
+    within = epiconfig.validate({**yaml.safe_load((ROOT / "config.yaml").read_text()), **xiao})
+    assert len(epiconfig.model_marks(within)) == 22
+    with pytest.raises(EpipairError, match="cell line GM12878 has no track for EZH2"):
+        epiconfig.model_marks(dict(within, only="K562,GM12878"))
     bw = epiconfig.validate(dict(copy.deepcopy(real), tracks_from="bigwig"))
     assert {t["kind"] for e in bw["cell_lines"].values() for t in e["tracks"].values()} == {
         "bigwig"

@@ -257,7 +257,7 @@ def test_every_configured_targetfinder_url_is_in_the_manifest():
     commit, blobs = download.read_manifest(MANIFEST)
     assert commit == "114e927a511f8396ca17292597d107494818e40f" and len(blobs) > 800
     urls = [u for _, u in download.config_urls(config) if "shwhalen/targetfinder" in u]
-    assert len(urls) == 6 * (1 + 5)  # six cell lines: pairs and five marks
+    assert len(urls) == 6 * (1 + 14) + 8  # six cell lines: pairs and 14 marks; K562 8 more
     for url in urls:
         assert download.expected_blob(url, (commit, blobs)) in blobs.values(), url
     download.check_config_urls(config, MANIFEST)  # what the workflow runs at start-up
@@ -338,8 +338,8 @@ def test_planned_downloads_of_the_real_study():
 
     config = epiconfig.validate(yaml.safe_load((ROOT / "config.yaml").read_text()))
     plan = download.planned_downloads(config, MANIFEST)
-    # hg19, six pairs files, 6 x 5 peak files, nine BENGI sets: one target each
-    assert len(plan) == 1 + 6 + 30 + 9
+    # hg19, six pairs files, 6 x 14 + 8 peak files, nine BENGI sets: one target each
+    assert len(plan) == 1 + 6 + 92 + 9
     by_where = {entry["where"]: (path, entry) for path, entry in plan.items()}
     path, k562 = by_where["cell_lines.K562.tracks.H3K27ac"]
     assert path.startswith("K562/tracks/H3K27ac.") and path.endswith(".broadPeak.gz")

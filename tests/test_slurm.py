@@ -46,7 +46,7 @@ def test_demo_stages_and_training_through_slurm(slurm, tmp_path):
     cfg["train"].update(epochs=1, gpus=1, threads=1)
     (tmp_path / "config" / "slurm.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     targets = [
-        "results/CellA/features/enhancer_signal.npy",
+        "results/CellA/features/enhancer_signal_windows.npy",
         "results/models/epi_cnn/leakage_free/CellA/model.keras",
     ]
     cmd = [

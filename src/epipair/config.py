@@ -171,10 +171,12 @@ def check_backend(config: dict) -> None:
 
 
 def model_marks(config: dict) -> list[str]:
-    """Marks the epigenomic models read: ``signal_marks``, or those all cell lines share."""
+    """Marks the epigenomic models read: ``signal_marks`` (each selected cell line must have
+    them), or those all configured cell lines share."""
     cells = config["cell_lines"]
     if config.get("signal_marks"):
-        for cell, entry in cells.items():
+        for cell in selected_cells(config):
+            entry = cells[cell]
             missing = [m for m in config["signal_marks"] if m not in entry.get("tracks", {})]
             if missing:
                 raise EpipairError(
