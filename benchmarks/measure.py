@@ -388,15 +388,16 @@ def bench_train(quick=False):
             "pool": 20,
             "dense_units": 64,
         },
-        "epi_cnn": {"filters": 16, "kernel": 3, "dense_units": 32},
+        "epi_cnn": {"preset": "demo"},
+        "epi_resnet": {"preset": "demo"},
     }
     sizes = {
         "demo": (
             {
                 "enhancer_seq": 1000,
                 "promoter_seq": 1000,
-                "enhancer_sig": (20, 5),
-                "promoter_sig": (20, 5),
+                "enhancer_sigwin": (96, 5),
+                "promoter_sigwin": (96, 5),
             },
             64,
             5,
@@ -405,15 +406,16 @@ def bench_train(quick=False):
             {
                 "enhancer_seq": 3000,
                 "promoter_seq": 2000,
-                "enhancer_sig": (30, 5),
-                "promoter_sig": (20, 5),
+                # Xiao et al.'s 296 and 196 positions of 22 datasets
+                "enhancer_sigwin": (296, 22),
+                "promoter_sigwin": (196, 22),
             },
             16,
             2 if quick else 3,
         ),
     }
     for size, (shapes, bs, steps) in sizes.items():
-        for name in ("speid", "simple_cnn", "epi_cnn"):
+        for name in ("speid", "simple_cnn", "epi_cnn", "epi_resnet"):
             params = demo[name] if size == "demo" else {}
             keras.backend.clear_session()
             model = build(name, shapes, params)
