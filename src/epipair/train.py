@@ -8,7 +8,11 @@ One call of :func:`train_neural` trains one model for one cell line under one pr
   published);
 - Adam on binary cross-entropy; after each epoch the exact validation AUPR
   (``sklearn.metrics.average_precision_score`` on the whole validation split) decides early
-  stopping (``patience``) and the best weights;
+  stopping (``patience``) and the best weights; under ``paper``, a model whose released
+  script trained otherwise (``registry.ModelSpec.paper_training``: Xiao et al.'s) gets that
+  script's class weights or undersampled epochs and early stopping on the validation F1;
+- a model that combines trained others (``registry.ModelSpec.parts``: ``seq_epi``) is built
+  on them, frozen (:func:`build_combined`), and only its head trains;
 - every epoch writes ``checkpoint/last.keras`` (weights and optimizer state),
   ``checkpoint/best.weights.h5`` and ``checkpoint/state.json`` (epoch, history, early-stopping
   counters) under temporary names then renamed. A rerun after a kill resumes at the next
@@ -232,6 +236,7 @@ def train_neural(
     state = ckpt.load()
     if state is not None:
         model = keras.models.load_model(ckpt.last)
+        state.setdefault("best", state.pop("best_aupr", -1.0))  # an earlier version's name
         log.info("resuming from %s after epoch %d", ckpt.folder, state["epoch"])
     else:
         if spec.parts:

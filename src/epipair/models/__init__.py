@@ -6,8 +6,11 @@ PyTorch. Inputs are named:
 
 - ``enhancer_seq`` ``[batch, enhancer_window, 4]`` and ``promoter_seq``
   ``[batch, promoter_window, 4]``: one-hot sequence (float32; N is all zeros);
-- ``enhancer_sig`` ``[batch, bins, marks]`` and ``promoter_sig``: raw binned signal (the model
-  applies ``log1p`` itself, so a saved model needs no outside preprocessing).
+- ``enhancer_sigwin`` ``[batch, positions, marks]`` and ``promoter_sigwin``: Xiao et al.'s
+  input, the raw mean signal over ``windows.signal_window`` bp every ``windows.signal_step``
+  bp (the model scales each position to unit L2 norm itself, so a saved model needs no
+  outside preprocessing). The binned signal (``enhancer_sig``, ``promoter_sig``) feeds the
+  ``gbm`` baseline.
 
 ``build(name, shapes, params)`` returns an uncompiled model; the defaults (the released
 code's sizes) live in ``epipair.registry.MODELS[name].defaults`` and
