@@ -106,7 +106,7 @@ def test_demo_stages_and_training_through_slurm(slurm, tmp_path):
     assert train, "the training job was not submitted to SLURM:\n" + "\n".join(records.values())
     assert re.search(r"gres/gpu[:=]1|gres:gpu:1|gpu:1", train[0]), train[0]
     assert "Partition=debug" in train[0]
-    feats = [s for s in records.values() if "signal_features" in s]
+    feats = [s for s in records.values() if "signal_window_features" in s]
     assert feats and "ExitCode=0:0" in feats[0]
     # the demo data and downloads stay on the submitting host (localrule)
     assert not any("demo_data" in s for s in records.values())

@@ -33,7 +33,7 @@ def write_small_config(wd):
     cfg = yaml.safe_load((wd / "config" / "demo.yaml").read_text())
     cfg["train"]["epochs"] = 4
     cfg["evaluation"] = {"bootstrap": 200}
-    cfg["models"] = ["simple_cnn", "epi_cnn", "epi_resnet", "distance", "gbm"]
+    cfg["models"] = ["simple_cnn", "epi_cnn", "distance", "gbm"]
     (wd / "config" / "small.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
 
 
@@ -149,13 +149,13 @@ def test_end_to_end_metrics_and_report(demo_run):
         (metrics["train_cell"] == metrics["test_cell"]) & (metrics["protocol"] == "leakage_free")
     ]
     # the planted signal is learnt: models beat the base rate on held-out chromosomes
-    for model in ("gbm", "epi_cnn", "epi_resnet", "simple_cnn"):
+    for model in ("gbm", "epi_cnn", "simple_cnn"):
         sub = within[within["model"] == model]
         assert (sub["aupr"] > 1.2 * sub["base_rate"]).all(), sub
-    # Xiao et al.'s models on the sliding-window input: the whole interval above the base rate
-    for model in ("epi_cnn", "epi_resnet"):
-        sub = within[within["model"] == model]
-        assert (sub["aupr_low"] > sub["base_rate"]).all(), sub
+    # Xiao et al.'s BasicCNN_EPI on the sliding-window input: the whole interval above the
+    # base rate (epi_resnet: tests/test_train.py, to keep this run short)
+    sub = within[within["model"] == "epi_cnn"]
+    assert (sub["aupr_low"] > sub["base_rate"]).all(), sub
     # distance alone sits near the base rate: the negatives are distance-matched
     dist = within[within["model"] == "distance"]
     assert (dist["aupr"] < dist["base_rate"] + 0.1).all()
@@ -171,7 +171,7 @@ def test_end_to_end_metrics_and_report(demo_run):
         assert (wd / "results" / "report" / f).stat().st_size > 0, f
     summary = (wd / "results" / "report" / "summary.md").read_text()
     assert "## Leakage audit" in summary and "| gbm | leakage_free | CellA |" in summary
-    for m in ("simple_cnn", "epi_cnn", "epi_resnet"):
+    for m in ("simple_cnn", "epi_cnn"):
         for p in ("leakage_free", "paper"):
             for c in CELLS:
                 d = wd / "results" / "models" / m / p / c
@@ -179,14 +179,7 @@ def test_end_to_end_metrics_and_report(demo_run):
                 assert "epoch 1/4" in (d / "train.log").read_text()
     # the independent benchmark: every model beside the distance score, held-out chromosomes
     bench = pd.read_csv(wd / "results" / "benchmark_metrics.tsv", sep="\t").set_index("model")
-    assert set(bench.index) == {
-        "simple_cnn",
-        "epi_cnn",
-        "epi_resnet",
-        "distance",
-        "gbm",
-        "distance_prior",
-    }
+    assert set(bench.index) == {"simple_cnn", "epi_cnn", "distance", "gbm", "distance_prior"}
     assert (
         bench["n"].nunique() == 1
         and (bench["protocol"].drop("distance_prior") == "leakage_free").all()
