@@ -79,6 +79,8 @@ class UndersampledInstances:
         self.rows = np.asarray(rows, dtype=np.int64)
         lab = np.asarray(labels)[self.rows]
         self.pos, self.neg = self.rows[lab == 1], self.rows[lab != 1]
+        if not (self.pos.size and self.neg.size):
+            raise EpipairError("balanced epochs need training pairs of both labels")
         self.seed = int(seed)
 
     def draw(self, epoch: int):
@@ -103,19 +105,23 @@ def stratified_order(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray
 class Features:
     """The feature arrays of one cell line (memory-mapped), as the models read them."""
 
-    def __init__(self, folder, flank: int, windows: dict, marks: list[str] | None = None):
+    def __init__(
+        self, folder, flank: int, windows: dict, marks: list[str] | None = None, names=None
+    ):
+        """``names``: the inputs to load (a model's ``registry.ModelSpec.inputs``); default
+        every feature array in ``folder``."""
         folder = Path(folder)
         self.flank = int(flank)
         self.windows = {k: int(windows[k]) for k in ("enhancer", "promoter")}
         self.arrays = {}
         for kind in ("enhancer", "promoter"):
-            seq = folder / f"{kind}_sequence.npy"
-            if seq.exists():
-                self.arrays[f"{kind}_seq"] = np.load(seq, mmap_mode="r")
-            for suffix in ("sig", "sigwin"):
-                stem = registry.FEATURE_STEMS[suffix]
+            for suffix, stem in registry.FEATURE_STEMS.items():
                 path = folder / f"{kind}_{stem}.npy"
-                if path.exists():
+                if names is not None and f"{kind}_{suffix}" not in names:
+                    continue
+                if path.exists() and suffix == "seq":
+                    self.arrays[f"{kind}_seq"] = np.load(path, mmap_mode="r")
+                elif path.exists():
                     arr = np.load(path, mmap_mode="r")
                     if marks is not None:
                         arr = _select_marks(arr, folder / f"{stem}_marks.txt", marks)
@@ -200,7 +206,8 @@ class CellData:
         )
         features = None
         if features_dir is not None and Path(features_dir).is_dir():
-            features = Features(features_dir, augment["max_shift"], windows, marks)
+            names = registry.spec(model).inputs if model else None
+            features = Features(features_dir, augment["max_shift"], windows, marks, names)
         return cls(pairs, paper, protocol, features, fold_splits, fold)
 
     @property

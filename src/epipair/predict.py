@@ -214,7 +214,9 @@ def score_benchmark(
 ) -> pd.DataFrame:
     """Score a labelled benchmark with a cell line's ``leakage_free`` models, each pair by the
     model whose fold held out its chromosomes (pairs on training chromosomes are left out)."""
-    data = open_sample(sample_dir, "leakage_free", windows=windows, augment=augment, marks=marks)
+    data = open_sample(
+        sample_dir, "leakage_free", windows=windows, augment=augment, marks=marks, model=model_name
+    )
     instances = held_out_instances(data, "leakage_free", read_folds(folds_path))
     kept = sum(rows.size for _, rows, _ in instances)
     log.info(
@@ -250,7 +252,9 @@ def score_pairs(
     ``model_paths``: ``{fold: model file}``; under cross-validation the score is the mean of
     the fold models (every pair here is new to all of them).
     """
-    data = open_sample(sample_dir, "leakage_free", windows=windows, augment=augment, marks=marks)
+    data = open_sample(
+        sample_dir, "leakage_free", windows=windows, augment=augment, marks=marks, model=model_name
+    )
     rows, shifts = data.instances("test")
     scores = np.mean(
         [

@@ -371,8 +371,8 @@ MODELS: dict[str, ModelSpec] = {
         # L143-193): Conv (valid, L2 2e-5), ReLU, max-pool 4; joined; BN, dropout 0.2, Dense
         # 800 (activity L2 1e-6), BN, ReLU, softmax attention 800 and product, Dense 256,
         # softmax attention 256 and product, Dense 128, BN, ReLU, Dense 1, BN without scale,
-        # sigmoid. Adam 1e-5, batch 200, up to 300 epochs (L40-41, L145-153), class weights
-        # 1:800 (L247).
+        # sigmoid. Adam 1e-5, batch 200, up to 300 epochs (AttentionCNN_seq.py L40-41,
+        # L145-153), class weights 1:800 (L247).
         _spec(
             "xiao_seq_attention",
             "neural",

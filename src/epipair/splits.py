@@ -202,7 +202,7 @@ def xiao_chromosome_split(
 
 # ``protocol: paper`` per model (``epipair.registry.ModelSpec.paper``): scheme -> (instances
 # function, keep the last epoch's weights as the released script does instead of the best
-# validation epoch's, augmented)
+# validation epoch's)
 PAPER_SCHEMES = {
     "augment_then_split": (paper_split, False),
     "speid_basic_training": (speid_basic_training, True),

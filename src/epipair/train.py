@@ -439,7 +439,12 @@ def build_combined(model_name: str, parts: dict | None, params: dict, features, 
     head_in = keras.Model(model.inputs, model.get_layer("features").output)
     rows = np.unique(rows)
     feats = predict_outputs(head_in, features, names, rows, np.zeros_like(rows), bs)
-    model.get_layer("standardise").adapt(feats)
+    norm = model.get_layer("standardise")
+    norm.adapt(feats)
+    # StandardScaler divides a constant feature by 1, Keras by max(sd, 1e-7): as the former
+    variance = np.asarray(norm.adapt_variance)
+    norm.adapt_variance.assign(np.where(variance > 0, variance, 1.0).astype(variance.dtype))
+    norm.finalize_state()
     log.info(
         "combined %s: %d features from %s, standardised on %d training pairs",
         model_name,

@@ -30,7 +30,7 @@ rule score_benchmark:
         mem_mb=8000,
         runtime=60,
     params:
-        windows=config["windows"],
+        windows=element_windows(),
         augment=config["augment"],
         marks=MARKS,
         backend=config["train"]["backend"],

@@ -31,7 +31,7 @@ rule predict:
     params:
         tests=TESTS,
         folds=protocol_folds,
-        windows=config["windows"],
+        windows=element_windows(),
         augment=config["augment"],
         marks=MARKS,
         backend=config["train"]["backend"],

@@ -44,7 +44,7 @@ rule score_pairs:
     params:
         model=predict_setting("model"),
         labelled=predict_setting("labelled"),
-        windows=config["windows"],
+        windows=element_windows(),
         augment=config["augment"],
         marks=MARKS,
         backend=config["train"]["backend"],

@@ -25,7 +25,7 @@ rule train_neural:
         mem_mb=config["train"]["mem_mb"],
         runtime=config["train"]["runtime"],
     params:
-        windows=config["windows"],
+        windows=element_windows(),
         augment=config["augment"],
         train=TRAIN_PARAMS,
         model_params=model_params,
@@ -52,7 +52,7 @@ rule train_baseline:
         mem_mb=4000,
         runtime=60,
     params:
-        windows=config["windows"],
+        windows=element_windows(),
         augment=config["augment"],
         seed=config["train"]["seed"],
         model_params=model_params,

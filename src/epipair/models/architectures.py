@@ -259,10 +259,10 @@ def _xiao_seq_front(xs, p, padding, pool):
     return branches
 
 
-def build_xiao_seq_cnn(shapes, p):
-    """menglix/EPI BasicCNN_seq.py ``seq_attentionmodel`` (L106-148)."""
-    inputs = _seq_inputs(shapes)
-    x = layers.Concatenate(axis=1, name="merge")(_xiao_seq_front(inputs, p, "same", p["pool"]))
+def _xiao_seq_dense(branches, p):
+    """Branches joined along the length, BN, dropout, Dense (activity L2), BN, ReLU: the
+    middle of BasicCNN_seq.py (L130-138) and of the attention CNN (L115-123)."""
+    x = layers.Concatenate(axis=1, name="merge")(branches)
     x = layers.BatchNormalization(momentum=0.997, name="merge_bn")(x)
     x = layers.Dropout(p["dropout_merge"], name="merge_dropout")(x)
     x = layers.Flatten(name="flatten")(x)
@@ -270,7 +270,13 @@ def build_xiao_seq_cnn(shapes, p):
         p["dense_units"], activity_regularizer=_l2(p["dense_activity_l2"]), name="dense"
     )(x)
     x = layers.BatchNormalization(momentum=0.997, name="dense_bn")(x)
-    x = layers.Activation("relu", name="dense_relu")(x)
+    return layers.Activation("relu", name="dense_relu")(x)
+
+
+def build_xiao_seq_cnn(shapes, p):
+    """menglix/EPI BasicCNN_seq.py ``seq_attentionmodel`` (L106-148)."""
+    inputs = _seq_inputs(shapes)
+    x = _xiao_seq_dense(_xiao_seq_front(inputs, p, "same", p["pool"]), p)
     x = layers.Dropout(p["dropout_dense"], name="dense_dropout")(x)
     return keras.Model(inputs, _score_bn_sigmoid(x), name="xiao_seq_cnn")
 
@@ -280,17 +286,7 @@ def build_xiao_seq_attention(shapes, p):
     AttentionCNN_seq.py L91-141 with the sizes it leaves undefined."""
     inputs = _seq_inputs(shapes)
     pool = max(p["kernel"] // 2, 1)
-    x = layers.Concatenate(axis=1, name="merge")(
-        _xiao_seq_front(_central(inputs, p), p, "valid", pool)
-    )
-    x = layers.BatchNormalization(momentum=0.997, name="merge_bn")(x)
-    x = layers.Dropout(p["dropout_merge"], name="merge_dropout")(x)
-    x = layers.Flatten(name="flatten")(x)
-    x = layers.Dense(
-        p["dense_units"], activity_regularizer=_l2(p["dense_activity_l2"]), name="dense"
-    )(x)
-    x = layers.BatchNormalization(momentum=0.997, name="dense_bn")(x)
-    x = layers.Activation("relu", name="dense_relu")(x)
+    x = _xiao_seq_dense(_xiao_seq_front(_central(inputs, p), p, "valid", pool), p)
     wd = p["attention_l2"]
     a = layers.Dense(
         p["dense_units"], activation="softmax", kernel_regularizer=_l2(wd), name="attention_vec"
@@ -329,11 +325,12 @@ def build_xiao_seq_resnet(shapes, p):
 PART_FEATURES = {"epi_cnn": "dense_relu", "xiao_seq_attention": "feature_relu"}
 
 
-def build_xiao_combined(parts: dict, p, standardise=None):
+def build_xiao_combined(parts: dict, p):
     """Combine_seq_epigenomics.py: the ``parts`` (trained models by name) up to their
-    :data:`PART_FEATURES` layer, frozen, concatenated, standardised (a Normalization layer,
-    adapted by the caller on the training pairs: ``standardise(model)``), then the MLP of
-    L394-414."""
+    :data:`PART_FEATURES` layer, frozen and in inference mode (no dropout: the script takes
+    their features with ``predict``, L296-299, L357-359), concatenated, standardised (a
+    Normalization layer the caller adapts on the training pairs,
+    ``epipair.train.build_combined``), then the MLP of L394-414."""
     trunks, inputs = [], {}
     for name, model in parts.items():
         trunk = keras.Model(
@@ -343,7 +340,7 @@ def build_xiao_combined(parts: dict, p, standardise=None):
         for inp in model.inputs:
             inputs.setdefault(inp.name, keras.Input(shape=inp.shape[1:], name=inp.name))
         trunks.append((trunk, [inp.name for inp in model.inputs]))
-    feats = [t([inputs[n] for n in names]) for t, names in trunks]
+    feats = [t([inputs[n] for n in names], training=False) for t, names in trunks]
     x = layers.Concatenate(name="features")(feats)
     x = layers.Normalization(name="standardise")(x)
     for units, drop, tag in (
@@ -370,6 +367,11 @@ def build(name: str, shapes: dict, params: dict | None = None):
     model = spec(name)
     if not model.neural:
         raise EpipairError(f"{name} is a {model.kind}, not a neural model")
+    if model.parts:
+        raise EpipairError(
+            f"{name} is built on its trained parts ({', '.join(model.parts)}): train them "
+            "first; the training rule builds it (epipair.train.build_combined)"
+        )
     params = model.params(params)
     try:
         return model.builder_function()(shapes, params)
