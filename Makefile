@@ -35,7 +35,7 @@ demo: setup
 	$(BIN)/snakemake --cores $(CORES) --configfile config/demo.yaml --replace-workflow-config
 
 test: setup slurm-deps lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=12
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"

@@ -21,6 +21,9 @@ FEATURES = [
     "features/enhancer_signal.npy",
     "features/promoter_signal.npy",
     "features/signal_marks.txt",
+    "features/enhancer_signal_windows.npy",
+    "features/promoter_signal_windows.npy",
+    "features/signal_windows_marks.txt",
 ]
 
 
@@ -37,9 +40,14 @@ def write_small_config(wd):
     (wd / "config" / "small.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
 
 
+# the second run, from clean, to check that it reproduces the first: a subset of the models
+# (features of every kind, a sequence and an epigenomic network, a baseline) to keep it short
+REPEAT = {"models": ["simple_cnn", "epi_cnn", "gbm"], "protocol": ["leakage_free"]}
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
-    """The demo run twice from clean, end to end with short training."""
+    """The demo run end to end with short training, then again from clean (:data:`REPEAT`)."""
     from .conftest import ROOT
 
     runs = []
@@ -47,6 +55,10 @@ def demo_run(tmp_path_factory):
         wd = tmp_path_factory.mktemp(f"run{i}")
         shutil.copytree(ROOT / "config", wd / "config")
         write_small_config(wd)
+        if i:
+            cfg = yaml.safe_load((wd / "config" / "small.yaml").read_text())
+            cfg.update(REPEAT, benchmarks={})
+            (wd / "config" / "small.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
         run_snakemake(wd, "--cores", "2", *SMALL_RUN)
         runs.append(wd)
     return runs
@@ -97,7 +109,13 @@ def test_demo_features_are_byte_identical_across_runs(demo_run):
 
 def test_metrics_are_identical_across_runs_on_the_cpu(demo_run):
     a, b = demo_run
-    assert filecmp.cmp(a / "results" / "metrics.tsv", b / "results" / "metrics.tsv", shallow=False)
+    first = pd.read_csv(a / "results" / "metrics.tsv", sep="\t")
+    again = pd.read_csv(b / "results" / "metrics.tsv", sep="\t")
+    first = first[
+        first["model"].isin(REPEAT["models"]) & first["protocol"].isin(REPEAT["protocol"])
+    ]
+    assert len(again) == len(REPEAT["models"]) * 3 * 3
+    pd.testing.assert_frame_equal(first.reset_index(drop=True), again.reset_index(drop=True))
     assert filecmp.cmp(
         a / "results" / "predict" / "my_pairs.tsv",
         b / "results" / "predict" / "my_pairs.tsv",
