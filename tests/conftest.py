@@ -127,23 +127,16 @@ def build_demo_cell(demo_dir, cell: str, out: Path) -> Path:
     tracks = [
         (m, str(files[f"{cell}/{m}"]), "peaks" if m == "CTCF" else "bigwig") for m in DEMO_MARKS
     ]
-    pipeline.signal_features(
-        out / "pairs.tsv",
-        tracks=tracks,
-        windows=DEMO_WINDOWS,
-        out_enh=feats / "enhancer_signal.npy",
-        out_prom=feats / "promoter_signal.npy",
-        out_marks=feats / "signal_marks.txt",
-    )
-    pipeline.signal_features(
-        out / "pairs.tsv",
-        tracks=tracks,
-        windows=DEMO_WINDOWS,
-        out_enh=feats / "enhancer_signal_windows.npy",
-        out_prom=feats / "promoter_signal_windows.npy",
-        out_marks=feats / "signal_windows_marks.txt",
-        sliding=True,
-    )
+    for stem, sliding in (("signal", False), ("signal_windows", True)):  # bins, Xiao's windows
+        pipeline.signal_features(
+            out / "pairs.tsv",
+            tracks=tracks,
+            windows=DEMO_WINDOWS,
+            out_enh=feats / f"enhancer_{stem}.npy",
+            out_prom=feats / f"promoter_{stem}.npy",
+            out_marks=feats / f"{stem}_marks.txt",
+            sliding=sliding,
+        )
     return out
 
 

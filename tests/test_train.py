@@ -393,22 +393,15 @@ def test_epi_resnet_learns_the_demo_signal_on_held_out_chromosomes(
     the demo genome)."""
     import keras
 
-    from epipair.data import CellData
     from epipair.metrics import bootstrap
-    from epipair.predict import predict_scores
+    from epipair.predict import open_sample, predict_scores
 
     train = dict(TRAIN, epochs=6, learning_rate=0.001, patience=3)
     run_train("epi_resnet", demo_features, tmp_path, protocol, train, params={"preset": "demo"})
-    data = CellData.open(
-        demo_features / "pairs.tsv",
-        demo_features / "splits_paper.tsv",
-        demo_features / "features",
-        protocol=protocol,
-        windows=DEMO_WINDOWS,
-        augment=DEMO_AUGMENT,
-        marks=DEMO_MARKS,
+    data = open_sample(
+        demo_features, protocol, windows=DEMO_WINDOWS, augment=DEMO_AUGMENT, marks=DEMO_MARKS,
         model="epi_resnet",
-    )
+    )  # fmt: skip
     rows, shifts = data.instances("test")
     model = keras.models.load_model(tmp_path / "model.keras")
     names = registry.spec("epi_resnet").inputs

@@ -77,4 +77,4 @@ rule signal_window_features:
         tracks=track_specs,
         windows=element_windows("signal_window", "signal_step"),
     script:
-        "../scripts/signal_window_features.py"
+        "../scripts/signal_features.py"

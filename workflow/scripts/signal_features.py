@@ -1,4 +1,5 @@
-"""Binned epigenomic signal per pair (epipair.pipeline.signal_features)."""
+"""Epigenomic signal per pair (epipair.pipeline.signal_features): bin means for rule
+signal_features, Xiao et al.'s sliding-window means for rule signal_window_features."""
 
 from epipair.pipeline import signal_features
 from epipair.smk import script
@@ -11,4 +12,5 @@ with script(snakemake):
         out_enh=snakemake.output.enhancer,
         out_prom=snakemake.output.promoter,
         out_marks=snakemake.output.marks,
+        sliding=snakemake.rule == "signal_window_features",
     )
