@@ -17,11 +17,12 @@ from ..registry import SEQUENCE_INPUTS, SIGNAL_WINDOW_INPUTS, spec
 class PositionL2Norm(layers.Layer):
     """Each position scaled to unit L2 norm over the channels (the datasets), as Keras 2's
     ``np_utils.normalize(x, axis=-1)`` in menglix/EPI BasicCNN_EPI.py L35-36; an all-zero
-    position stays zero."""
+    position stays zero. The squared norm is floored at 1e-24 (not replaced where zero), so the
+    gradient stays finite everywhere (attributions reach the input)."""
 
     def call(self, x):
-        norm = ops.sqrt(ops.sum(ops.square(x), axis=-1, keepdims=True))
-        return x / ops.where(norm > 0, norm, ops.ones_like(norm))
+        squared = ops.sum(ops.square(x), axis=-1, keepdims=True)
+        return x * ops.rsqrt(ops.maximum(squared, 1e-24))
 
 
 def _l2(value):
