@@ -248,7 +248,10 @@ def test_gm12878_models_on_bengi_beside_the_distance_score(workdir):
     }
     for b in benchmarks.values():
         b |= {"format": "bengi", "cell_line": "GM12878"}
-    tracks = real_config(workdir, "GM12878", ["epi_cnn", "distance", "gbm"], benchmarks=benchmarks)
+    train = {"epochs": 1, "batch_size": 256, "learning_rate": 0.001, "gpus": 0}
+    tracks = real_config(
+        workdir, "GM12878", ["epi_cnn", "distance", "gbm"], benchmarks=benchmarks, train=train
+    )
     assert set(tracks) == {"CTCF", "DNase", "H3K27ac", "H3K4me1", "H3K4me3"}
     run_snakemake(workdir, "results/benchmark_metrics.tsv", "results/report/benchmarks.png",
                   "--cores", "2", "--configfile", "config/real.yaml")  # fmt: skip

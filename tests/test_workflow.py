@@ -451,6 +451,8 @@ def cv_run(tmp_path_factory):
     cfg["train"]["epochs"] = 2
     cfg["evaluation"] = {"bootstrap": 50}
     cfg["models"] = ["epi_cnn", "distance", "gbm"]
+    cfg["model_params"]["epi_cnn"] = {"preset": "demo", "filters": 8, "dense_units": 16}
+    cfg["protocol"] = ["leakage_free", "paper"]
     cfg["split"]["folds"] = 3
     cfg["only"] = "CellA,CellB"
     cfg["predict"]["my_pairs"]["model"] = "gbm"
