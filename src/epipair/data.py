@@ -117,15 +117,13 @@ class Features:
         for kind in ("enhancer", "promoter"):
             for suffix, stem in registry.FEATURE_STEMS.items():
                 path = folder / f"{kind}_{stem}.npy"
-                if names is not None and f"{kind}_{suffix}" not in names:
+                wanted = names is None or f"{kind}_{suffix}" in names
+                if not (wanted and path.exists()):
                     continue
-                if path.exists() and suffix == "seq":
-                    self.arrays[f"{kind}_seq"] = np.load(path, mmap_mode="r")
-                elif path.exists():
-                    arr = np.load(path, mmap_mode="r")
-                    if marks is not None:
-                        arr = _select_marks(arr, folder / f"{stem}_marks.txt", marks)
-                    self.arrays[f"{kind}_{suffix}"] = arr
+                arr = np.load(path, mmap_mode="r")
+                if suffix != "seq" and marks is not None:
+                    arr = _select_marks(arr, folder / f"{stem}_marks.txt", marks)
+                self.arrays[f"{kind}_{suffix}"] = arr
 
     def shapes(self) -> dict:
         out = {}

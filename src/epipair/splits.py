@@ -176,10 +176,10 @@ def xiao_chromosome_split(
     positive (the demo genome), the configured ``split_chroms`` = ``(test, valid)`` instead.
 
     The released split is the one the sequence scripts compute (BasicCNN_seq.py L200); the
-    epigenomic scripts' chr1 negatives (BasicCNN_EPI.py L201-202, ResNetCNN_EPI.py L303-304)
-    start at index a_cum[-1] instead of a_cum[-1] + 0 and end at b_cum[0] instead of
-    a_cum[-1] + b_cum[0]: only b_cum[0] - a_cum[-1] of chr1's negatives are tested and the
-    others are trained on (docs/protocols.md)."""
+    epigenomic scripts take chr1's negatives as ``range(a_cum[-1], b_cum[0])``
+    (BasicCNN_EPI.py L201-202, ResNetCNN_EPI.py L303-304) where they lie at
+    ``range(a_cum[-1], a_cum[-1] + b_cum[0])``: only ``b_cum[0] - a_cum[-1]`` of chr1's
+    negatives are tested and the others are trained on (docs/protocols.md)."""
     chrom = pairs["enhancer_chrom"].to_numpy()
     labels = pairs["label"].to_numpy()
     test, valid = XIAO_TEST, XIAO_VALID

@@ -139,6 +139,21 @@ def _xiao_head(x, p):
     return layers.Dense(1, activation="sigmoid", name="score", dtype="float32")(x)
 
 
+def _conv_bn_relu(x, p, kind, tag="", strides=1):
+    """Conv (valid, L2), BN, ReLU: the blocks of Xiao et al.'s epigenomic CNNs
+    (BasicCNN_EPI.py L106-108, ResNetCNN_EPI.py L237-239); layers named ``<kind>_conv<tag>``,
+    ``<kind>_bn<tag>``, ``<kind>_relu<tag>``."""
+    x = layers.Conv1D(
+        p["filters"],
+        p["kernel"],
+        strides=strides,
+        kernel_regularizer=_l2(p["l2"]),
+        name=f"{kind}_conv{tag}",
+    )(x)
+    x = layers.BatchNormalization(name=f"{kind}_bn{tag}")(x)
+    return layers.Activation("relu", name=f"{kind}_relu{tag}")(x)
+
+
 def build_xiao_epi_cnn(shapes, p):
     """menglix/EPI BasicCNN_EPI.py ``model_3lyr_build2`` (L103-146); their Conv2D over
     ``(positions, 1, datasets)`` with ``(k, 1)`` kernels is a Conv1D."""
@@ -147,14 +162,7 @@ def build_xiao_epi_cnn(shapes, p):
     for x, n in zip(xs, SIGNAL_WINDOW_INPUTS):
         kind = n.split("_")[0]
         for i in range(p["conv_layers"]):
-            x = layers.Conv1D(
-                p["filters"],
-                p["kernel"],
-                kernel_regularizer=_l2(p["l2"]),
-                name=f"{kind}_conv{i + 1}",
-            )(x)
-            x = layers.BatchNormalization(name=f"{kind}_bn{i + 1}")(x)
-            x = layers.Activation("relu", name=f"{kind}_relu{i + 1}")(x)
+            x = _conv_bn_relu(x, p, kind, i + 1)
             if i == p["conv_layers"] - 1:
                 x = layers.Dropout(p["dropout_conv"], name=f"{kind}_dropout")(x)
             x = layers.MaxPooling1D(p["pool"], name=f"{kind}_pool{i + 1}")(x)
@@ -204,15 +212,7 @@ def build_xiao_epi_resnet(shapes, p):
     for x, n in zip(xs, SIGNAL_WINDOW_INPUTS):
         kind = n.split("_")[0]
         stride = p["enhancer_stride"] if kind == "enhancer" else 1
-        x = layers.Conv1D(
-            p["filters"],
-            p["kernel"],
-            strides=stride,
-            kernel_regularizer=_l2(p["l2"]),
-            name=f"{kind}_conv",
-        )(x)
-        x = layers.BatchNormalization(name=f"{kind}_bn")(x)
-        x = layers.Activation("relu", name=f"{kind}_relu")(x)
+        x = _conv_bn_relu(x, p, kind, strides=stride)
         x = layers.MaxPooling1D(p["pool"], name=f"{kind}_pool")(x)
         x = _residual_blocks(x, p, p["res_kernel"], kind, "he_normal")
         x = layers.BatchNormalization(name=f"{kind}_bn_out")(x)
@@ -244,7 +244,7 @@ def _score_bn_sigmoid(x):
 
 
 def _xiao_seq_front(xs, p, padding, pool):
-    """Per branch Conv (L2), ReLU, max-pool; joined along the length."""
+    """Per branch Conv (L2), ReLU, max-pool (the branches, not yet joined)."""
     branches = []
     for x, n in zip(xs, SEQUENCE_INPUTS):
         kind = n.split("_")[0]
