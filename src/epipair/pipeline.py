@@ -15,7 +15,7 @@ from .atomic import write_npy, write_text, write_tsv
 from .errors import EpipairError
 from .genome import read_chrom_sizes
 from .pairs import read_pairs
-from .sequence import FastaReader, extract_sequence
+from .sequence import FastaReader, write_sequence
 from .tables import FOLD_SPLITS, FOLDS, PAIRS, PAPER_SPLIT, read_pairs_table
 from .tracks import binned_signal, empty_marks, sliding_signal
 
@@ -163,21 +163,21 @@ def prepare_pairs_to_score(
 
 
 def sequence_features(pairs_path, *, fasta_path, windows: dict, flank: int, out_enh, out_prom):
-    """uint8 tokens ``[n, width + 2 * flank]`` per element kind (see ``epipair.sequence``)."""
+    """uint8 tokens ``[n, width + 2 * flank]`` per element kind (see ``epipair.sequence``),
+    written chromosome by chromosome (:func:`epipair.sequence.write_sequence`)."""
     df = read_pairs_table(pairs_path)
     fasta = FastaReader(fasta_path)
     try:
         for kind, out in (("enhancer", out_enh), ("promoter", out_prom)):
             width = int(windows[kind])
-            tokens = extract_sequence(
+            shape, n_frac = write_sequence(
                 fasta,
                 df[f"{kind}_chrom"].to_numpy(),
                 df[f"{kind}_window_start"].to_numpy() - flank,
                 width + 2 * flank,
+                out,
             )
-            n_frac = float((tokens == 4).mean()) if tokens.size else 0.0
-            log.info("%s: tokens %s, %.2f%% N", kind, tokens.shape, 100 * n_frac)
-            write_npy(tokens, out)
+            log.info("%s: tokens %s, %.2f%% N", kind, shape, 100 * n_frac)
     finally:
         fasta.close()
 

@@ -161,8 +161,13 @@ class FastaReader:
                 out[rows[sel]] = tok
         return out
 
-    def close(self):
+    def release(self) -> None:
+        """Unmap the FASTA: the file pages that windows touched (and the kernel's read-ahead
+        around them) leave this process's resident memory; the next gather maps it again."""
         self._mm = None
+
+    def close(self):
+        self.release()
         self._fa.close()
 
 
@@ -180,6 +185,48 @@ def extract_sequence(
         "%d windows of %d bp from %d chromosomes", len(starts), length, len(set(chroms.tolist()))
     )
     return out
+
+
+def write_sequence(
+    fasta: FastaReader, chroms: np.ndarray, starts: np.ndarray, length: int, path
+) -> tuple[tuple[int, int], float]:
+    """Tokens ``[n, length]`` of windows on many chromosomes, written to the ``.npy`` file
+    ``path`` (atomically) chromosome by chromosome through a memory map of the output.
+
+    Peak memory stays near one chromosome's windows whatever the number of pairs: after each
+    chromosome the output map is flushed and closed and the FASTA unmapped, so neither keeps
+    its touched pages resident. Returns ``(shape, fraction of N tokens)``.
+    """
+    from .atomic import atomic_path
+
+    chroms = np.asarray(chroms)
+    starts = np.asarray(starts, dtype=np.int64)
+    shape = (int(starts.size), int(length))
+    n_tokens = 0
+    with atomic_path(path, suffix=".npy") as tmp:
+        if not starts.size:  # a memory map cannot be empty
+            np.save(tmp, np.zeros(shape, dtype=np.uint8), allow_pickle=False)
+            return shape, 0.0
+        out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=shape)
+        del out
+        names = sorted(set(chroms.tolist()))
+        for k, chrom in enumerate(names, 1):
+            rows = np.flatnonzero(chroms == chrom)
+            out = np.lib.format.open_memmap(tmp, mode="r+")
+            fasta.gather(chrom, starts[rows], length, out=out, rows=rows)
+            n_tokens += int(np.count_nonzero(out[rows] == TOKEN_N))
+            out.flush()
+            del out
+            fasta.release()
+            log.info(
+                "%s: %d windows of %d bp (%d/%d chromosomes)",
+                chrom,
+                rows.size,
+                length,
+                k,
+                len(names),
+            )
+    return shape, n_tokens / (shape[0] * shape[1])
 
 
 def _fasta_problem(exc: Exception) -> str:
