@@ -44,10 +44,26 @@ def gbm_estimator(params: dict, seed: int):
     return HistGradientBoostingClassifier(**{"random_state": seed, **params})
 
 
+def log_distance(distance) -> np.ndarray:
+    """``[n, 1]``: ``log10(1 + distance)``; a trans pair (-1) is farther than any cis pair."""
+    d = np.asarray(distance, dtype=np.float64)
+    return np.log10(1.0 + np.where(d < 0, 1e9, d))[:, None]
+
+
 def distance_features(pairs: pd.DataFrame, rows) -> np.ndarray:
-    d = pairs["distance"].to_numpy(dtype=np.float64)[rows]
-    d = np.where(d < 0, 1e9, d)  # trans pairs: farther than any cis pair
-    return np.log10(1.0 + d)[:, None]
+    return log_distance(pairs["distance"].to_numpy(dtype=np.float64)[rows])
+
+
+def element_summary(sig: np.ndarray) -> np.ndarray:
+    """``[n, 2 * marks]``: the max and the mean of each mark over each window of ``sig``
+    (``[n, marks, bins]``)."""
+    return np.concatenate([sig.max(axis=2), sig.mean(axis=2)], axis=1)
+
+
+def summary_features(enh_summary: np.ndarray, prom_summary: np.ndarray) -> np.ndarray:
+    """``[n, 4 * marks]``: the pairs' enhancer and promoter summaries, ``log1p`` of the
+    non-negative part."""
+    return np.log1p(np.maximum(np.concatenate([enh_summary, prom_summary], axis=1), 0))
 
 
 def signal_summary(features, rows) -> np.ndarray:
@@ -57,8 +73,8 @@ def signal_summary(features, rows) -> np.ndarray:
         if features is None or name not in features.arrays:
             raise EpipairError(f"gbm needs signal features ({name}); configure tracks")
         sig = np.asarray(features.arrays[name][np.sort(rows)])[np.argsort(np.argsort(rows))]
-        parts += [sig.max(axis=2), sig.mean(axis=2)]
-    return np.log1p(np.maximum(np.concatenate(parts, axis=1), 0))
+        parts.append(element_summary(sig))
+    return summary_features(*parts)
 
 
 class Baseline:
@@ -93,7 +109,11 @@ class Baseline:
         return self
 
     def predict(self, pairs, features, rows) -> np.ndarray:
-        return self.estimator.predict_proba(self.features(pairs, features, rows))[:, 1]
+        return self.predict_matrix(self.features(pairs, features, rows))
+
+    def predict_matrix(self, x: np.ndarray) -> np.ndarray:
+        """Scores of feature rows ``x`` (:func:`log_distance` or :func:`summary_features`)."""
+        return self.estimator.predict_proba(x)[:, 1]
 
 
 def train_baseline(

@@ -120,18 +120,9 @@ def check(config: dict) -> None:
                         f"windows.{shortest} ({w[shortest]})"
                     )
     model_marks(config)
-    for name, entry in config.get("predict", {}).items():
-        where = f"config predict.{name}"
-        if entry["model"] not in config["models"]:
-            raise EpipairError(f"{where}: model {entry['model']!r} is not in config 'models'")
-        if entry["protocol"] not in config["protocol"]:
-            raise EpipairError(
-                f"{where}: protocol {entry['protocol']!r} is not in config 'protocol'"
-            )
-        if entry["cell_line"] not in config["cell_lines"]:
-            raise EpipairError(
-                f"{where}: cell_line {entry['cell_line']!r} is not in config 'cell_lines'"
-            )
+    for section in ("predict", "candidates"):
+        for name, entry in config.get(section, {}).items():
+            _check_scoring_entry(config, f"config {section}.{name}", entry)
     for name, entry in config.get("benchmarks", {}).items():
         where = f"config benchmarks.{name}"
         if entry["cell_line"] not in config["cell_lines"]:
@@ -145,6 +136,18 @@ def check(config: dict) -> None:
     s = config["split"]
     if s["paper_test_fraction"] + s["paper_valid_fraction"] >= 1:
         raise EpipairError("config split: paper_test_fraction + paper_valid_fraction must be < 1")
+
+
+def _check_scoring_entry(config: dict, where: str, entry: dict) -> None:
+    """A ``predict`` or ``candidates`` entry names a configured model, protocol and cell line."""
+    if entry["model"] not in config["models"]:
+        raise EpipairError(f"{where}: model {entry['model']!r} is not in config 'models'")
+    if entry["protocol"] not in config["protocol"]:
+        raise EpipairError(f"{where}: protocol {entry['protocol']!r} is not in config 'protocol'")
+    if entry["cell_line"] not in config["cell_lines"]:
+        raise EpipairError(
+            f"{where}: cell_line {entry['cell_line']!r} is not in config 'cell_lines'"
+        )
 
 
 def check_mark_spellings(config: dict) -> None:

@@ -51,6 +51,8 @@ def demo_files(outdir, cells=tuple(DEMO_CELLS)) -> dict[str, Path]:
         "elements": outdir / "elements.tsv",
         "to_score": outdir / "to_score.bedpe",
         "benchmark": outdir / "benchmark.bengi.tsv",
+        "enhancers": outdir / "enhancers.bed",
+        "tss": outdir / "tss.bed",
     }
     for cell in cells:
         files[f"{cell}/pairs"] = outdir / cell / "pairs.csv"
@@ -68,6 +70,22 @@ def _to_score(pairs: pd.DataFrame) -> str:
         for i, r in enumerate(sub[COORD_FIELDS].itertuples(index=False))
     ]
     return "\n".join(lines) + "\n"
+
+
+def _element_beds(elements: pd.DataFrame) -> tuple[str, str]:
+    """Every enhancer (BED4) and every promoter's TSS (BED6, 1 bp at the promoter centre, named
+    as in the benchmark): the inputs of a genome-wide ``candidates`` run."""
+    enh = elements[elements["kind"] == "enhancer"].reset_index(drop=True)
+    prom = elements[elements["kind"] == "promoter"].reset_index(drop=True)
+    enh_bed = "".join(
+        f"{r.chrom}\t{r.start}\t{r.end}\tEHdemo{i:05d}\n" for i, r in enumerate(enh.itertuples())
+    )
+    tss = (prom["start"] + prom["end"]) // 2
+    tss_bed = "".join(
+        f"{r.chrom}\t{t}\t{t + 1}\tGENE{i:04d}\t0\t+\n"
+        for i, (r, t) in enumerate(zip(prom.itertuples(), tss))
+    )
+    return enh_bed, tss_bed
 
 
 # The interaction grammar's coin (p = p0 * exp(-d / d0)) and the candidate distance range
@@ -322,6 +340,9 @@ def generate(
     write_text("".join(f"{c}\t{s}\n" for c, s in sizes.items()), files["chrom_sizes"])
     with atomic_path(files["elements"]) as tmp:
         elements.to_csv(tmp, sep="\t", index=False)
+    enh_bed, tss_bed = _element_beds(elements)
+    write_text(enh_bed, files["enhancers"])
+    write_text(tss_bed, files["tss"])
     for cell, active in DEMO_CELLS.items():
         cell_rng = np.random.default_rng([seed, sum(map(ord, cell))])
         pairs = _pairs(cell_rng, elements, active, negatives_per_positive, **GRAMMAR)

@@ -154,6 +154,9 @@ def config_files(config: dict, active_only: bool = False) -> list[tuple[str, str
         out.append((f"predict.{name}.pairs", f"predict/{name}", "pairs", entry["pairs"]))
     for name, entry in config.get("benchmarks", {}).items():
         out.append((f"benchmarks.{name}", f"benchmark/{name}", "pairs", entry))
+    for name, entry in config.get("candidates", {}).items():
+        for key in ("enhancers", "promoters"):
+            out.append((f"candidates.{name}.{key}", f"candidates/{name}", key, entry[key]))
     return [
         (where, source_target(entry["url"], folder, key), entry)
         for where, folder, key, entry in out

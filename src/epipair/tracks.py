@@ -253,6 +253,85 @@ def empty_marks(signals, tracks) -> None:
             raise EpipairError(msg)
 
 
+class TrackSet:
+    """Tracks ``[(mark, path, kind), ...]`` opened once, for many extractions (a genome-wide
+    scoring run extracts chunk after chunk; a peak file is parsed only once). Use as a context
+    manager, or call :meth:`close`."""
+
+    def __init__(self, tracks: list[tuple[str, str, str]]):
+        self.specs = list(tracks)
+        self._open: list = []
+        self._names: list[dict] = []
+        try:
+            for _, path, kind in self.specs:
+                self._open.append(open_track(path, kind))
+                self._names.append({})
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        for track in self._open:
+            track.close()
+        self._open = []
+
+    def _track_name(self, m: int, chrom: str, n_rows: int):
+        """The track's name for genome chromosome ``chrom`` (or None, warned once)."""
+        names = self._names[m]
+        if chrom not in names:
+            mark, path, _ = self.specs[m]
+            names.update(track_chrom_names(self._open[m].chroms, [chrom], mark, path))
+            if names[chrom] is None:
+                log.warning(
+                    "track %s (%s) has no chromosome %s: %d windows get zeros",
+                    mark,
+                    path,
+                    chrom,
+                    n_rows,
+                )
+        return names[chrom]
+
+    def binned(self, chroms, starts, width: int, bin_size: int, marks=None) -> np.ndarray:
+        """Signal ``[n, marks, width // bin_size]`` (``marks``: indices, default all)."""
+        if width % bin_size:
+            raise EpipairError(f"window width {width} is not a multiple of signal_bin {bin_size}")
+        chroms = np.asarray(chroms)
+        starts = np.asarray(starts, dtype=np.int64)
+        marks = range(len(self.specs)) if marks is None else marks
+        out = np.zeros((starts.size, len(marks), width // bin_size), dtype=np.float32)
+        for j, m in enumerate(marks):
+            for chrom in sorted(set(chroms.tolist())):
+                rows = np.flatnonzero(chroms == chrom)
+                name = self._track_name(m, chrom, rows.size)
+                if name is not None:
+                    out[rows, j] = track_bins(self._open[m], name, starts[rows], width, bin_size)
+        return out
+
+    def sliding(self, chroms, starts, width: int, window: int, step: int) -> np.ndarray:
+        """Mean signal over ``window`` bp every ``step`` bp (see :func:`sliding_signal`)."""
+        if window % step or width % step or not step <= window <= width:
+            raise EpipairError(
+                f"signal windows of {window} bp every {step} bp do not tile a {width}-bp window: "
+                "windows.signal_window must be a multiple of windows.signal_step and both must "
+                "divide the element windows"
+            )
+        k = window // step
+        n_pos = (width - window) // step + 1
+        out = np.zeros((np.asarray(starts).size, len(self.specs), n_pos), dtype=np.float32)
+        for m in range(len(self.specs)):
+            fine = self.binned(chroms, starts, width, step, marks=[m])[:, 0]
+            csum = np.zeros((fine.shape[0], fine.shape[1] + 1))
+            np.cumsum(fine, axis=1, dtype=np.float64, out=csum[:, 1:])
+            out[:, m] = (csum[:, k:] - csum[:, :-k]) / k
+        return out
+
+
 def binned_signal(
     tracks: list[tuple[str, str, str]],
     chroms: np.ndarray,
@@ -261,30 +340,9 @@ def binned_signal(
     bin_size: int,
 ) -> np.ndarray:
     """Signal ``[n, marks, width // bin_size]`` for ``tracks`` = [(mark, path, kind), ...]."""
-    if width % bin_size:
-        raise EpipairError(f"window width {width} is not a multiple of signal_bin {bin_size}")
-    chroms = np.asarray(chroms)
-    starts = np.asarray(starts, dtype=np.int64)
-    out = np.zeros((starts.size, len(tracks), width // bin_size), dtype=np.float32)
-    for m, (mark, path, kind) in enumerate(tracks):
-        track = open_track(path, kind)
-        try:
-            names = track_chrom_names(track.chroms, sorted(set(chroms.tolist())), mark, path)
-            for chrom, name in names.items():
-                rows = np.flatnonzero(chroms == chrom)
-                if name is None:
-                    log.warning(
-                        "track %s (%s) has no chromosome %s: %d windows get zeros",
-                        mark,
-                        path,
-                        chrom,
-                        rows.size,
-                    )
-                    continue
-                out[rows, m] = track_bins(track, name, starts[rows], width, bin_size)
-        finally:
-            track.close()
-        log.info("track %s: %d windows binned", mark, starts.size)
+    with TrackSet(tracks) as ts:
+        out = ts.binned(chroms, starts, width, bin_size)
+    log.info("%d tracks: %d windows binned", len(tracks), np.asarray(starts).size)
     return out
 
 
@@ -299,21 +357,8 @@ def sliding_signal(
     """Mean signal over ``window`` bp every ``step`` bp (Xiao et al.'s input: 50 bp every 10 bp,
     296 positions over 3 kb): ``[n, marks, (width - window) // step + 1]`` float32.
 
-    Exact: each mark is binned at ``step`` resolution (:func:`binned_signal`) and the
+    Exact: each mark is binned at ``step`` resolution (:meth:`TrackSet.binned`) and the
     ``window // step`` consecutive bin means are averaged.
     """
-    if window % step or width % step or not step <= window <= width:
-        raise EpipairError(
-            f"signal windows of {window} bp every {step} bp do not tile a {width}-bp window: "
-            "windows.signal_window must be a multiple of windows.signal_step and both must "
-            "divide the element windows"
-        )
-    k = window // step
-    n_pos = (width - window) // step + 1
-    out = np.zeros((np.asarray(starts).size, len(tracks), n_pos), dtype=np.float32)
-    for m, track in enumerate(tracks):
-        fine = binned_signal([track], chroms, starts, width, step)[:, 0]
-        csum = np.zeros((fine.shape[0], fine.shape[1] + 1))
-        np.cumsum(fine, axis=1, dtype=np.float64, out=csum[:, 1:])
-        out[:, m] = (csum[:, k:] - csum[:, :-k]) / k
-    return out
+    with TrackSet(tracks) as ts:
+        return ts.sliding(chroms, starts, width, window, step)

@@ -39,6 +39,8 @@ BENCHMARKS = {n: e for n, e in config["benchmarks"].items() if e["cell_line"] in
 # (config "predict") and the labelled benchmarks
 SCORED = {f"predict/{n}": {**e["pairs"], "cell_line": e["cell_line"]} for n, e in PREDICT.items()}
 SCORED |= {f"benchmark/{n}": {**e, "labelled": True} for n, e in BENCHMARKS.items()}
+# genome-wide candidate sets of the selected cell lines
+CANDIDATES = {n: e for n, e in config["candidates"].items() if e["cell_line"] in CELLS}
 MARKS = epiconfig.model_marks(config)
 FLANK = config["augment"]["max_shift"]
 # config["train"] without resources: a cluster tweak of threads or runtime retrains nothing
@@ -112,4 +114,5 @@ def all_targets():
             for p in config["protocol"]:
                 out += model_paths(m, p, cell).values()
     out += report_targets()
-    return out + expand(rules.score_pairs.output[0], name=PREDICT)
+    out += expand(rules.score_pairs.output[0], name=PREDICT)
+    return out + expand(rules.score_candidates.output.scores, name=CANDIDATES)

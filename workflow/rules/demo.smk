@@ -9,6 +9,8 @@ if DEMO:
             elements="resources/demo/elements.tsv",
             to_score="resources/demo/to_score.bedpe",
             benchmark="resources/demo/benchmark.bengi.tsv",
+            enhancers="resources/demo/enhancers.bed",
+            tss="resources/demo/tss.bed",
             pairs=expand("resources/demo/{cell}/pairs.csv", cell=DEMO_CELLS),
             tracks=expand(
                 "resources/demo/{cell}/tracks/{mark}",

@@ -7,9 +7,13 @@ def sample_cell(sample):
 
 
 def track_specs(wildcards):
-    """[(mark, path, kind)] of the sample's cell line: the marks the models read (MARKS), so a
-    track only one cell line has is neither downloaded nor extracted."""
-    cell = sample_cell(wildcards.sample)
+    """[(mark, path, kind)] of the sample's cell line (:func:`cell_track_specs`)."""
+    return cell_track_specs(sample_cell(wildcards.sample))
+
+
+def cell_track_specs(cell):
+    """[(mark, path, kind)] of a cell line: the marks the models read (MARKS), so a track only
+    one cell line has is neither downloaded nor extracted."""
     tracks = config["cell_lines"][cell].get("tracks", {})
     return [
         (

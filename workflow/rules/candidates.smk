@@ -1,0 +1,30 @@
+# Genome-wide candidates (config "candidates"): every same-chromosome enhancer-promoter pair
+# within max_distance, scored by a trained model in chunks of bounded memory; a killed job
+# resumes from its finished chunks (results/candidates/<name>/chunks/).
+
+
+rule score_candidates:
+    input:
+        unpack(candidate_inputs),
+    output:
+        scores="results/candidates/{name}/scores.tsv.gz",
+        top="results/candidates/{name}/top_per_promoter.tsv",
+    log:
+        "results/logs/score_candidates/{name}.log",
+    wildcard_constraints:
+        name=_alternation(CANDIDATES),
+    conda:
+        "../../envs/train.yaml"
+    threads: config["train"]["threads"]
+    resources:
+        mem_mb=candidate_mem_mb,
+        runtime=720,
+    params:
+        model=candidate_setting("model"),
+        max_distance=candidate_setting("max_distance"),
+        top_k=candidate_setting("top_k"),
+        windows=candidate_windows,
+        tracks=candidate_tracks,
+        backend=config["train"]["backend"],
+    script:
+        "../scripts/score_candidates.py"

@@ -1,0 +1,64 @@
+# Input functions and helpers of the candidates rule (workflow/rules/candidates.smk).
+
+
+def candidate_source(name, key):
+    """The enhancer or promoter BED of a candidate set: its download target or local file."""
+    entry = CANDIDATES[name][key]
+    return epidownload.source_target(entry["url"], f"candidates/{name}", key)
+
+
+def candidate_spec(wildcards):
+    """The registry entry of the candidate set's model."""
+    return registry.spec(CANDIDATES[wildcards.name]["model"])
+
+
+def candidate_inputs(wildcards):
+    """The model files (one per fold), the two BED files, and the genome or the cell line's
+    tracks when the model reads them."""
+    name = wildcards.name
+    entry = CANDIDATES[name]
+    spec = candidate_spec(wildcards)
+    out = {
+        **model_inputs(entry["model"], entry["protocol"], entry["cell_line"]),
+        "enhancers": candidate_source(name, "enhancers"),
+        "promoters": candidate_source(name, "promoters"),
+        "chrom_sizes": chrom_sizes(),
+    }
+    if spec.reads_sequence:
+        out["fasta"] = genome_fasta()
+        out["fai"] = genome_fasta() + ".fai"
+    if spec.reads_signal:
+        out["tracks"] = [path for _, path, _ in cell_track_specs(entry["cell_line"])]
+    return out
+
+
+def candidate_setting(key):
+    """An input function: one setting of the candidate set named by the wildcard."""
+
+    def get(wildcards):
+        return CANDIDATES[wildcards.name][key]
+
+    return get
+
+
+def candidate_tracks(wildcards):
+    """[(mark, path, kind)] the model reads, in training order (none for other models)."""
+    if not candidate_spec(wildcards).reads_signal:
+        return []
+    return cell_track_specs(CANDIDATES[wildcards.name]["cell_line"])
+
+
+def candidate_windows(wildcards):
+    """The window sizes the model's inputs depend on (a rule's params: what changes its output)."""
+    spec = candidate_spec(wildcards)
+    keys = []
+    if spec.reads_binned_signal:
+        keys.append("signal_bin")
+    if spec.reads_signal_windows:
+        keys += ["signal_window", "signal_step"]
+    return element_windows(*keys)
+
+
+def candidate_mem_mb(wildcards, attempt):
+    """A chunk's windows and scores (bounded whatever the number of pairs), x attempt."""
+    return 4000 * attempt

@@ -1,0 +1,26 @@
+"""Score every candidate pair genome-wide (epipair.candidates.score_candidates)."""
+
+from epipair import backend
+from epipair.smk import model_files, script
+
+with script(snakemake, append=True):
+    backend.setup(snakemake.params.model, snakemake.params.backend, snakemake.threads)
+    from epipair.candidates import score_candidates
+    from epipair.predict import load_models
+
+    inp = snakemake.input
+    score_candidates(
+        snakemake.params.model,
+        list(load_models(model_files(inp)).values()),
+        enhancers_path=inp.enhancers,
+        promoters_path=inp.promoters,
+        chrom_sizes_path=inp.chrom_sizes,
+        max_distance=snakemake.params.max_distance,
+        top_k=snakemake.params.top_k,
+        windows=snakemake.params.windows,
+        fasta_path=inp.get("fasta"),
+        tracks=snakemake.params.tracks,
+        fingerprint_files=list(model_files(inp).values()),
+        out_scores=snakemake.output.scores,
+        out_top=snakemake.output.top,
+    )
