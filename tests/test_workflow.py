@@ -116,11 +116,12 @@ def test_metrics_are_identical_across_runs_on_the_cpu(demo_run):
     ]
     assert len(again) == len(REPEAT["models"]) * 3 * 3
     pd.testing.assert_frame_equal(first.reset_index(drop=True), again.reset_index(drop=True))
-    assert filecmp.cmp(
-        a / "results" / "predict" / "my_pairs.tsv",
-        b / "results" / "predict" / "my_pairs.tsv",
-        shallow=False,
-    )
+    for path in [
+        "predict/my_pairs.tsv",
+        "candidates/genome_wide_gbm/scores.tsv.gz",
+        "candidates/genome_wide_epi_cnn/scores.tsv.gz",
+    ]:
+        assert filecmp.cmp(a / "results" / path, b / "results" / path, shallow=False), path
 
 
 def test_nothing_left_half_written(demo_run):
@@ -383,6 +384,40 @@ def test_predict_own_pairs(demo_run):
     assert out["enhancer_start"].tolist() == query[1].tolist()
     assert out["score"].between(0, 1).all() and out["score"].nunique() > 10
     assert "label" not in out.columns
+
+
+def test_candidates_score_every_pair_as_the_predict_rule_does(demo_run):
+    """Each genome-wide candidate set has every same-chromosome enhancer x TSS pair within its
+    limit once, and a candidate that is a labelled test pair gets that pair's prediction."""
+    wd = demo_run[0]
+    cfg = yaml.safe_load((wd / "config" / "small.yaml").read_text())
+    cols = ["chrom", "start", "end", "name"]
+    read_bed = lambda f: pd.read_csv(f, sep="\t", header=None, usecols=range(4), names=cols)  # noqa: E731
+    enh = read_bed(wd / "resources" / "demo" / "enhancers.bed")
+    tss = read_bed(wd / "resources" / "demo" / "tss.bed")
+    cross = enh.merge(tss, on="chrom", suffixes=("_e", "_p"))
+    centre_gap = ((cross.start_e + cross.end_e) // 2 - cross.start_p).abs()
+    pairs = pd.read_csv(wd / "results" / "CellA" / "pairs.tsv", sep="\t")
+    pairs["tss"] = (pairs.promoter_start + pairs.promoter_end) // 2
+    for name, entry in cfg["candidates"].items():
+        scores = pd.read_csv(wd / "results" / "candidates" / name / "scores.tsv.gz", sep="\t")
+        assert len(scores) == int((centre_gap <= entry["max_distance"]).sum()) > 10_000
+        assert not scores.duplicated(["enhancer_name", "promoter_name"]).any()
+        pred = pd.read_csv(
+            wd / "results" / "predictions" / entry["model"] / "leakage_free" / "CellA__CellA.tsv",
+            sep="\t",
+        ).merge(pairs, on="pair_id")
+        both = pred.merge(
+            scores,
+            left_on=["enhancer_chrom", "enhancer_start", "enhancer_end", "tss"],
+            right_on=["chrom", "enhancer_start", "enhancer_end", "promoter_start"],
+            suffixes=("_pred", ""),
+        )
+        assert len(both) == int((pred["distance"] <= entry["max_distance"]).sum()) > 100
+        np.testing.assert_allclose(both["score"], both["score_pred"], atol=1e-5)
+        top = pd.read_csv(wd / "results" / "candidates" / name / "top_per_promoter.tsv", sep="\t")
+        assert top.groupby("promoter_name").size().max() == 10
+        assert not (wd / "results" / "candidates" / name / "chunks").exists()
 
 
 def test_slurm_profile_plans_demo_and_real_study(workdir):
