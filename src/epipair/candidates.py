@@ -43,11 +43,11 @@ import pandas as pd
 
 from . import registry
 from .atomic import atomic_path
+from .elements import ElementFeatures
 from .errors import EpipairError
 from .genome import chrom_name_map, read_chrom_sizes
 from .pairs import _lines, _open_text
 from .regions import resize_windows
-from .sequence import ONE_HOT
 
 log = logging.getLogger(__name__)
 
@@ -241,27 +241,6 @@ def plan_chunks(
         if lo is not None:
             chunks.append(Chunk(chroms[a], k, lo, b, n))
     return chunks
-
-
-class ElementFeatures:
-    """Model inputs of pairs from the windows of their distinct elements: ``arrays`` per
-    input (``enhancer_seq``: tokens ``[elements, width]``; signal: ``[elements, marks, bins]``)
-    and each pair's element rows; :meth:`batch` answers as ``epipair.data.Features`` does."""
-
-    def __init__(self, arrays: dict, enh_rows: np.ndarray, prom_rows: np.ndarray):
-        self.arrays = arrays
-        self.rows = {"enhancer": enh_rows, "promoter": prom_rows}
-
-    def batch(self, names, rows: np.ndarray, shifts: np.ndarray) -> dict:
-        out = {}
-        for name in names:
-            el = self.rows[name.split("_")[0]][rows]
-            arr = self.arrays[name]
-            if name.endswith("_seq"):
-                out[name] = ONE_HOT[arr[el]]
-            else:
-                out[name] = np.ascontiguousarray(arr[el].transpose(0, 2, 1))
-        return out
 
 
 class ChunkScorer:

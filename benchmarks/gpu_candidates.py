@@ -1,0 +1,104 @@
+"""Genome-wide scoring throughput of the sequence models on whatever device Keras finds.
+
+    KERAS_BACKEND=torch python benchmarks/gpu_candidates.py --out gpu_candidates.tsv
+    KERAS_BACKEND=jax   python benchmarks/gpu_candidates.py --batch-sizes 512 2048
+
+The model half of ``epipair.candidates``: a chunk's distinct elements as tokens (400
+enhancers, 300 promoters, paper-size windows), every pair of them scored in batches through
+``epipair.elements.ElementFeatures.batch`` (one-hot on the fly) and ``predict_on_batch``.
+Pairing and window gathering run on the CPU (``benchmarks/measure.py candidates``); the GPU
+figure is the ceiling the model sets. Prints pairs/s per model and batch size, and the time of
+the batch's inputs alone (the one-hot on the CPU) within each batch. ``--small``:
+tiny sizes, to check the script on a CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--models", nargs="+", default=["simple_cnn", "speid"])
+    ap.add_argument("--batch-sizes", nargs="+", type=int, default=[256, 1024, 4096])
+    ap.add_argument("--batches", type=int, default=10)
+    ap.add_argument("--precision", default="float32", help="float32 or mixed_bfloat16")
+    ap.add_argument("--small", action="store_true", help="tiny sizes, for a CPU check")
+    ap.add_argument("--out", default=None, help="TSV to write")
+    args = ap.parse_args(argv)
+
+    import keras
+    import numpy as np
+
+    from epipair.backend import describe_device
+    from epipair.elements import ElementFeatures
+    from epipair.models import build
+
+    keras.mixed_precision.set_global_policy(args.precision)
+    widths = {"enhancer": 3000, "promoter": 2000}
+    params = {}
+    if args.small:
+        widths = {"enhancer": 600, "promoter": 400}
+        params = {"filters": 16, "kernel": 12, "dense_units": 32}
+    rng = np.random.default_rng(0)
+    arrays = {
+        "enhancer_seq": rng.integers(0, 5, (400, widths["enhancer"]), dtype=np.uint8),
+        "promoter_seq": rng.integers(0, 5, (300, widths["promoter"]), dtype=np.uint8),
+    }
+    e_rows, p_rows = (a.ravel() for a in np.meshgrid(np.arange(400), np.arange(300)))
+    feats = ElementFeatures(arrays, e_rows, p_rows)
+    names = ("enhancer_seq", "promoter_seq")
+    shapes = {f"{k}_seq": w for k, w in widths.items()}
+    device = describe_device()
+    rows = []
+    for name in args.models:
+        p = dict(params)
+        if args.small and name == "speid":
+            p["lstm_units"] = 8
+        keras.backend.clear_session()
+        model = build(name, shapes, p)
+        for bs in args.batch_sizes:
+            times, inputs = [], []
+            for step in range(2 + args.batches):  # two warm-up batches
+                sel = np.arange(step * bs, (step + 1) * bs) % e_rows.size
+                t0 = time.perf_counter()
+                x = feats.batch(names, sel, np.zeros(bs, np.int64))
+                t1 = time.perf_counter()
+                np.asarray(model.predict_on_batch(x))  # waits for the device
+                if step >= 2:
+                    times.append(time.perf_counter() - t0)
+                    inputs.append(t1 - t0)
+            med = statistics.median(times)
+            row = {
+                "model": name,
+                "batch_size": bs,
+                "params": model.count_params(),
+                "precision": args.precision,
+                "batch_ms": round(1000 * med, 2),
+                "inputs_ms": round(1000 * statistics.median(inputs), 2),
+                "pairs_per_s": round(bs / med, 1),
+                "device": device,
+                "backend": keras.backend.backend(),
+            }
+            rows.append(row)
+            print("\t".join(f"{k}={v}" for k, v in row.items()), flush=True)
+    if args.out:
+        cols = list(rows[0])
+        with open(args.out, "w") as fh:
+            fh.write("\t".join(cols) + "\n")
+            for r in rows:
+                fh.write("\t".join(str(r[c]) for c in cols) + "\n")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    main()

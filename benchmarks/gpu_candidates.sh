@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The GPU figure of genome-wide scoring (issue: candidates), as one script for a machine with a
+# GPU, PyTorch and JAX but no TensorFlow: installs the carried keras wheels (.gpu/wheels) when
+# keras is missing, then benchmarks/gpu_candidates.py on torch (fp32, bf16) and jax.
+set -uo pipefail
+OUT=${OUT:-/tmp/gpu_out}
+mkdir -p "$OUT"
+export PYTHONUNBUFFERED=1 PYTHONPATH="src:${PYTHONPATH:-}"
+python3 --version
+python3 -c "import keras" 2>/dev/null ||
+    python3 -m pip install -q --no-index --find-links .gpu/wheels keras 2>&1 | tail -2
+python3 -c "import numpy, keras, torch, jax; print(numpy.__version__, keras.__version__, torch.__version__, jax.__version__)"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$OUT/gpu.txt"
+run() { timeout "$1" python3 benchmarks/gpu_candidates.py "${@:2}" 2>&1 | grep -v Warning; }
+KERAS_BACKEND=torch run 150 --models simple_cnn --batch-sizes 256 1024 4096 --out "$OUT/torch_simple_cnn.tsv"
+KERAS_BACKEND=torch run 150 --models speid --batch-sizes 256 1024 --out "$OUT/torch_speid.tsv"
+KERAS_BACKEND=torch run 90 --models simple_cnn speid --batch-sizes 1024 --precision mixed_bfloat16 --out "$OUT/torch_bf16.tsv"
+KERAS_BACKEND=jax run 150 --models simple_cnn speid --batch-sizes 1024 --out "$OUT/jax.tsv"
+ls -la "$OUT"
