@@ -26,6 +26,12 @@ SHARED = ROOT.parent / "shared" / "data"
 CACHE = ROOT / "results" / "bench"
 REPEATS = 3
 N_WINDOWS = 20_000
+# a child's own peak RSS in MiB: VmHWM belongs to the process's memory map, new at exec
+# (ru_maxrss is not: Linux carries the parent's high-water mark across fork and exec)
+PRINT_HWM = (
+    "print(next(int(x.split()[1]) for x in open('/proc/self/status') "
+    "if x.startswith('VmHWM')) / 1024)"
+)
 
 
 def timed(fn, repeats=REPEATS):
@@ -343,13 +349,10 @@ def bench_rss(quick=False):
     # the extraction alone, in a fresh process as the workflow's rule runs it; its own peak
     # RSS (ru_maxrss of the child itself, so no other child of this process counts)
     def child_peak(code):
-        code = (
-            f"import sys, resource; sys.path.insert(0, {str(ROOT / 'src')!r}); {code}; "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-        )
+        code = f"import sys; sys.path.insert(0, {str(ROOT / 'src')!r}); {code}; {PRINT_HWM}"
         t0 = time.perf_counter()
         out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-        return int(out.stdout.split()[-1]) / 1024, time.perf_counter() - t0
+        return float(out.stdout.split()[-1]), time.perf_counter() - t0
 
     args = f"fasta={str(fa)!r}, windows={windows!r}, flank=300, d={str(d)!r}"
     peak, t_seq = child_peak(
@@ -543,6 +546,137 @@ def bench_demo(quick=False):
     ]
 
 
+def candidate_data(quick=False):
+    """The demo genome and CellA's tracks (cached under results/bench/demo), an untrained
+    epi_cnn (demo preset) and a gbm fitted to random features: the scoring cost does not depend
+    on the weights. Enhancer BEDs: the demo's 900, and 10x the pairs (the demo's plus random
+    500-bp elements)."""
+    import pandas as pd
+
+    from epipair import demo
+
+    out = CACHE / "demo"
+    files = demo.demo_files(out)
+    if not files["tss"].exists():
+        demo.generate(out)
+    sizes = dict(line.split("\t") for line in files["chrom_sizes"].read_text().split("\n") if line)
+    enh = pd.read_csv(files["enhancers"], sep="\t", header=None)
+    rng = np.random.default_rng(0)
+    n_extra = len(enh) * (3 if quick else 9)
+    chroms = rng.choice(list(sizes), n_extra)
+    starts = np.array([rng.integers(2_000, int(sizes[c]) - 2_000) for c in chroms])
+    extra = pd.DataFrame(
+        {0: chroms, 1: starts, 2: starts + 500, 3: [f"R{i}" for i in range(n_extra)]}
+    )
+    big = CACHE / f"candidates_enhancers_x{1 + n_extra // len(enh)}.bed"
+    pd.concat([enh, extra]).to_csv(big, sep="\t", header=False, index=False)
+    return files, {"1x": files["enhancers"], "10x": big}
+
+
+def candidate_models():
+    """Model files for the candidate benchmark (cached)."""
+    import pickle
+
+    gbm_path, epi_path = CACHE / "candidates_gbm.pkl", CACHE / "candidates_epi_cnn.keras"
+    if not gbm_path.exists():
+        from epipair.baselines import Baseline
+
+        rng = np.random.default_rng(0)
+        model = Baseline("gbm", 0, {"max_iter": 100})
+        model.estimator.fit(rng.random((2000, 20)), rng.random(2000) < 0.2)
+        gbm_path.write_bytes(pickle.dumps(model))
+    if not epi_path.exists():
+        os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+        from epipair.models import build
+
+        shapes = {"enhancer_sigwin": (96, 5), "promoter_sigwin": (96, 5)}
+        build("epi_cnn", shapes, {"preset": "demo"}).save(epi_path)
+    return {"gbm": gbm_path, "epi_cnn": epi_path}
+
+
+CANDIDATE_CHILD = """
+import json, sys, tempfile
+from pathlib import Path
+sys.path.insert(0, {src!r})
+args = json.loads(sys.argv[1])
+from epipair import backend
+backend.setup(args["model"], "tensorflow", 1)
+from epipair.candidates import score_candidates
+from epipair.predict import load_model
+model = load_model(args["model_path"])
+out = Path(tempfile.mkdtemp())
+stats = score_candidates(args["model"], [model], out_scores=out / "s.tsv.gz",
+                         out_top=out / "t.tsv", **args["kw"])
+stats["peak_mib"] = next(
+    int(x.split()[1]) for x in open("/proc/self/status") if x.startswith("VmHWM")
+) / 1024
+print(json.dumps(stats))
+"""
+
+
+def bench_candidates(quick=False):
+    """Genome-wide scoring on the demo genome at two sizes (10x the pairs), each run in its own
+    process (its own peak RSS), chunks of 10,000 pairs so both sizes span many chunks."""
+    files, beds = candidate_data(quick)
+    models = candidate_models()
+    marks = ["H3K27ac", "H3K4me1", "H3K4me3", "DNase", "CTCF"]
+    tracks = [(m, str(files[f"CellA/{m}"]), "peaks" if m == "CTCF" else "bigwig") for m in marks]
+    windows = {"enhancer": 1000, "promoter": 1000, "signal_bin": 50, "signal_window": 50,
+               "signal_step": 10}  # fmt: skip
+    code = CANDIDATE_CHILD.format(src=str(ROOT / "src"))
+    rows = []
+    for model, path in models.items():
+        res = {}
+        for size, bed in beds.items():
+            kw = {
+                "enhancers_path": str(bed),
+                "promoters_path": str(files["tss"]),
+                "chrom_sizes_path": str(files["chrom_sizes"]),
+                "max_distance": 1_000_000,
+                "top_k": 10,
+                "windows": windows,
+                "tracks": tracks,
+                "chunk_pairs": 10_000,
+            }
+            arg = json.dumps({"model": model, "model_path": str(path), "kw": kw})
+            env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS="1")
+            out = subprocess.run(
+                [sys.executable, "-c", code, arg], check=True, capture_output=True, text=True,
+                env=env,
+            )  # fmt: skip
+            res[size] = json.loads(out.stdout.strip().splitlines()[-1])
+        small, big = res["1x"], res["10x"]
+        rate = {k: v["pairs"] / v["seconds"] for k, v in res.items()}
+        note = (
+            f"demo genome (6 x 1 Mb), CellA tracks, every enhancer x TSS pair within 1 Mb; "
+            f"{small['pairs']:,} pairs in {small['seconds']:.1f} s, peak RSS "
+            f"{small['peak_mib']:.0f} MiB; {big['pairs']:,} pairs in {big['seconds']:.1f} s, "
+            f"peak RSS {big['peak_mib']:.0f} MiB; chunks of 10,000 pairs, 1 CPU thread"
+        )
+        rows.append(
+            row(
+                f"candidate_scoring_{model}",
+                rate["10x"],
+                "pairs/s",
+                rate["1x"],
+                rate["10x"] / rate["1x"],
+                note + "; value at 10x the pairs, baseline at 1x (ratio ~1: linear time)",
+            )
+        )
+        rows.append(
+            row(
+                f"candidate_rss_{model}",
+                big["peak_mib"],
+                "MiB",
+                small["peak_mib"],
+                small["peak_mib"] / big["peak_mib"],
+                f"peak RSS at {big['pairs']:,} pairs; baseline: at {small['pairs']:,} pairs "
+                "(ratio ~1: memory does not grow with the number of pairs)",
+            )
+        )
+    return rows
+
+
 def row(name, value, unit, baseline, ratio, note=""):
     def r(v):
         return None if v is None else float(f"{v:.4g}")
@@ -564,6 +698,7 @@ BENCHES = {
     "rss": bench_rss,
     "train": bench_train,
     "demo": bench_demo,
+    "candidates": bench_candidates,
 }
 
 if __name__ == "__main__":

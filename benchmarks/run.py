@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["disk", "sequence", "signal", "rss", "train", "demo"]
+ORDER = ["disk", "sequence", "signal", "rss", "candidates", "train", "demo"]
 
 
 def machine() -> str:
