@@ -133,6 +133,28 @@ def test_predict_section_checks():
         epiconfig.validate(cfg)
 
 
+def test_candidates_section_checks():
+    cfg = epiconfig.validate(demo_config())
+    entry = cfg["candidates"]["genome_wide_gbm"]
+    assert entry["protocol"] == "leakage_free" and entry["top_k"] == 10
+    cfg = demo_config()
+    cfg["candidates"]["genome_wide_gbm"]["protocol"] = "paper"
+    cfg["protocol"] = ["leakage_free"]
+    with pytest.raises(
+        EpipairError,
+        match="candidates.genome_wide_gbm: protocol 'paper' is not in config 'protocol'",
+    ):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg["candidates"]["genome_wide_gbm"]["max_distance"] = 0
+    with pytest.raises(WorkflowError, match="max_distance"):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg["candidates"]["genome_wide_gbm"]["enhancers"] = {"url": "e.bed", "format": "bed"}
+    with pytest.raises(WorkflowError, match="format"):
+        epiconfig.validate(cfg)
+
+
 def test_tracks_from_bigwig_switches_track_sets():
     real = yaml.safe_load((ROOT / "config.yaml").read_text())
     peaks = epiconfig.validate(copy.deepcopy(real))
