@@ -3,8 +3,9 @@
     KERAS_BACKEND=torch python benchmarks/gpu_candidates.py --out gpu_candidates.tsv
     KERAS_BACKEND=jax   python benchmarks/gpu_candidates.py --batch-sizes 512 2048
 
-The model half of ``epipair.candidates``: a chunk's distinct elements as tokens (400
-enhancers, 300 promoters, paper-size windows), every pair of them scored in batches through
+The model half of ``epipair.candidates``: a chunk's distinct elements as tokens or signal
+windows (400 enhancers, 300 promoters, paper-size windows: 3 kb / 2 kb of sequence, 296 / 196
+positions of 22 marks), every pair of them scored in batches through
 ``epipair.elements.ElementFeatures.batch`` (one-hot on the fly) and ``predict_on_batch``.
 Pairing and window gathering run on the CPU (``benchmarks/measure.py candidates``); the GPU
 figure is the ceiling the model sets. Prints pairs/s per model and batch size, and the time of
@@ -42,22 +43,30 @@ def main(argv=None):
     from epipair.backend import describe_device
     from epipair.elements import ElementFeatures
     from epipair.models import build
+    from epipair.registry import spec
 
     keras.mixed_precision.set_global_policy(args.precision)
     widths = {"enhancer": 3000, "promoter": 2000}
+    positions = {"enhancer": 296, "promoter": 196}  # Xiao et al.'s 50-bp windows every 10 bp
+    marks = 22
     params = {}
     if args.small:
-        widths = {"enhancer": 600, "promoter": 400}
+        widths, positions, marks = (
+            {"enhancer": 600, "promoter": 400},
+            {"enhancer": 56, "promoter": 36},
+            3,
+        )
         params = {"filters": 16, "kernel": 12, "dense_units": 32}
     rng = np.random.default_rng(0)
-    arrays = {
-        "enhancer_seq": rng.integers(0, 5, (400, widths["enhancer"]), dtype=np.uint8),
-        "promoter_seq": rng.integers(0, 5, (300, widths["promoter"]), dtype=np.uint8),
-    }
+    n_el = {"enhancer": 400, "promoter": 300}
+    arrays, shapes = {}, {}
+    for kind in ("enhancer", "promoter"):
+        arrays[f"{kind}_seq"] = rng.integers(0, 5, (n_el[kind], widths[kind]), dtype=np.uint8)
+        shapes[f"{kind}_seq"] = widths[kind]
+        arrays[f"{kind}_sigwin"] = rng.random((n_el[kind], marks, positions[kind]), np.float32)
+        shapes[f"{kind}_sigwin"] = (positions[kind], marks)
     e_rows, p_rows = (a.ravel() for a in np.meshgrid(np.arange(400), np.arange(300)))
     feats = ElementFeatures(arrays, e_rows, p_rows)
-    names = ("enhancer_seq", "promoter_seq")
-    shapes = {f"{k}_seq": w for k, w in widths.items()}
     device = describe_device()
     rows = []
     for name in args.models:
@@ -65,7 +74,10 @@ def main(argv=None):
         if args.small and name == "speid":
             p["lstm_units"] = 8
         keras.backend.clear_session()
-        model = build(name, shapes, p)
+        names = spec(name).inputs
+        if not spec(name).reads_sequence:
+            p = {"preset": "demo"} if args.small else {}
+        model = build(name, {k: shapes[k] for k in names}, p)
         for bs in args.batch_sizes:
             times, inputs = [], []
             for step in range(2 + args.batches):  # two warm-up batches

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The GPU figure of genome-wide scoring (issue: candidates), as one script for a machine with a
-# GPU, PyTorch and JAX but no TensorFlow: installs the carried keras wheels (.gpu/wheels) when
+# GPU, PyTorch and JAX but no TensorFlow (sequence models and epi_cnn at paper size): installs the carried keras wheels (.gpu/wheels) when
 # keras is missing, then benchmarks/gpu_candidates.py on torch (fp32, bf16) and jax.
 set -uo pipefail
 OUT=${OUT:-/tmp/gpu_out}
 mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1 PYTHONPATH="src:${PYTHONPATH:-}"
 python3 --version
+export KERAS_BACKEND=torch
 python3 -c "import keras" 2>/dev/null ||
     python3 -m pip install -q --no-index --find-links .gpu/wheels keras 2>&1 | tail -2
 python3 -c "import numpy, keras, torch, jax; print(numpy.__version__, keras.__version__, torch.__version__, jax.__version__)"
@@ -14,6 +15,7 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$OUT
 run() { timeout "$1" python3 benchmarks/gpu_candidates.py "${@:2}" 2>&1 | grep -v Warning; }
 KERAS_BACKEND=torch run 150 --models simple_cnn --batch-sizes 256 1024 4096 --out "$OUT/torch_simple_cnn.tsv"
 KERAS_BACKEND=torch run 150 --models speid --batch-sizes 256 1024 --out "$OUT/torch_speid.tsv"
+KERAS_BACKEND=torch run 120 --models epi_cnn --batch-sizes 256 1024 4096 --out "$OUT/torch_epi_cnn.tsv"
 KERAS_BACKEND=torch run 90 --models simple_cnn speid --batch-sizes 1024 --precision mixed_bfloat16 --out "$OUT/torch_bf16.tsv"
-KERAS_BACKEND=jax run 150 --models simple_cnn speid --batch-sizes 1024 --out "$OUT/jax.tsv"
+KERAS_BACKEND=jax run 180 --models simple_cnn speid epi_cnn --batch-sizes 1024 --out "$OUT/jax.tsv"
 ls -la "$OUT"
