@@ -15,7 +15,6 @@ tiny sizes, to check the script on a CPU.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -23,18 +22,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gpu_train import arguments, record, write_rows  # noqa: E402
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    ap.add_argument("--models", nargs="+", default=["simple_cnn", "speid"])
-    ap.add_argument("--batch-sizes", nargs="+", type=int, default=[256, 1024, 4096])
+    ap = arguments(__doc__, ["simple_cnn", "speid"], [256, 1024, 4096])
     ap.add_argument("--batches", type=int, default=10)
-    ap.add_argument("--precision", default="float32", help="float32 or mixed_bfloat16")
-    ap.add_argument("--small", action="store_true", help="tiny sizes, for a CPU check")
-    ap.add_argument("--out", default=None, help="TSV to write")
     args = ap.parse_args(argv)
 
     import keras
@@ -101,14 +96,8 @@ def main(argv=None):
                 "device": device,
                 "backend": keras.backend.backend(),
             }
-            rows.append(row)
-            print("\t".join(f"{k}={v}" for k, v in row.items()), flush=True)
-    if args.out:
-        cols = list(rows[0])
-        with open(args.out, "w") as fh:
-            fh.write("\t".join(cols) + "\n")
-            for r in rows:
-                fh.write("\t".join(str(r[c]) for c in cols) + "\n")
+            record(rows, row)
+    write_rows(rows, args.out)
 
 
 if __name__ == "__main__":

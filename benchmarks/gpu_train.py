@@ -58,17 +58,39 @@ def reset_peak():
             torch.cuda.reset_peak_memory_stats()
 
 
-def main(argv=None):
+def arguments(doc: str, models: list, batch_sizes: list) -> argparse.ArgumentParser:
+    """The options every GPU benchmark script takes."""
     ap = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--models", nargs="+", default=["speid", "simple_cnn"])
-    ap.add_argument("--batch-sizes", nargs="+", type=int, default=[64, 128, 256])
-    ap.add_argument("--steps", type=int, default=10)
-    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--models", nargs="+", default=models)
+    ap.add_argument("--batch-sizes", nargs="+", type=int, default=batch_sizes)
     ap.add_argument("--precision", default="float32", help="float32 or mixed_bfloat16")
     ap.add_argument("--small", action="store_true", help="tiny sizes, for a CPU check")
     ap.add_argument("--out", default=None, help="TSV to write")
+    return ap
+
+
+def record(rows: list, row: dict) -> None:
+    """Keep a result row and print it at once (a long run shows its progress)."""
+    rows.append(row)
+    print("\t".join(f"{k}={v}" for k, v in row.items()), flush=True)
+
+
+def write_rows(rows: list, path) -> None:
+    """The rows (dicts with the same keys) as a TSV at ``path`` (nothing when None)."""
+    if path and rows:
+        cols = list(rows[0])
+        with open(path, "w") as fh:
+            fh.write("\t".join(cols) + "\n")
+            for r in rows:
+                fh.write("\t".join(str(r[c]) for c in cols) + "\n")
+
+
+def main(argv=None):
+    ap = arguments(__doc__, ["speid", "simple_cnn"], [64, 128, 256])
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=3)
     args = ap.parse_args(argv)
 
     import keras
@@ -121,14 +143,8 @@ def main(argv=None):
                 "device": device,
                 "backend": keras.backend.backend(),
             }
-            rows.append(row)
-            print("\t".join(f"{k}={v}" for k, v in row.items()), flush=True)
-    if args.out:
-        cols = list(rows[0])
-        with open(args.out, "w") as fh:
-            fh.write("\t".join(cols) + "\n")
-            for r in rows:
-                fh.write("\t".join(str(r[c]) for c in cols) + "\n")
+            record(rows, row)
+    write_rows(rows, args.out)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ from .atomic import atomic_path
 from .elements import ElementFeatures
 from .errors import EpipairError
 from .genome import chrom_name_map, read_chrom_sizes
-from .pairs import _lines, _open_text
+from .pairs import data_lines
 from .regions import resize_windows
 
 log = logging.getLogger(__name__)
@@ -74,18 +74,10 @@ def read_elements(path, sizes: dict[str, int], kind: str) -> pd.DataFrame:
     if not path.exists():
         raise EpipairError(f"{path}: {kind} BED file not found")
     rows, lines = [], []
-    with _open_text(path) as fh:
-        for lineno, line in _lines(fh, path):
-            if not line.strip() or line.startswith(("#", "track", "browser")):
-                continue
-            parts = line.rstrip("\r\n").split("\t")
-            if len(parts) < 3:
-                raise EpipairError(
-                    f"{path}:{lineno}: a BED line needs at least 3 tab-separated columns "
-                    f"(chrom, start, end), found {len(parts)}"
-                )
-            rows.append((parts[0].strip(), parts[1], parts[2], parts[3] if len(parts) > 3 else ""))
-            lines.append(lineno)
+    need = "a BED line needs at least 3 tab-separated columns (chrom, start, end)"
+    for lineno, parts in data_lines(path, 3, need):
+        rows.append((parts[0].strip(), parts[1], parts[2], parts[3] if len(parts) > 3 else ""))
+        lines.append(lineno)
     if not rows:
         raise EpipairError(f"{path}: no {kind}s (the file has no data lines)")
     df = pd.DataFrame(rows, columns=["chrom", "start", "end", "name"])

@@ -101,6 +101,20 @@ def _lines(fh, path):
         raise EpipairError(f"{path}:{lineno + 1}: not UTF-8 text ({exc.reason})") from None
 
 
+def data_lines(path, min_columns: int, need: str):
+    """``(line number, fields)`` of each data line of a tab-separated BED-like file, plain or
+    gzip; blank, ``#``, ``track`` and ``browser`` lines are skipped. A line of fewer than
+    ``min_columns`` fields stops with ``<file>:<line>: <need>, found <n>``."""
+    with _open_text(path) as fh:
+        for lineno, line in _lines(fh, path):
+            if not line.strip() or line.startswith(("#", "track", "browser")):
+                continue
+            parts = line.rstrip("\r\n").split("\t")
+            if len(parts) < min_columns:
+                raise EpipairError(f"{path}:{lineno}: {need}, found {len(parts)}")
+            yield lineno, parts
+
+
 def _read_bedpe(path: Path, labelled: bool = True) -> pd.DataFrame:
     rows, lines = [], []
     ncol = None

@@ -17,7 +17,6 @@ the region. Output shape: ``[n_windows, n_marks, width // bin]`` float32.
 
 from __future__ import annotations
 
-import gzip
 import logging
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import numpy as np
 
 from .errors import EpipairError
 from .genome import other_spellings
+from .pairs import data_lines
 
 log = logging.getLogger(__name__)
 
@@ -76,37 +76,25 @@ class PeakTrack:
         self.path = Path(path)
         if not self.path.exists():
             raise EpipairError(f"{self.path}: track file not found")
-        with open(self.path, "rb") as fh:
-            gz = fh.read(2) == b"\x1f\x8b"
-        opener = gzip.open if gz else open
         per_chrom: dict[str, list] = {}
+        need = "peak file needs at least 7 tab-separated columns (BED6 + signalValue)"
         try:
-            with opener(self.path, "rt") as fh:
-                for lineno, line in enumerate(fh, 1):
-                    if not line.strip() or line.startswith(("#", "track", "browser")):
-                        continue
-                    parts = line.rstrip("\r\n").split("\t")
-                    if len(parts) < 7:
-                        raise EpipairError(
-                            f"{self.path}:{lineno}: peak file needs at least 7 tab-separated "
-                            f"columns (BED6 + signalValue), found {len(parts)}"
-                        )
-                    try:
-                        s, e, v = int(parts[1]), int(parts[2]), float(parts[6])
-                    except ValueError:
-                        raise EpipairError(
-                            f"{self.path}:{lineno}: start, end or signalValue is not a number"
-                        ) from None
-                    if e <= s or s < 0:
-                        raise EpipairError(
-                            f"{self.path}:{lineno}: peak end ({e}) is not after start ({s})"
-                        )
-                    if not np.isfinite(v) or v < 0:
-                        raise EpipairError(
-                            f"{self.path}:{lineno}: signalValue {parts[6]!r} is negative or not "
-                            "finite"
-                        )
-                    per_chrom.setdefault(parts[0], []).append((s, e, v))
+            for lineno, parts in data_lines(self.path, 7, need):
+                try:
+                    s, e, v = int(parts[1]), int(parts[2]), float(parts[6])
+                except ValueError:
+                    raise EpipairError(
+                        f"{self.path}:{lineno}: start, end or signalValue is not a number"
+                    ) from None
+                if e <= s or s < 0:
+                    raise EpipairError(
+                        f"{self.path}:{lineno}: peak end ({e}) is not after start ({s})"
+                    )
+                if not np.isfinite(v) or v < 0:
+                    raise EpipairError(
+                        f"{self.path}:{lineno}: signalValue {parts[6]!r} is negative or not finite"
+                    )
+                per_chrom.setdefault(parts[0], []).append((s, e, v))
         except (UnicodeDecodeError, OSError, EOFError) as exc:
             raise EpipairError(f"{self.path}: not a readable peak file ({exc})") from None
         self._peaks = {}
