@@ -1,6 +1,7 @@
 """Genome-wide candidate scoring (epipair.candidates) on the demo genome."""
 
 import gzip
+import os
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,7 @@ def run(demo_dir, out, model_name, models, **kw):
         top_k=3,
         windows=DEMO_WINDOWS,
         tracks=tracks_of(demo_dir),
+        flank=DEMO_AUGMENT["max_shift"],
         out_scores=out / "scores.tsv.gz",
         out_top=out / "top_per_promoter.tsv",
     )
@@ -92,7 +94,7 @@ def test_every_pair_within_the_limit_is_scored_once_and_sorted(demo_dir, tmp_pat
     order = np.lexsort((key[:, 2], key[:, 1], key[:, 0]))
     assert (order == np.arange(len(order))).all() and same.any()
     # nothing of the chunks is left behind
-    assert not (tmp_path / "chunks").exists()
+    assert not candidates.chunk_folder(tmp_path / "scores.tsv.gz").exists()
 
 
 def test_gbm_scores_equal_the_training_pairs_path(demo_dir, gbm, tmp_path):
@@ -115,10 +117,13 @@ def test_gbm_scores_equal_the_training_pairs_path(demo_dir, gbm, tmp_path):
 
 
 def _reindexed(data, pairs):
-    """Features of ``data`` reordered to the rows of ``pairs`` (a subset, by pair_id)."""
+    """Features of ``data`` reordered to the rows of ``pairs`` (a subset, by pair_id); the
+    fixture's own features are left as they are."""
+    import copy
+
     rows = data.pairs.reset_index().set_index("pair_id").loc[pairs["pair_id"], "index"]
-    feats = data.features
-    feats.arrays = {k: np.asarray(v)[rows.to_numpy()] for k, v in feats.arrays.items()}
+    feats = copy.copy(data.features)
+    feats.arrays = {k: np.asarray(v)[rows.to_numpy()] for k, v in data.features.arrays.items()}
     return feats
 
 
@@ -138,36 +143,92 @@ def test_top_k_per_promoter(demo_dir, gbm, tmp_path):
 def test_a_killed_run_resumes_from_its_finished_chunks(demo_dir, gbm, tmp_path, monkeypatch):
     model, _ = gbm
     _, clean = run(demo_dir, tmp_path / "clean", "gbm", [model], chunk_pairs=1500)
-    calls = {"n": 0}
     real = candidates.ChunkScorer.score
 
-    def dies_on_the_fourth_chunk(self, *args):
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise KeyboardInterrupt("killed")
-        return real(self, *args)
+    def killed_after(n):
+        calls = {"n": 0}
+
+        def score(self, *args):
+            calls["n"] += 1
+            if calls["n"] > n:
+                raise KeyboardInterrupt("killed")
+            return real(self, *args)
+
+        monkeypatch.setattr(candidates.ChunkScorer, "score", score)
 
     out = tmp_path / "resumed"
-    monkeypatch.setattr(candidates.ChunkScorer, "score", dies_on_the_fourth_chunk)
+    chunks = candidates.chunk_folder(out / "scores.tsv.gz")
+    killed_after(3)
     with pytest.raises(KeyboardInterrupt):
         run(demo_dir, out, "gbm", [model], chunk_pairs=1500)
-    assert len(list((out / "chunks").glob("*.scores.gz"))) == 3
+    assert len(list(chunks.glob("*.scores.gz"))) == 3
     assert not (out / "scores.tsv.gz").exists()
     monkeypatch.setattr(candidates.ChunkScorer, "score", real)
     stats, _ = run(demo_dir, out, "gbm", [model], chunk_pairs=1500)
-    assert 0 < stats["scored"] < stats["pairs"]
+    assert 0 < stats["scored"] < stats["pairs"] == len(clean)
     assert (out / "scores.tsv.gz").read_bytes() == (
         tmp_path / "clean" / "scores.tsv.gz"
     ).read_bytes()
-    assert len(clean) == stats["pairs"]
-    # a rerun with another setting does not reuse chunks of the old one
-    with pytest.raises(KeyboardInterrupt):
-        monkeypatch.setattr(candidates.ChunkScorer, "score", dies_on_the_fourth_chunk)
-        calls["n"] = 0
-        run(demo_dir, out, "gbm", [model], chunk_pairs=1500, max_distance=100_000)
-    monkeypatch.setattr(candidates.ChunkScorer, "score", real)
-    stats, table = run(demo_dir, out, "gbm", [model], chunk_pairs=1500, max_distance=100_000)
-    assert len(table) == len(brute_force(demo_dir, 100_000)) == stats["pairs"]
+    assert not chunks.exists()
+
+
+def test_chunks_of_other_settings_or_inputs_are_not_reused(demo_dir, gbm, tmp_path, monkeypatch):
+    model, _ = gbm
+    real = candidates.ChunkScorer.score
+
+    def killed(self, *args):
+        if killed.calls == 3:
+            raise KeyboardInterrupt("killed")
+        killed.calls += 1
+        return real(self, *args)
+
+    chunks = candidates.chunk_folder(tmp_path / "scores.tsv.gz")
+    for change in ("max_distance", "input file"):
+        killed.calls = 0
+        monkeypatch.setattr(candidates.ChunkScorer, "score", killed)
+        with pytest.raises(KeyboardInterrupt):
+            run(demo_dir, tmp_path, "gbm", [model], chunk_pairs=1500)
+        assert len(list(chunks.glob("*.scores.gz"))) == 3
+        monkeypatch.setattr(candidates.ChunkScorer, "score", real)
+        if change == "max_distance":
+            stats, table = run(demo_dir, tmp_path, "gbm", [model], chunk_pairs=1500,
+                               max_distance=100_000)  # fmt: skip
+            assert len(table) == len(brute_force(demo_dir, 100_000)) == stats["pairs"]
+        else:
+            tss = demo.demo_files(demo_dir)["tss"]
+            copy = write(tmp_path / "tss.bed", tss.read_text())
+            killed.calls = 0
+            monkeypatch.setattr(candidates.ChunkScorer, "score", killed)
+            with pytest.raises(KeyboardInterrupt):
+                run(demo_dir, tmp_path, "gbm", [model], chunk_pairs=1500, promoters_path=copy)
+            monkeypatch.setattr(candidates.ChunkScorer, "score", real)
+            os.utime(copy, ns=(0, 0))  # the same bytes, another file time: an edited input
+            stats, _ = run(demo_dir, tmp_path, "gbm", [model], chunk_pairs=1500,
+                           promoters_path=copy)  # fmt: skip
+        assert stats["scored"] == stats["pairs"]  # every chunk scored again
+
+
+def test_a_mark_zero_over_every_element_stops_before_scoring(demo_dir, gbm, tmp_path):
+    model, _ = gbm
+    other = write(tmp_path / "other.narrowPeak", "chrZ\t10\t200\t.\t0\t.\t5.0\n")
+    tracks = tracks_of(demo_dir)[:-1] + [("CTCF", str(other), "peaks")]
+    with pytest.raises(EpipairError, match="mark CTCF is zero over every enhancer and promoter"):
+        run(demo_dir, tmp_path, "gbm", [model], tracks=tracks)
+    assert not (tmp_path / "scores.tsv.gz").exists()
+
+
+def test_names_stay_text_in_both_outputs(demo_dir, tmp_path):
+    model = Baseline("distance").fit(
+        pd.DataFrame({"distance": [1000, 90_000], "label": [1, 0]}), None, np.arange(2)
+    )
+    enh = write(tmp_path / "e.bed", "chr1\t20000\t20500\tNA\nchr1\t60000\t60500\t007\n")
+    tss = write(tmp_path / "t.bed", "chr1\t40000\t40001\t1e5\t0\t+\nchr1\t90000\t90001\t.\n")
+    run(demo_dir, tmp_path, "distance", [model], enhancers_path=enh, promoters_path=tss, top_k=2)
+    kw = dict(sep="\t", dtype=str, keep_default_na=False)
+    scores = pd.read_csv(tmp_path / "scores.tsv.gz", **kw)
+    top = pd.read_csv(tmp_path / "top_per_promoter.tsv", **kw)
+    assert set(scores["enhancer_name"]) == set(top["enhancer_name"]) == {"NA", "007"}
+    assert set(top["promoter_name"]) == {"1e5", "chr1:90000-90001"}
 
 
 def test_output_is_one_valid_gzip_stream(demo_dir, gbm, tmp_path):

@@ -42,7 +42,9 @@ def slurm(tmp_path_factory):
 def test_demo_stages_and_training_through_slurm(slurm, tmp_path):
     shutil.copytree(ROOT / "config", tmp_path / "config")
     cfg = yaml.safe_load((tmp_path / "config" / "demo.yaml").read_text())
-    cfg.update(only="CellA", models=["epi_cnn"], protocol=["leakage_free"], predict={})
+    cfg.update(
+        only="CellA", models=["epi_cnn"], protocol=["leakage_free"], predict={}, candidates={}
+    )
     cfg["train"].update(epochs=1, gpus=1, threads=1)
     (tmp_path / "config" / "slurm.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     targets = [

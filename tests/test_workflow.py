@@ -417,7 +417,7 @@ def test_candidates_score_every_pair_as_the_predict_rule_does(demo_run):
         np.testing.assert_allclose(both["score"], both["score_pred"], atol=1e-5)
         top = pd.read_csv(wd / "results" / "candidates" / name / "top_per_promoter.tsv", sep="\t")
         assert top.groupby("promoter_name").size().max() == 10
-        assert not (wd / "results" / "candidates" / name / "chunks").exists()
+        assert not (wd / "results" / "candidates" / name / "scores.tsv.gz.chunks").exists()
 
 
 def test_slurm_profile_plans_demo_and_real_study(workdir):

@@ -41,8 +41,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import registry
-from .atomic import atomic_path
+from . import __version__, registry
+from .atomic import atomic_path, write_text
 from .elements import ElementFeatures
 from .errors import EpipairError
 from .genome import chrom_name_map, read_chrom_sizes
@@ -92,15 +92,15 @@ def read_elements(path, sizes: dict[str, int], kind: str) -> pd.DataFrame:
         )
     df["chrom"] = df["chrom"].map(mapping)
     for field in ("start", "end"):
-        num = pd.to_numeric(df[field].str.strip(), errors="coerce")
-        bad = num.isna() | (num != np.floor(num)) | (num < 0)
+        text = df[field].str.strip()
+        bad = ~text.str.fullmatch(r"[0-9]{1,15}")
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise EpipairError(
                 f"{path}:{lines[i]}: field '{field}' is not a non-negative integer: "
                 f"{df[field].iloc[i]!r}"
             )
-        df[field] = num.to_numpy(dtype=np.int64)
+        df[field] = text.astype(np.int64)
     bad = (df["end"] <= df["start"]).to_numpy()
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -115,7 +115,7 @@ def read_elements(path, sizes: dict[str, int], kind: str) -> pd.DataFrame:
             f"{path}:{lines[i]}: end ({df['end'].iloc[i]}) is past the end of "
             f"{df['chrom'].iloc[i]} ({sizes[df['chrom'].iloc[i]]} bp)"
         )
-    unnamed = df["name"] == ""
+    unnamed = df["name"].isin(["", "."])
     df.loc[unnamed, "name"] = (
         df["chrom"] + ":" + df["start"].astype(str) + "-" + df["end"].astype(str)
     )[unnamed]
@@ -133,22 +133,27 @@ def read_elements(path, sizes: dict[str, int], kind: str) -> pd.DataFrame:
     return df
 
 
-def place_windows(df: pd.DataFrame, width: int, sizes: dict[str, int], source) -> pd.DataFrame:
-    """Add ``centre`` and ``window_start`` (a ``width``-bp window centred on the element,
-    moved inside a chromosome end); elements on a chromosome shorter than ``width`` are dropped
-    (logged)."""
+def place_windows(
+    df: pd.DataFrame, width: int, sizes: dict[str, int], source, flank: int = 0
+) -> pd.DataFrame:
+    """Add ``centre`` and ``window_start``: a ``width``-bp window centred on the element, kept
+    ``flank`` bp inside the chromosome ends as training pairs' windows are (``augment.max_shift``),
+    so a candidate gets the window its labelled pair had; elements on a chromosome shorter than
+    ``width + 2 * flank`` are dropped (logged)."""
     ws, shifted, dropped = resize_windows(
-        df["chrom"].to_numpy(), df["start"].to_numpy(), df["end"].to_numpy(), width, 0, sizes
+        df["chrom"].to_numpy(), df["start"].to_numpy(), df["end"].to_numpy(), width, flank, sizes
     )
     df = df.assign(centre=(df["start"] + df["end"]) // 2, window_start=ws)
     if shifted.any():
         log.info("%s: %d window(s) shifted inside a chromosome end", source, int(shifted.sum()))
     if dropped.any():
         log.warning(
-            "%s: %d element(s) dropped: a %d-bp window does not fit on the chromosome",
+            "%s: %d element(s) dropped: a %d-bp window (+%d bp each side) does not fit on the "
+            "chromosome",
             source,
             int(dropped.sum()),
             width,
+            flank,
         )
         df = df[~dropped].reset_index(drop=True)
     return df
@@ -309,6 +314,24 @@ class ChunkScorer:
         )
 
 
+def check_marks(track_set, enh: pd.DataFrame, prom: pd.DataFrame, windows: dict) -> None:
+    """Stop before any scoring when a mark is zero over the windows of up to 2,000 elements of
+    each kind spread over the genome (a track of another build, or naming no chromosome the
+    elements use), as the feature rules stop (``epipair.tracks.empty_marks``)."""
+    from .tracks import empty_marks
+
+    sample = []
+    for kind, df in (("enhancer", enh), ("promoter", prom)):
+        take = np.unique(np.linspace(0, len(df) - 1, min(len(df), 2000)).astype(np.int64))
+        width = int(windows[kind])
+        sample.append(
+            track_set.binned(
+                df["chrom"].to_numpy()[take], df["window_start"].to_numpy()[take], width, width
+            )
+        )
+    empty_marks(sample, track_set.specs)
+
+
 def top_per_promoter(table: pd.DataFrame, k: int) -> pd.DataFrame:
     """The ``k`` best-scored enhancers of each promoter (``promoter_id`` column), ranked
     (ties: the enhancer first in genome order)."""
@@ -330,19 +353,31 @@ def fingerprint(settings: dict, files: list) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def chunk_folder(out_scores) -> Path:
+    """Where a run keeps its finished chunks: beside the output, named after it."""
+    return Path(f"{out_scores}.chunks")
+
+
+def _stamp(path: Path) -> str | None:
+    """The fingerprint a chunk folder was made for (None: none, or unreadable)."""
+    try:
+        return json.loads(path.read_text()).get("fingerprint")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def _prepare_chunk_dir(chunk_dir: Path, print_: str) -> None:
     """Keep finished chunks of the same run; anything else in the folder is removed."""
     stamp = chunk_dir / "fingerprint.json"
     if chunk_dir.exists():
-        same = stamp.exists() and json.loads(stamp.read_text()).get("fingerprint") == print_
-        if same:
+        if _stamp(stamp) == print_:
             done = len(list(chunk_dir.glob("*.scores.gz")))
             log.info("%s: resuming, %d finished chunk(s) kept", chunk_dir, done)
             return
         log.info("%s: inputs or settings changed; earlier chunks removed", chunk_dir)
         shutil.rmtree(chunk_dir)
     chunk_dir.mkdir(parents=True)
-    stamp.write_text(json.dumps({"fingerprint": print_}) + "\n")
+    write_text(json.dumps({"fingerprint": print_}) + "\n", stamp)
 
 
 def _chunk_tables(enh, prom, e_ids, p_ids, scores):
@@ -393,6 +428,7 @@ def score_candidates(
     fasta_path=None,
     tracks: list | None = None,
     fingerprint_files: list = (),
+    flank: int = 0,
     chunk_pairs: int = CHUNK_PAIRS,
     chunk_enhancers: int = CHUNK_ENHANCERS,
     batch_size: int = 256,
@@ -409,29 +445,31 @@ def score_candidates(
 
     t_start = time.perf_counter()
     sizes = read_chrom_sizes(chrom_sizes_path)
-    enh = place_windows(
-        read_elements(enhancers_path, sizes, "enhancer"), windows["enhancer"], sizes, "enhancers"
-    )
-    prom = place_windows(
-        read_elements(promoters_path, sizes, "promoter"), windows["promoter"], sizes, "promoters"
+    enh, prom = (
+        place_windows(read_elements(path, sizes, kind), windows[kind], sizes, path, flank)
+        for kind, path in (("enhancer", enhancers_path), ("promoter", promoters_path))
     )
     settings = {
+        "epipair": __version__,
         "model": model_name,
         "max_distance": int(max_distance),
         "top_k": int(top_k),
         "windows": windows,
+        "flank": int(flank),
         "tracks": [list(t) for t in tracks or []],
         "chunk_pairs": int(chunk_pairs),
         "chunk_enhancers": int(chunk_enhancers),
     }
-    files = [enhancers_path, promoters_path, *fingerprint_files]
+    files = [enhancers_path, promoters_path, chrom_sizes_path, *fingerprint_files]
     files += [p for _, p, _ in tracks or []] + ([fasta_path] if fasta_path else [])
-    chunk_dir = Path(out_scores).parent / "chunks"
+    chunk_dir = chunk_folder(out_scores)
     _prepare_chunk_dir(chunk_dir, fingerprint(settings, files))
     spec = registry.spec(model_name)
     fasta = FastaReader(fasta_path) if spec.reads_sequence else None
-    track_set = TrackSet(tracks) if spec.reads_signal else None
+    track_set = TrackSet(tracks, list(sizes)) if spec.reads_signal else None
     try:
+        if track_set is not None:
+            check_marks(track_set, enh, prom, windows)
         counts = partner_counts(enh, prom, max_distance)
         chunks = plan_chunks(enh, counts, int(chunk_pairs), int(chunk_enhancers))
         total = int(counts.sum())
@@ -511,6 +549,15 @@ def score_candidates(
     }
 
 
+def _read_top(path, names) -> pd.DataFrame:
+    """A chunk's top-k table as written: names and chromosomes stay text (``NA``, ``007``)."""
+    text = {"chrom": str, "enhancer_name": str, "promoter_name": str}
+    return pd.read_csv(
+        path, sep="\t", header=None, names=names, dtype=text, keep_default_na=False,
+        na_filter=False,
+    )  # fmt: skip
+
+
 def _assemble(chunks, chunk_dir: Path, out_scores, out_top, top_k: int) -> None:
     """The chunks' gzip members behind a header member; the top-k per promoter merged per
     chromosome (a promoter's partners can span chunks) and sorted by promoter, then rank."""
@@ -529,7 +576,7 @@ def _assemble(chunks, chunk_dir: Path, out_scores, out_top, top_k: int) -> None:
             for paths in by_chrom.values():
                 names = TOP_COLUMNS[:-1] + ["promoter_id", "enhancer_id"]
                 part = pd.concat(
-                    [pd.read_csv(p, sep="\t", header=None, names=names) for p in paths],
+                    [_read_top(p, names) for p in paths],
                     ignore_index=True,
                 )
                 top = top_per_promoter(part, top_k)

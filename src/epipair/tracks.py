@@ -246,14 +246,18 @@ class TrackSet:
     scoring run extracts chunk after chunk; a peak file is parsed only once). Use as a context
     manager, or call :meth:`close`."""
 
-    def __init__(self, tracks: list[tuple[str, str, str]]):
+    def __init__(self, tracks: list[tuple[str, str, str]], chroms=()):
+        """``chroms``: genome chromosomes to reconcile with each track's naming now (one log
+        line per track); others are reconciled when first asked for."""
         self.specs = list(tracks)
         self._open: list = []
         self._names: list[dict] = []
+        self._warned: set = set()
         try:
-            for _, path, kind in self.specs:
-                self._open.append(open_track(path, kind))
-                self._names.append({})
+            for mark, path, kind in self.specs:
+                track = open_track(path, kind)
+                self._open.append(track)
+                self._names.append(track_chrom_names(track.chroms, list(chroms), mark, path))
         except BaseException:
             self.close()
             raise
@@ -269,20 +273,19 @@ class TrackSet:
             track.close()
         self._open = []
 
-    def _track_name(self, m: int, chrom: str, n_rows: int):
-        """The track's name for genome chromosome ``chrom`` (or None, warned once)."""
+    def _track_name(self, m: int, chrom: str):
+        """The track's name for genome chromosome ``chrom`` (None: no such chromosome; the
+        warning is given once per track and chromosome)."""
         names = self._names[m]
         if chrom not in names:
             mark, path, _ = self.specs[m]
             names.update(track_chrom_names(self._open[m].chroms, [chrom], mark, path))
-            if names[chrom] is None:
-                log.warning(
-                    "track %s (%s) has no chromosome %s: %d windows get zeros",
-                    mark,
-                    path,
-                    chrom,
-                    n_rows,
-                )
+        if names[chrom] is None and (m, chrom) not in self._warned:
+            self._warned.add((m, chrom))
+            mark, path, _ = self.specs[m]
+            log.warning(
+                "track %s (%s) has no chromosome %s: its windows get zeros", mark, path, chrom
+            )
         return names[chrom]
 
     def binned(self, chroms, starts, width: int, bin_size: int, marks=None) -> np.ndarray:
@@ -296,7 +299,7 @@ class TrackSet:
         for j, m in enumerate(marks):
             for chrom in sorted(set(chroms.tolist())):
                 rows = np.flatnonzero(chroms == chrom)
-                name = self._track_name(m, chrom, rows.size)
+                name = self._track_name(m, chrom)
                 if name is not None:
                     out[rows, j] = track_bins(self._open[m], name, starts[rows], width, bin_size)
         return out
@@ -328,7 +331,7 @@ def binned_signal(
     bin_size: int,
 ) -> np.ndarray:
     """Signal ``[n, marks, width // bin_size]`` for ``tracks`` = [(mark, path, kind), ...]."""
-    with TrackSet(tracks) as ts:
+    with TrackSet(tracks, sorted(set(np.asarray(chroms).tolist()))) as ts:
         out = ts.binned(chroms, starts, width, bin_size)
     log.info("%d tracks: %d windows binned", len(tracks), np.asarray(starts).size)
     return out
@@ -348,5 +351,5 @@ def sliding_signal(
     Exact: each mark is binned at ``step`` resolution (:meth:`TrackSet.binned`) and the
     ``window // step`` consecutive bin means are averaged.
     """
-    with TrackSet(tracks) as ts:
+    with TrackSet(tracks, sorted(set(np.asarray(chroms).tolist()))) as ts:
         return ts.sliding(chroms, starts, width, window, step)

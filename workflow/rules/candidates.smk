@@ -24,6 +24,7 @@ rule score_candidates:
         max_distance=candidate_setting("max_distance"),
         top_k=candidate_setting("top_k"),
         windows=candidate_windows,
+        flank=FLANK,
         tracks=candidate_tracks,
         backend=config["train"]["backend"],
     script:

@@ -18,6 +18,7 @@ with script(snakemake, append=True):
         max_distance=snakemake.params.max_distance,
         top_k=snakemake.params.top_k,
         windows=snakemake.params.windows,
+        flank=snakemake.params.flank,
         fasta_path=inp.get("fasta"),
         tracks=snakemake.params.tracks,
         fingerprint_files=list(model_files(inp).values()),
