@@ -13,16 +13,16 @@ Each chunk is paired, its *distinct* elements' windows are gathered once (sequen
 the memory-mapped FASTA, signal from the tracks, opened once for the run), the model scores
 the chunk's pairs in batches, and the chunk is written as a gzip member of its own with its
 top-k per promoter beside it. A finished chunk is never redone: after a kill, a rerun with the
-same inputs and settings (a fingerprint in ``chunks/fingerprint.json``) skips it. The output is
-then the chunks' gzip members in order behind a header member (a valid gzip file): rows sorted
-by chromosome (genome order), enhancer start, end, promoter start, end. Memory is bounded by
-the chunk, not by the number of pairs.
+same inputs and settings (a fingerprint in ``<scores>.chunks/fingerprint.json``) skips it.
+The output is then the chunks' gzip members in order behind a header member (a valid gzip
+file): rows sorted by chromosome (genome order), enhancer start, end, promoter start, end.
+Memory is bounded by the chunk, not by the number of pairs.
 
 Elements are read from BED files (``chrom, start, end[, name, ...]``, plain or gzip; a TSS
 BED of 1-bp intervals is a promoter BED like any other): chromosome names reconciled with the
 genome's (``1`` versus ``chr1``), each problem reported with its file and line, exact
-duplicates dropped. Windows are centred on the element centres as for training pairs
-(``epipair.regions.resize_windows``).
+duplicates dropped. Windows are placed as for training pairs (``epipair.regions.resize_windows``:
+centred, kept ``flank`` bp inside the chromosome ends).
 """
 
 from __future__ import annotations
