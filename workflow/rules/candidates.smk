@@ -1,6 +1,6 @@
 # Genome-wide candidates (config "candidates"): every same-chromosome enhancer-promoter pair
 # within max_distance, scored by a trained model in chunks of bounded memory; a killed job
-# resumes from its finished chunks (results/candidates/<name>/chunks/).
+# resumes from its finished chunks (results/candidates/<name>/scores.tsv.gz.chunks/).
 
 
 rule score_candidates:
