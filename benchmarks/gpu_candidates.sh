@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The GPU figure of genome-wide scoring (issue: candidates), as one script for a machine with a
-# GPU, PyTorch and JAX but no TensorFlow (sequence models and epi_cnn at paper size): installs the carried keras wheels (.gpu/wheels) when
-# keras is missing, then benchmarks/gpu_candidates.py on torch (fp32, bf16) and jax.
+# The GPU figure of genome-wide scoring, as one script for a machine with a GPU, PyTorch and
+# JAX but no TensorFlow (sequence models and epi_cnn at paper size): installs the carried keras
+# wheels (.gpu/wheels) when keras is missing, then benchmarks/gpu_candidates.py on torch (fp32,
+# bf16) and jax.
 # Fill .gpu/wheels beforehand on a machine with PyPI (it is ignored by git), e.g.
 #   pip download --no-deps --only-binary=:all: --python-version 3.12 \
 #     --platform manylinux_2_28_x86_64 -d .gpu/wheels keras==3.15.1 absl-py rich \
