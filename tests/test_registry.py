@@ -140,3 +140,11 @@ def test_transfer_model_is_simple_cnn_with_pre_training():
     )
     assert transfer.defaults["pretrain_epochs"] == 16  # basic_general_training.py L35
     assert transfer.paper == plain.paper == "zhuang_basic_training"
+
+
+def test_window_keys_follow_the_inputs():
+    assert registry.spec("speid").window_keys == ()
+    assert registry.spec("distance").window_keys == ()
+    assert registry.spec("gbm").window_keys == ("signal_bin",)
+    assert registry.spec("epi_cnn").window_keys == ("signal_window", "signal_step")
+    assert registry.spec("seq_epi").window_keys == ("signal_window", "signal_step")

@@ -86,6 +86,14 @@ class ModelSpec:
     def reads_signal_windows(self) -> bool:
         return any(i in SIGNAL_WINDOW_INPUTS for i in self.inputs)
 
+    @property
+    def window_keys(self) -> tuple[str, ...]:
+        """The ``windows`` keys beside the element windows that this model's inputs depend on
+        (``signal_bin`` for binned signal; ``signal_window``, ``signal_step`` for Xiao et al.'s
+        sliding means)."""
+        keys = ("signal_bin",) if self.reads_binned_signal else ()
+        return keys + (("signal_window", "signal_step") if self.reads_signal_windows else ())
+
     def builder_function(self):
         """The builder, imported now (this may load Keras or scikit-learn)."""
         module, _, attr = self.builder.partition(":")

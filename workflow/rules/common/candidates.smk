@@ -50,13 +50,7 @@ def candidate_tracks(wildcards):
 
 def candidate_windows(wildcards):
     """The window sizes the model's inputs depend on (a rule's params: what changes its output)."""
-    spec = candidate_spec(wildcards)
-    keys = []
-    if spec.reads_binned_signal:
-        keys.append("signal_bin")
-    if spec.reads_signal_windows:
-        keys += ["signal_window", "signal_step"]
-    return element_windows(*keys)
+    return element_windows(*candidate_spec(wildcards).window_keys)
 
 
 def candidate_mem_mb(wildcards, attempt):
