@@ -11,7 +11,7 @@ import yaml
 from .conftest import ROOT
 
 # import name -> distribution name, where they differ
-DISTRIBUTION = {"sklearn": "scikit-learn", "yaml": "pyyaml"}
+DISTRIBUTION = {"sklearn": "scikit-learn", "yaml": "pyyaml", "modiscolite": "modisco-lite"}
 # Keras backends: one is needed, any will do (TensorFlow is the "tensorflow" extra)
 BACKENDS = {"tensorflow", "torch", "jax"}
 

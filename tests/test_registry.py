@@ -24,8 +24,8 @@ def test_schema_model_enum_equals_the_registry():
     # every place that names a model refers to that one enum
     text = epiconfig.SCHEMA.read_text()
     assert (
-        text.count('$ref: "#/definitions/model"') == 4
-    )  # models, model_params, predict, candidates
+        text.count('$ref: "#/definitions/model"') == 5
+    )  # models, model_params, predict, candidates, interpret
     assert text.count("cnn_gru") == 1  # the enum; the models default lists others
 
 

@@ -37,6 +37,7 @@ def write_small_config(wd):
     cfg["train"]["epochs"] = 4
     cfg["evaluation"] = {"bootstrap": 200}
     cfg["models"] = ["simple_cnn", "epi_cnn", "distance", "gbm"]
+    cfg["interpret"].update(top_pairs=2, modisco=False)  # speid, not run here, is left out
     (wd / "config" / "small.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
 
 
@@ -57,7 +58,7 @@ def demo_run(tmp_path_factory):
         write_small_config(wd)
         if i:
             cfg = yaml.safe_load((wd / "config" / "small.yaml").read_text())
-            cfg.update(REPEAT, benchmarks={})
+            cfg.update(REPEAT, benchmarks={}, interpret={})
             (wd / "config" / "small.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
         run_snakemake(wd, "--cores", "2", *SMALL_RUN)
         runs.append(wd)
@@ -214,6 +215,37 @@ def test_end_to_end_metrics_and_report(demo_run):
     assert (wd / "results" / "report" / "benchmarks.png").stat().st_size > 0
     run_snakemake(wd, "--report", "report.html", *SMALL_RUN)
     assert (wd / "report.html").stat().st_size > 100_000
+
+
+def test_interpretation_of_the_demo_models(demo_run):
+    """simple_cnn's motifs matched to JASPAR and the planted motifs, attributions of its two
+    best-scored test positives (gradient x input beside mutagenesis), the summary section."""
+    from epipair import demo
+    from epipair.tables import INTERPRET_MOTIFS
+
+    wd = demo_run[0]
+    for cell in CELLS:
+        d = wd / "results" / "interpret" / "simple_cnn" / "leakage_free" / cell
+        motifs = INTERPRET_MOTIFS.read(d / "motifs.tsv")
+        assert set(motifs["database"]) == {"JASPAR2024", "demo"}
+        assert set(motifs["source"]) == {"filter"}  # modisco is off in the small run
+        assert motifs.groupby("motif_id").size().eq(2).all()
+        assert set(motifs.loc[motifs["database"] == "demo", "match_id"]) <= {
+            m.id for m in demo.planted_motifs()
+        }
+        assert motifs["q_value"].between(0, 1).all() and (motifs["n_sites"] >= 10).all()
+        assert (d / "logos.png").stat().st_size > 0
+        with np.load(d / "attributions.npz") as z:
+            assert z["pair_id"].shape == (2,) and z["score"][0] >= z["score"][1]
+            x, ism = z["enhancer_seq"], z["enhancer_seq_ism"]
+            assert x.shape == ism.shape == z["enhancer_seq_grad_x_input"].shape == (2, 1000, 4)
+            assert z["enhancer_seq_ism_reference"].shape == (2, 1000)
+            # gradient x input is nonzero only at each sequence's own bases
+            assert not z["enhancer_seq_grad_x_input"][x == 0].any()
+    assert not (wd / "results" / "interpret" / "speid").exists()  # not in models: left out
+    summary = (wd / "results" / "report" / "summary.md").read_text()
+    assert "## What the models learned" in summary
+    assert "### simple_cnn, leakage_free, CellB" in summary
 
 
 def test_paper_protocol_is_each_models_own(demo_run):

@@ -133,9 +133,32 @@ def check(config: dict) -> None:
             raise EpipairError(
                 f"{where}: benchmarks score leakage_free models; add leakage_free to 'protocol'"
             )
+    check_interpret(config)
     s = config["split"]
     if s["paper_test_fraction"] + s["paper_valid_fraction"] >= 1:
         raise EpipairError("config split: paper_test_fraction + paper_valid_fraction must be < 1")
+
+
+def check_interpret(config: dict) -> None:
+    """``interpret``: neural models (those not in ``models`` are left out, so that a run with
+    ``--config models=[...]`` needs no other change) and configured protocols."""
+    entry = config.get("interpret", {})
+    for model in entry.get("models", []):
+        if not registry.spec(model).neural:
+            raise EpipairError(
+                f"config interpret.models: {model!r} is a baseline; only neural models have "
+                "filters and gradients"
+            )
+    for protocol in entry.get("protocols", []):
+        if protocol not in config["protocol"]:
+            raise EpipairError(
+                f"config interpret.protocols: {protocol!r} is not in config 'protocol'"
+            )
+    for name, path in entry.get("motif_files", {}).items():
+        if is_remote(path):
+            raise EpipairError(
+                f"config interpret.motif_files.{name}: {path!r} must be a local MEME file"
+            )
 
 
 def _check_scoring_entry(config: dict, where: str, entry: dict) -> None:

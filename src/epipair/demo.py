@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path, write_text
+from .motifs import Motif, planted, write_meme
 from .pairs import COORD_FIELDS
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def demo_files(outdir, cells=tuple(DEMO_CELLS)) -> dict[str, Path]:
         "benchmark": outdir / "benchmark.bengi.tsv",
         "enhancers": outdir / "enhancers.bed",
         "tss": outdir / "tss.bed",
+        "motifs": outdir / "motifs.meme",
     }
     for cell in cells:
         files[f"{cell}/pairs"] = outdir / cell / "pairs.csv"
@@ -181,11 +183,25 @@ def _place(rng, blocked, n, lo_len, hi_len, margin):
     return sorted(out)
 
 
+# the share of planted copies with one position redrawn (any base, the same one possible)
+MUTATION_RATE = 0.2
+
+
+def planted_motifs():
+    """The planted motifs as :class:`epipair.motifs.Motif`: ids ``enhancer_<family>`` and
+    ``promoter_<family>``, base probabilities as :func:`_implant` draws them."""
+    return [
+        Motif(f"{kind}_{f}", planted(seq, MUTATION_RATE), seq)
+        for kind, seqs in (("enhancer", ENHANCER_MOTIFS), ("promoter", PROMOTER_MOTIFS))
+        for f, seq in enumerate(seqs)
+    ]
+
+
 def _implant(rng, seq, centre, motif, copies, spread):
     motif_b = np.frombuffer(motif.encode(), dtype=np.uint8).copy()
     for _ in range(copies):
         m = motif_b.copy()
-        if rng.random() < 0.2:
+        if rng.random() < MUTATION_RATE:
             m[rng.integers(0, m.size)] = np.frombuffer(b"ACGT", np.uint8)[rng.integers(0, 4)]
         pos = centre + int(rng.integers(-spread, spread - m.size))
         seq[pos : pos + m.size] = m
@@ -343,6 +359,7 @@ def generate(
     enh_bed, tss_bed = _element_beds(elements)
     write_text(enh_bed, files["enhancers"])
     write_text(tss_bed, files["tss"])
+    write_meme(files["motifs"], planted_motifs())
     for cell, active in DEMO_CELLS.items():
         cell_rng = np.random.default_rng([seed, sum(map(ord, cell))])
         pairs = _pairs(cell_rng, elements, active, negatives_per_positive, **GRAMMAR)

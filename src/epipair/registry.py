@@ -129,6 +129,7 @@ class ModelSpec:
 CHOICES = {
     "second_stage_class_weights": ("as_released", "sqrt"),
     "normalize": ("position", "none"),
+    "init_motifs": ("none", "jaspar"),
 }
 # ``ModelSpec.paper_training`` keys: ``class_weight`` ("balanced": scikit-learn's
 # n / (2 n_class) on the training pairs, or {label: weight}); ``undersample`` (each epoch all
@@ -259,6 +260,12 @@ MODELS: dict[str, ModelSpec] = {
             second_stage_epochs=360,
             second_stage_batch_size=50,
             second_stage_class_weights="as_released",
+            # init_motifs "jaspar": build_model(use_JASPAR=True) of
+            # pairwise/frozen_model/build_model.py L74-98 (retraining_model3.py L49), kernels
+            # set from JASPAR CORE 2016 vertebrates (pairwise/util.py L5-23); basic_training.py
+            # L39 builds with use_JASPAR=False, hence the default
+            init_motifs="none",
+            jaspar_release="JASPAR2016",
         ),
         # Zhuang et al. section 2.3.1: SIMPLE_CNN, trained on its own cell line
         _spec(

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .atomic import atomic_path, write_text, write_tsv
 from .splits import SINGLE
-from .tables import BENCHMARK_METRICS, METRICS, PREDICTIONS
+from .tables import BENCHMARK_METRICS, INTERPRET_MOTIFS, METRICS, PREDICTIONS
 
 log = logging.getLogger(__name__)
 PROTOCOL_LABEL = {
@@ -462,12 +462,50 @@ def summary_markdown(
     return "\n".join(out)
 
 
-def write_summary(metrics_path, leakage_path, published_path, out_path, benchmarks_path=None):
+def interpret_markdown(tables: dict, q_max: float = 0.05, top: int = 10) -> str:
+    """The summary's interpretation section: per interpreted model, protocol and cell line
+    (``tables``: ``{(model, protocol, cell): motifs.tsv table}``), the motifs matched at
+    q < ``q_max``, best first."""
+    out = [
+        "## What the models learned",
+        "",
+        f"Filter motifs and TF-MoDISco patterns matched with Tomtom at q < {q_max} (best",
+        f"{top} per model; results/interpret/<model>/<protocol>/<cell>/motifs.tsv has all).",
+        "",
+    ]
+    for (model, protocol, cell), tab in tables.items():
+        hits = tab[tab["q_value"] < q_max].sort_values(["q_value", "motif_id"], kind="stable")
+        n_motifs = tab["motif_id"].nunique()
+        out += [f"### {model}, {protocol}, {cell}", ""]
+        if hits.empty:
+            out += [f"None of its {n_motifs} motifs matches a database motif at q < {q_max}.", ""]
+            continue
+        shown = hits.head(top).assign(q_value=hits["q_value"].map(lambda v: f"{v:.2g}"))
+        cols = ["motif_id", "source", "n_sites", "consensus", "database", "match_id"]
+        out += [_md_table(shown[cols + ["match_name", "q_value"]]), ""]
+        out += [f"{hits['motif_id'].nunique()} of {n_motifs} motifs matched.", ""]
+    return "\n".join(out)
+
+
+def write_summary(
+    metrics_path,
+    leakage_path,
+    published_path,
+    out_path,
+    benchmarks_path=None,
+    interpret_paths: dict | None = None,
+):
+    """``interpret_paths``: ``{(model, protocol, cell): motifs.tsv}`` of the interpreted
+    models."""
     metrics = METRICS.read(metrics_path)
     leakage = pd.read_csv(leakage_path, sep="\t")
     published = pd.read_csv(published_path, sep="\t", comment="#")
     bench = BENCHMARK_METRICS.read(benchmarks_path) if benchmarks_path else None
-    write_text(summary_markdown(metrics, leakage, published, bench), out_path)
+    text = summary_markdown(metrics, leakage, published, bench)
+    if interpret_paths:
+        tables = {k: INTERPRET_MOTIFS.read(p) for k, p in interpret_paths.items()}
+        text += "\n" + interpret_markdown(tables) + "\n"
+    write_text(text, out_path)
 
 
 def write_leakage(audit_files: dict, out_path) -> None:

@@ -133,6 +133,24 @@ BENCHMARK_METRICS = Table(
     {"benchmark": str, "cell_line": str, "model": str, "protocol": str},
 )
 
+# results/interpret/<model>/<protocol>/<cell>/motifs.tsv: one row per motif and database (its
+# best match there; p_value follows as an extra column)
+INTERPRET_MOTIFS = Table(
+    "motifs.tsv",
+    (
+        "motif_id",
+        "source",
+        "n_sites",
+        "consensus",
+        "database",
+        "match_id",
+        "match_name",
+        "q_value",
+    ),
+    {"motif_id": str, "source": str, "consensus": str, "database": str, "match_id": str},
+    keep_na_strings=True,
+)
+
 
 def read_pairs_table(path) -> pd.DataFrame:
     """A ``results/<cell>/pairs.tsv``."""

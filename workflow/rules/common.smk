@@ -115,4 +115,5 @@ def all_targets():
                 out += model_paths(m, p, cell).values()
     out += report_targets()
     out += expand(rules.score_pairs.output[0], name=PREDICT)
+    out += interpret_targets()
     return out + expand(rules.score_candidates.output.scores, name=CANDIDATES)

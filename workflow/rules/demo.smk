@@ -11,6 +11,7 @@ if DEMO:
             benchmark="resources/demo/benchmark.bengi.tsv",
             enhancers="resources/demo/enhancers.bed",
             tss="resources/demo/tss.bed",
+            motifs="resources/demo/motifs.meme",
             pairs=expand("resources/demo/{cell}/pairs.csv", cell=DEMO_CELLS),
             tracks=expand(
                 "resources/demo/{cell}/tracks/{mark}",

@@ -10,4 +10,9 @@ with script(snakemake):
         snakemake.input.published,
         snakemake.output[0],
         benchmarks_path=snakemake.input.get("benchmarks"),
+        interpret_paths={
+            tuple(key.removeprefix("interpret_").split("__")): path
+            for key, path in snakemake.input.items()
+            if key.startswith("interpret_")
+        },
     )

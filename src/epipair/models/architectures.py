@@ -82,7 +82,42 @@ def build_speid(shapes, p):
     x = layers.Dropout(p["dropout_lstm"], name="lstm_dropout")(x)
     x = layers.Flatten(name="flatten")(x)
     out = _head(x, p["dense_units"], p["dropout_dense"], p["dense_l2"])
-    return keras.Model(inputs, out, name="speid")
+    model = keras.Model(inputs, out, name="speid")
+    if p.get("init_motifs") == "jaspar":
+        from ..motifs import jaspar
+
+        init_with_motifs(model, jaspar(p["jaspar_release"]), ("enhancer_conv", "promoter_conv"))
+    return model
+
+
+def init_with_motifs(model, motifs, layer_names, seed=None) -> int:
+    """SPEID's JASPAR initialisation (ma-compbio/SPEID pairwise/util.py L5-23): kernel ``i`` of
+    each named convolution takes motif ``i`` minus 0.25 at a random offset (the same in every
+    layer), the rest of the kernel keeps its initial weights, and its bias is drawn from
+    U(-1, 0). Offsets: ``randint(3, k - 12 - w)`` as util.py L17 draws them for its k = 40
+    (``randint(3, 30 - w + 1 - 3)``); where that range is empty, anywhere the motif fits.
+    util.py writes the motif reversed (``m[::-1]``) because Keras 1 on Theano convolved (it
+    flips kernels); Keras 3 cross-correlates, so the motif goes in as it reads. util.py's
+    six extra reverse complements (indices 19 and 97-101 of a .npy file whose order was not
+    released) are left out. Motifs beyond the number of kernels, or longer than a kernel, are
+    skipped. Drawn from numpy's global generator, which training seeds. Returns the number of
+    kernels set."""
+    import numpy as np
+
+    convs = [model.get_layer(n) for n in layer_names]
+    weights = [[np.array(w) for w in c.get_weights()] for c in convs]
+    k, filters = weights[0][0].shape[0], weights[0][0].shape[2]
+    rng = np.random.mtrand._rand if seed is None else np.random.RandomState(seed)
+    fitted = [m for m in motifs if m.width <= k][:filters]
+    for i, m in enumerate(fitted):
+        lo, hi = (3, k - 12 - m.width) if k - 12 - m.width > 3 else (0, k - m.width + 1)
+        start = int(rng.randint(lo, hi))
+        for kernel, bias in weights:
+            kernel[start : start + m.width, :, i] = m.pwm - 0.25
+            bias[i] = rng.uniform(-1.0, 0.0)
+    for conv, w in zip(convs, weights):
+        conv.set_weights(w)
+    return len(fitted)
 
 
 def build_simple_cnn(shapes, p):

@@ -24,4 +24,7 @@ def summary_inputs(wildcards):
     }
     if BENCHMARKS:
         out["benchmarks"] = rules.benchmark_metrics.output[0]
-    return out
+    return out | {
+        "interpret_" + path.split("/", 2)[2].rsplit("/", 1)[0].replace("/", "__"): path
+        for path in interpret_targets()
+    }

@@ -1,0 +1,39 @@
+# Input functions and helpers of the interpretation rules (workflow/rules/interpret.smk).
+
+
+def jaspar_file():
+    """The MEME file the configured JASPAR release is exported to."""
+    j = config["interpret"]["jaspar"]
+    return f"resources/motifs/{j['release']}_{j['collection']}_{j['tax_group']}.meme"
+
+
+def interpret_databases():
+    """``{name: MEME file}``: the JASPAR export, then the configured motif files."""
+    return {config["interpret"]["jaspar"]["release"]: jaspar_file()} | dict(
+        config["interpret"]["motif_files"]
+    )
+
+
+def interpret_inputs(wildcards):
+    """The model files (one per fold), the cell line's tables and features, and the motif
+    databases (``db_<name>``)."""
+    w = wildcards
+    out = {
+        **model_inputs(w.model, w.protocol, w.cell),
+        "pairs": one(rules.regions.output.pairs, cell=w.cell),
+        "paper": one(rules.regions.output.paper, cell=w.cell),
+        "folds": one(rules.regions.output.fold_splits, cell=w.cell),
+        "features": feature_files(w.cell, w.model),
+    }
+    return out | {f"db_{name}": path for name, path in interpret_databases().items()}
+
+
+def interpret_targets():
+    """motifs.tsv of every interpreted model, protocol and selected cell line."""
+    entry = config["interpret"]
+    return expand(
+        rules.interpret.output.motifs,
+        model=[m for m in entry["models"] if m in config["models"]],
+        protocol=entry["protocols"],
+        cell=CELLS,
+    )
