@@ -28,12 +28,18 @@ def interpret_inputs(wildcards):
     return out | {f"db_{name}": path for name, path in interpret_databases().items()}
 
 
-def interpret_targets():
-    """motifs.tsv of every interpreted model, protocol and selected cell line."""
+def interpret_runs():
+    """``{(model, protocol, cell): motifs.tsv}`` of every interpreted model (of those
+    configured), protocol and selected cell line."""
     entry = config["interpret"]
-    return expand(
-        rules.interpret.output.motifs,
-        model=[m for m in entry["models"] if m in config["models"]],
-        protocol=entry["protocols"],
-        cell=CELLS,
-    )
+    return {
+        (m, p, c): one(rules.interpret.output.motifs, model=m, protocol=p, cell=c)
+        for m in entry["models"]
+        if m in config["models"]
+        for p in entry["protocols"]
+        for c in CELLS
+    }
+
+
+def interpret_targets():
+    return list(interpret_runs().values())

@@ -24,7 +24,4 @@ def summary_inputs(wildcards):
     }
     if BENCHMARKS:
         out["benchmarks"] = rules.benchmark_metrics.output[0]
-    return out | {
-        "interpret_" + path.split("/", 2)[2].rsplit("/", 1)[0].replace("/", "__"): path
-        for path in interpret_targets()
-    }
+    return out | {"interpret_" + "__".join(key): p for key, p in interpret_runs().items()}
