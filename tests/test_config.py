@@ -239,3 +239,29 @@ def test_backend_that_is_not_installed_is_named(monkeypatch):
         epiconfig.check_backend(cfg)
     cfg["models"] = ["distance", "gbm"]  # no neural model: no backend needed
     epiconfig.check_backend(cfg)
+
+
+def test_interpret_settings_defaults_and_errors():
+    real = epiconfig.validate(yaml.safe_load((ROOT / "config.yaml").read_text()))
+    assert real["interpret"]["models"] == ["speid", "simple_cnn"]
+    assert real["interpret"]["jaspar"] == {
+        "release": "JASPAR2024",
+        "collection": "CORE",
+        "tax_group": "vertebrates",
+    }
+    assert real["interpret"]["threshold"] == 0.5 and real["interpret"]["modisco"] is True
+    cfg = demo_config()
+    del cfg["interpret"]
+    assert epiconfig.validate(cfg)["interpret"]["models"] == []
+    cfg = demo_config()
+    cfg["interpret"]["models"] = ["gbm"]
+    with pytest.raises(EpipairError, match="interpret.models: 'gbm' is a baseline"):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg.update(protocol=["paper"], predict={}, candidates={}, benchmarks={})
+    with pytest.raises(EpipairError, match="interpret.protocols: 'leakage_free' is not in"):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg["interpret"]["motif_files"]["hocomoco"] = "https://example.org/h.meme"
+    with pytest.raises(EpipairError, match="motif_files.hocomoco: .* must be a local MEME"):
+        epiconfig.validate(cfg)

@@ -163,3 +163,45 @@ def test_speid_jaspar_start_writes_each_motif_into_both_branches():
         # one offset for both branches, as util.py L17-20
         np.testing.assert_allclose(pk[hits[0] : hits[0] + 12, :, i], m.pwm - 0.25)
         assert -1 <= eb[i] <= 0
+    # through the config: JASPAR CORE 2016 vertebrates, first profile by matrix id
+    p = {**p, "init_motifs": "jaspar"}
+    kernel = (
+        build_speid({"enhancer_seq": 300, "promoter_seq": 200}, p)
+        .get_layer("enhancer_conv")
+        .get_weights()[0]
+    )
+    first = mt.jaspar("JASPAR2016")[0]
+    assert first.id == "MA0002.2"  # RUNX1, 11 bp
+    assert any(np.allclose(kernel[s : s + first.width, :, 0], first.pwm - 0.25) for s in range(25))
+
+
+def test_signal_attribution_figure_and_summary_section(tmp_path):
+    import pandas as pd
+
+    from epipair.report import interpret_markdown
+
+    npz = tmp_path / "a.npz"
+    rng = np.random.default_rng(4)
+    np.savez(
+        npz,
+        pair_id=np.array(["p1", "p2"]),
+        enhancer_sigwin_grad_x_input=rng.normal(size=(2, 30, 5)).astype(np.float32),
+        promoter_sigwin_grad_x_input=rng.normal(size=(2, 20, 5)).astype(np.float32),
+    )
+    interpret.attribution_profiles(npz, tmp_path / "logos.png")
+    assert (tmp_path / "logos.png").stat().st_size > 0
+    tab = pd.DataFrame(
+        {
+            "motif_id": ["a", "a", "b", "b"],
+            "source": ["filter"] * 2 + ["modisco"] * 2,
+            "n_sites": [70, 70, 20, 20],
+            "consensus": ["CACGTG"] * 2 + ["TATAAA"] * 2,
+            "database": ["JASPAR2024", "demo"] * 2,
+            "match_id": ["MA0058.4", "enhancer_1", "MA0108.3", "promoter_1"],
+            "match_name": ["MAX", "CACGTGACGGTA", "TBP", "TATAAAAGGCTC"],
+            "q_value": [0.01, 0.2, 0.5, 0.9],
+        }
+    )
+    text = interpret_markdown({("speid", "leakage_free", "CellA"): tab})
+    assert "### speid, leakage_free, CellA" in text and "| a | filter | 70 |" in text
+    assert "1 of 2 motifs matched." in text and "enhancer_1" not in text

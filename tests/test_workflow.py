@@ -262,22 +262,13 @@ def test_a_speid_that_learnt_the_demo_grammar_gives_back_its_motifs(tmp_path):
     shutil.copytree(ROOT / "config", tmp_path / "config")
     cfg = yaml.safe_load((tmp_path / "config" / "demo.yaml").read_text())
     cfg.update(models=["speid"], protocol=["leakage_free"], predict={}, candidates={})
-    cfg.update(benchmarks={})
+    cfg.update(benchmarks={}, only="CellA")
     cfg["train"].update(epochs=40, patience=10)
     cfg["interpret"].update(models=["speid"], top_pairs=2)
     (tmp_path / "config" / "speid40.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     d = tmp_path / "results" / "interpret" / "speid" / "leakage_free" / "CellA"
-    run_snakemake(
-        tmp_path,
-        "--cores",
-        "2",
-        "--configfile",
-        "config/speid40.yaml",
-        "--config",
-        "only=CellA",
-        "--",
-        str(d.relative_to(tmp_path) / "motifs.tsv"),
-    )
+    target = str(d.relative_to(tmp_path) / "motifs.tsv")
+    run_snakemake(tmp_path, target, "--cores", "2", "--configfile", "config/speid40.yaml")
     motifs = INTERPRET_MOTIFS.read(d / "motifs.tsv")
     hits = motifs[(motifs["database"] == "demo") & (motifs["q_value"] < 0.05)]
     planted = {f"{kind}_{f}" for kind in ("enhancer", "promoter") for f in demo.DEMO_CELLS["CellA"]}
