@@ -42,11 +42,7 @@ rule interpret:
         windows=element_windows(),
         augment=config["augment"],
         marks=MARKS,
-        settings={
-            k: v
-            for k, v in config["interpret"].items()
-            if k not in ("models", "protocols", "jaspar", "motif_files")
-        },
+        settings=interpret_settings(),
         backend=config["train"]["backend"],
     script:
         "../scripts/interpret.py"
