@@ -82,6 +82,16 @@ def test_sampled_sites_of_a_planted_motif_match_it_and_nothing_else_significantl
     assert res.loc[("noise", "demo"), "q_value"] > 0.05
 
 
+def test_near_uniform_motifs_are_left_out_before_matching():
+    """A long near-uniform matrix gets a tiny Tomtom p-value against JASPAR's long CTCF
+    profiles; such motifs are not matched."""
+    rng = np.random.default_rng(5)
+    flat = mt.Motif("flat", mt.normalise(1 + 0.1 * rng.random((30, 4))))
+    planted = demo.planted_motifs()[0]
+    assert mt.information(flat.pwm).mean() < 0.05
+    assert interpret.informative([flat, planted], 0.5) == {planted.id}
+
+
 def motif_model(motif: str, length: int = 60):
     """A fixed model: one filter equal to ``motif`` (minus 0.25), ReLU, global max, logistic
     on the enhancer input; the promoter input is read but ignored."""

@@ -9,7 +9,10 @@ maximum instead, which on the demo buries each planted motif under thousands of 
 matches (no motif of a 40-epoch SPEID matched, against four of six this way). The sites'
 bases, aligned and counted, are the filter's position probability matrix (``n_sites`` behind
 it); filters with fewer than ``min_sites`` sites give no motif. Flanks below ``trim_bits`` of
-information are trimmed before matching.
+information are trimmed before matching, and a motif (of a filter or of TF-MoDISco) with
+less than ``min_bits`` of information per position on average is left out: Tomtom gives
+such near-uniform matrices tiny p-values against long, low-information profiles (on the
+demo, JASPAR's 30-bp CTCF profiles, though no CTCF site is planted there).
 
 Attributions, for chosen pairs, of the model's logit (``log p - log(1 - p)``, so a confident
 prediction does not saturate them):
@@ -42,6 +45,8 @@ from .tables import INTERPRET_MOTIFS
 
 log = logging.getLogger(__name__)
 EPS = 1e-7
+# a TF-MoDISco pattern keeps the positions whose contribution reaches this share of its maximum
+MODISCO_TRIM = 0.3
 
 
 def first_convolutions(model) -> dict:
@@ -223,7 +228,10 @@ def modisco_motifs(
 ) -> list[mt.Motif]:
     """TF-MoDISco (modisco-lite) patterns of one sequence input's attributions: ids
     ``<prefix>pos<i>`` (raise the score) and ``<prefix>neg<i>`` (lower it); ``n_sites`` is the
-    number of seqlets behind each. ``options`` go to ``modiscolite.tfmodisco.TFMoDISco``."""
+    number of seqlets behind each. Each pattern is cut to the positions from the first to the
+    last whose summed absolute contribution reaches 0.3 of its largest, as modisco-lite's
+    report trims before Tomtom (report.py L70-72), then to ``trim_bits``. ``options`` go to
+    ``modiscolite.tfmodisco.TFMoDISco``."""
     from modiscolite.tfmodisco import TFMoDISco
 
     pos, neg = TFMoDISco(
@@ -232,7 +240,9 @@ def modisco_motifs(
     out = []
     for sign, patterns in (("pos", pos), ("neg", neg)):
         for i, pattern in enumerate(patterns or []):
-            ppm = mt.normalise(pattern.sequence)
+            score = np.abs(np.asarray(pattern.contrib_scores)).sum(axis=1)
+            core = np.flatnonzero(score >= MODISCO_TRIM * score.max())
+            ppm = mt.normalise(pattern.sequence)[core[0] : core[-1] + 1]
             a, b = mt.trim(ppm, trim_bits)
             out.append(mt.Motif(f"{prefix}{sign}{i}", ppm[a:b], "", len(pattern.seqlets)))
     return out
@@ -244,6 +254,7 @@ SETTINGS = {
     "threshold": 0.5,
     "min_sites": 10,
     "trim_bits": 0.3,
+    "min_bits": 0.5,
     "logos": 8,
     "modisco": True,
     "modisco_window": 21,
@@ -336,6 +347,14 @@ def interpret_model(
                 )
                 found += [(m, "modisco") for m in motifs]
                 log.info("%s: %d TF-MoDISco patterns", name, len(motifs))
+    kept = informative([m for m, _ in found], s["min_bits"])
+    log.info(
+        "%d of %d motifs carry >= %s bits per position on average; the others are left out",
+        len(kept),
+        len(found),
+        s["min_bits"],
+    )
+    found = [(m, src) for m, src in found if m.id in kept]
     chosen.sort(key=lambda c: (-c[0], c[1], c[2]))
     write_attributions(chosen[: s["top_pairs"]], datasets, models, spec.inputs, out_attributions)
     dbs = {name: mt.read_meme(path) for name, path in databases.items()}
@@ -346,6 +365,11 @@ def interpret_model(
     else:
         attribution_profiles(out_attributions, out_logos)
     return table
+
+
+def informative(motifs: list[mt.Motif], min_bits: float) -> set[str]:
+    """Ids of the motifs with at least ``min_bits`` of information per position on average."""
+    return {m.id for m in motifs if mt.information(m.pwm).mean() >= min_bits}
 
 
 def motif_table(found: list, databases: dict) -> pd.DataFrame:
