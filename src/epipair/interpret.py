@@ -261,15 +261,19 @@ SETTINGS = {
 }
 
 
+def settings(entry: dict) -> dict:
+    """The :data:`SETTINGS` of a config ``interpret`` entry (defaults filled): what changes a
+    model's motifs and attributions, the rule's params (not its models, protocols or
+    databases)."""
+    return {k: entry.get(k, default) for k, default in SETTINGS.items()}
+
+
 def interpret_model(
     model_name: str,
     protocol: str,
     *,
     model_paths: dict,
-    pairs_path,
-    paper_path,
-    folds_path,
-    features_dir,
+    sample_dir,
     windows: dict,
     augment: dict,
     marks,
@@ -281,33 +285,27 @@ def interpret_model(
     batch_size: int = 64,
 ) -> pd.DataFrame:
     """Filter and TF-MoDISco motifs of a trained model (one per fold under cross-validation,
-    ids prefixed ``fold<k>_``) over the positives of its test split, matched to ``databases``
+    ids prefixed ``fold<k>_``) over the positives of its test split in ``sample_dir`` (a cell
+    line's ``results/<cell>``, read by ``predict.open_sample``), matched to ``databases``
     (``{name: MEME file}``); attributions of the ``top_pairs`` best-scored test positives.
     Writes ``motifs.tsv``, the logos figure and ``attributions.npz``; returns the table."""
+    from dataclasses import replace
+
     from . import registry
-    from .data import CellData
-    from .predict import load_model, predict_scores
+    from .predict import load_model, open_sample, predict_scores
 
     s = {**SETTINGS, **(settings or {})}
     spec = registry.spec(model_name)
     seq_names = [n for n in spec.inputs if n in SEQUENCE_INPUTS]
     found: list[tuple[mt.Motif, str]] = []
     chosen = []  # (score, fold, row, shift)
-    datasets, models = {}, {}
+    sample = open_sample(
+        sample_dir, protocol, windows=windows, augment=augment, marks=marks, model=model_name
+    )
+    models = {}
     for fold, path in sorted(model_paths.items()):
         model = models[fold] = load_model(path)
-        data = datasets[fold] = CellData.open(
-            pairs_path,
-            paper_path,
-            features_dir,
-            protocol=protocol,
-            windows=windows,
-            augment=augment,
-            marks=marks,
-            folds_path=folds_path,
-            fold=fold,
-            model=model_name,
-        )
+        data = replace(sample, fold=fold)  # the same tables and features, this fold's split
         rows, shifts = data.instances("test")
         keep = data.labels[rows] == 1
         rows, shifts = rows[keep], shifts[keep]
@@ -356,7 +354,7 @@ def interpret_model(
     )
     found = [(m, src) for m, src in found if m.id in kept]
     chosen.sort(key=lambda c: (-c[0], c[1], c[2]))
-    write_attributions(chosen[: s["top_pairs"]], datasets, models, spec.inputs, out_attributions)
+    write_attributions(chosen[: s["top_pairs"]], sample, models, spec.inputs, out_attributions)
     dbs = {name: mt.read_meme(path) for name, path in databases.items()}
     table = motif_table(found, dbs)
     INTERPRET_MOTIFS.write(table, out_motifs)
@@ -393,7 +391,7 @@ def motif_table(found: list, databases: dict) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
-def write_attributions(chosen, datasets, models, names, path) -> None:
+def write_attributions(chosen, data, models, names, path) -> None:
     """``attributions.npz`` of the chosen pairs ``[(score, fold, row, shift)]``: ``pair_id``,
     ``fold``, ``shift``, ``score``; per input ``<input>`` (the model's input),
     ``<input>_grad_x_input`` and, for sequence inputs, ``<input>_ism`` (``[n, L, 4]`` logit
@@ -404,7 +402,7 @@ def write_attributions(chosen, datasets, models, names, path) -> None:
         picked = [c for c in chosen if c[1] == fold]
         rows = np.array([c[2] for c in picked], dtype=np.int64)
         shifts = np.array([c[3] for c in picked], dtype=np.int64)
-        data, model = datasets[fold], models[fold]
+        model = models[fold]
         x = data.features.batch(names, rows, shifts)
         gxi = gradient_x_input(model, x)
         ism = in_silico_mutagenesis(model, x)
@@ -450,7 +448,7 @@ def motif_logos(table: pd.DataFrame, queries: dict, databases: dict, n: int, pat
     if best.empty:
         for ax in axes[0]:
             ax.axis("off")
-        axes[0, 0].text(0, 0.5, "no motif (no filter or pattern reached min_sites)")
+        axes[0, 0].text(0, 0.5, "no motif (none reached min_sites and min_bits)")
     for ax_row, r in zip(axes, best.itertuples()):
         q = queries[r.motif_id]
         _logo(ax_row[0], q.pwm, f"{r.motif_id} ({r.source}, {r.n_sites} sites)")

@@ -8,6 +8,7 @@ import re
 from epipair import config as epiconfig
 from epipair import demo as epidemo
 from epipair import download as epidownload
+from epipair import interpret as epiinterpret
 from epipair import registry
 from epipair.errors import EpipairError
 from epipair.splits import PROTOCOLS, SINGLE, fold_path_part

@@ -42,7 +42,7 @@ rule interpret:
         windows=element_windows(),
         augment=config["augment"],
         marks=MARKS,
-        settings=interpret_settings(),
+        settings=epiinterpret.settings(config["interpret"]),
         backend=config["train"]["backend"],
     script:
         "../scripts/interpret.py"

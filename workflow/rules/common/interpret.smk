@@ -14,12 +14,6 @@ def interpret_databases():
     )
 
 
-def interpret_settings():
-    """The ``interpret`` settings that change a model's motifs and attributions (params)."""
-    skip = ("models", "protocols", "jaspar", "motif_files")
-    return {k: v for k, v in config["interpret"].items() if k not in skip}
-
-
 def interpret_inputs(wildcards):
     """The model files (one per fold), the cell line's tables and features, and the motif
     databases (``db_<name>``)."""
