@@ -250,6 +250,10 @@ def test_interpret_settings_defaults_and_errors():
         "tax_group": "vertebrates",
     }
     assert real["interpret"]["threshold"] == 0.5 and real["interpret"]["modisco"] is True
+    from epipair.interpret import SETTINGS, settings
+
+    # the rule's params: the schema's defaults, and nothing that names models or databases
+    assert settings(real["interpret"]) == SETTINGS
     cfg = demo_config()
     del cfg["interpret"]
     assert epiconfig.validate(cfg)["interpret"]["models"] == []
