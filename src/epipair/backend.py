@@ -3,11 +3,48 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
+import tempfile
 
 from .errors import EpipairError
 
 BACKENDS = ("tensorflow", "jax", "torch")
+# what TensorFlow's C++ side prints to stderr at import whatever TF_CPP_MIN_LOG_LEVEL says
+# (absl logs before its InitializeLog; oneDNN's notice; the CPU-instructions notice)
+STARTUP_NOISE = re.compile(
+    r"WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
+    r"|I0000 .*oneDNN custom operations are on"
+    r"|.*cpu_feature_guard.*This TensorFlow binary is optimized"
+    r"|To enable the following instructions: .* in other operations, rebuild TensorFlow"
+)
+
+
+def import_keras():
+    """Import Keras, and with it the selected backend, leaving TensorFlow's start-up notices
+    (:data:`STARTUP_NOISE`) out of stderr; every other line it prints is passed on."""
+    if "keras" in sys.modules:
+        return sys.modules["keras"]
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            import keras
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            sys.stderr.write(without_startup_noise(captured.read().decode(errors="replace")))
+            sys.stderr.flush()
+    return keras
+
+
+def without_startup_noise(text: str) -> str:
+    """``text`` without the lines of :data:`STARTUP_NOISE`."""
+    lines = text.splitlines(keepends=True)
+    return "".join(line for line in lines if not STARTUP_NOISE.match(line))
 
 
 def select(name: str) -> None:
@@ -24,6 +61,7 @@ def select(name: str) -> None:
         return
     os.environ["KERAS_BACKEND"] = name
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import_keras()
 
 
 def check_installed(name: str) -> None:

@@ -16,7 +16,7 @@ NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
 # config["train"] keys that are resources of a job, not settings of its result: changing
 # them must not retrain a model (rules pass ``train_params`` as params, these apart)
-TRAIN_RESOURCES = ("gpus", "threads", "workers", "mem_mb", "runtime")
+TRAIN_RESOURCES = ("gpus", "threads", "workers", "mem_mb", "runtime", "jobs")
 
 
 def validate(config: dict, schema=SCHEMA) -> dict:
@@ -133,10 +133,29 @@ def check(config: dict) -> None:
             raise EpipairError(
                 f"{where}: benchmarks score leakage_free models; add leakage_free to 'protocol'"
             )
+    if config["train"]["jobs"] == "per_model" and config["split"].get("folds"):
+        raise EpipairError(
+            "config train.jobs: per_model trains each cell line once and does not combine with "
+            "split.folds; use per_cell"
+        )
     check_interpret(config)
     s = config["split"]
     if s["paper_test_fraction"] + s["paper_valid_fraction"] >= 1:
         raise EpipairError("config split: paper_test_fraction + paper_valid_fraction must be < 1")
+
+
+def protocol_models(config: dict, protocol: str) -> list[str]:
+    """The models trained and evaluated under ``protocol``, in ``models`` order: those of
+    ``protocol_models.<protocol>``, else every model. Like ``interpret.models``, a model or
+    protocol that is not configured is left out, so that a run with ``--config
+    models=[...]`` or ``protocol=[...]`` needs no other change."""
+    wanted = config.get("protocol_models", {}).get(protocol)
+    return [m for m in config["models"] if wanted is None or m in wanted]
+
+
+def runs(config: dict) -> list[tuple[str, str]]:
+    """Every ``(model, protocol)`` the study trains and evaluates, protocol by protocol."""
+    return [(m, p) for p in config["protocol"] for m in protocol_models(config, p)]
 
 
 def check_interpret(config: dict) -> None:
@@ -154,6 +173,11 @@ def check_interpret(config: dict) -> None:
             raise EpipairError(
                 f"config interpret.protocols: {protocol!r} is not in config 'protocol'"
             )
+    for cell in entry.get("cell_lines", []):
+        if cell not in config["cell_lines"]:
+            raise EpipairError(
+                f"config interpret.cell_lines: {cell!r} is not in config 'cell_lines'"
+            )
     for name, path in entry.get("motif_files", {}).items():
         if is_remote(path):
             raise EpipairError(
@@ -167,6 +191,11 @@ def _check_scoring_entry(config: dict, where: str, entry: dict) -> None:
         raise EpipairError(f"{where}: model {entry['model']!r} is not in config 'models'")
     if entry["protocol"] not in config["protocol"]:
         raise EpipairError(f"{where}: protocol {entry['protocol']!r} is not in config 'protocol'")
+    if entry["model"] not in protocol_models(config, entry["protocol"]):
+        raise EpipairError(
+            f"{where}: model {entry['model']!r} is not in config "
+            f"protocol_models.{entry['protocol']}"
+        )
     if entry["cell_line"] not in config["cell_lines"]:
         raise EpipairError(
             f"{where}: cell_line {entry['cell_line']!r} is not in config 'cell_lines'"

@@ -258,6 +258,7 @@ SETTINGS = {
     "logos": 8,
     "modisco": True,
     "modisco_window": 21,
+    "modisco_leiden_runs": 50,
 }
 
 
@@ -342,6 +343,7 @@ def interpret_model(
                     prefix=f"{prefix}{name}_modisco_",
                     trim_bits=s["trim_bits"],
                     sliding_window_size=s["modisco_window"],
+                    n_leiden_runs=s["modisco_leiden_runs"],
                 )
                 found += [(m, "modisco") for m in motifs]
                 log.info("%s: %d TF-MoDISco patterns", name, len(motifs))

@@ -45,13 +45,24 @@ def load_model(path):
 
 def predict_outputs(model, features: Features, names, rows, shifts, batch_size: int):
     """Outputs ``[len(rows), ...]`` of a Keras ``model`` for ``rows`` shifted by ``shifts``, in
-    batches (``None`` when there are no rows)."""
+    batches (``None`` when there are no rows). A short batch is padded to ``batch_size`` (its
+    last row repeated, the extra outputs dropped): one input shape per model, so that the
+    backend compiles its predict step once (TensorFlow retraces it for every new shape)."""
     from .batches import PairBatches
 
     ds = PairBatches(
         features, None, FixedInstances(rows, shifts), names, batch_size, shuffle=False, seed=0
     )
-    out = [np.asarray(model.predict_on_batch(ds[i][0])) for i in range(len(ds))]
+    out = []
+    for i in range(len(ds)):
+        x = ds[i][0]
+        n = len(next(iter(x.values())))
+        if n < batch_size:
+            x = {
+                k: np.concatenate([v, np.repeat(v[-1:], batch_size - n, axis=0)])
+                for k, v in x.items()
+            }
+        out.append(np.asarray(model.predict_on_batch(x))[:n])
     return np.concatenate(out) if out else None
 
 

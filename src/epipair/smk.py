@@ -5,13 +5,71 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+from pathlib import Path
 
 from .errors import EpipairError
+
+LOG_FORMAT = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def model_files(inputs) -> dict:
     """``{fold: path}`` of a rule's ``model_<fold>`` inputs (one per cross-validation fold)."""
     return {k.removeprefix("model_"): v for k, v in inputs.items() if k.startswith("model_")}
+
+
+def train_kwargs(inputs, pretrain_cells) -> dict:
+    """Keyword arguments of ``epipair.train.train_neural`` from one run's inputs (the
+    ``train_inputs`` of workflow/rules/common/train.smk: ``pairs``, ``paper``, ``folds``,
+    ``features``, ``pretrain_<i>_*`` in the order of ``pretrain_cells``, ``part_<model>``)."""
+    return {
+        "pairs_path": inputs["pairs"],
+        "paper_path": inputs["paper"],
+        "folds_path": inputs["folds"],
+        "features_dir": Path(inputs["features"][0]).parent,
+        "pretrain": {
+            cell: {
+                "pairs": inputs[f"pretrain_{i}_pairs"],
+                "paper": inputs[f"pretrain_{i}_paper"],
+                "features_dir": Path(inputs[f"pretrain_{i}_features"][0]).parent,
+            }
+            for i, cell in enumerate(pretrain_cells)
+        },
+        "parts": {k.removeprefix("part_"): v for k, v in inputs.items() if k.startswith("part_")},
+    }
+
+
+def predict_kwargs(inputs, tests, folds) -> dict:
+    """Keyword arguments of ``epipair.predict.predict_all`` from the ``predict_inputs`` of
+    workflow/rules/common/evaluate.smk (``model_<cell>_<fold>``, ``folds_<cell>``,
+    ``pairs_<cell>``)."""
+    tests = [tuple(t) for t in tests]
+    cells = dict.fromkeys(a for a, _ in tests)
+    return {
+        "model_paths": {a: {f: inputs[f"model_{a}_{f}"] for f in folds} for a in cells},
+        "folds_paths": {a: inputs[f"folds_{a}"] for a in cells},
+        "cell_dirs": {b: Path(inputs[f"pairs_{b}"]).parent for _, b in tests},
+        "tests": tests,
+    }
+
+
+@contextlib.contextmanager
+def log_file(path):
+    """Send the log to ``path`` (appended) for the duration, instead of the rule's first log:
+    one run of a job that trains several (each its own ``train.log``)."""
+    root = logging.getLogger()
+    old = [h for h in root.handlers if isinstance(h, logging.FileHandler)]
+    new = logging.FileHandler(path, mode="a")
+    new.setFormatter(LOG_FORMAT)
+    for h in old:
+        root.removeHandler(h)
+    root.addHandler(new)
+    try:
+        yield
+    finally:
+        root.removeHandler(new)
+        new.close()
+        for h in old:
+            root.addHandler(h)
 
 
 @contextlib.contextmanager
@@ -22,15 +80,16 @@ def script(snakemake, append: bool = False):
     exits with status 1, so the user sees what is wrong instead of a traceback.
     ``append`` keeps earlier lines of the log (training resumed after a kill).
     """
-    handlers = [logging.StreamHandler(sys.stderr)]
+    # progress goes to the job's log; the console gets warnings and errors (Snakemake prints
+    # a line per job)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.WARNING)
+    handlers = [console]
     if len(snakemake.log):
         handlers.append(logging.FileHandler(snakemake.log[0], mode="a" if append else "w"))
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=handlers,
-        force=True,
-    )
+    for h in handlers:
+        h.setFormatter(LOG_FORMAT)
+    logging.basicConfig(level=logging.INFO, handlers=handlers, force=True)
     log = logging.getLogger("epipair")
     log.info("rule %s, wildcards %s", snakemake.rule, dict(snakemake.wildcards))
     try:

@@ -129,6 +129,42 @@ class Checkpoint:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+class ModelCache:
+    """Compiled models kept across the :func:`train_neural` runs of one process (``train.jobs:
+    per_model``: one model on every cell line in turn). A later run of the same model,
+    parameters, input shapes and training settings gets the kept model back at the state it
+    had before its first epoch (weights, dropout seeds, optimizer), as a fresh build under the
+    same seed would be, instead of a new one: the backend then compiles its train and predict
+    steps once per job, not once per cell line. Models built on trained parts or changed by a
+    second stage are never kept."""
+
+    def __init__(self):
+        self._kept = {}
+
+    @staticmethod
+    def key(spec, params: dict, shapes: dict, train_cfg: dict) -> str | None:
+        if spec.parts or params.get("second_stage"):
+            return None
+        return json.dumps([spec.name, params, shapes, train_cfg], sort_keys=True, default=str)
+
+    def keep(self, key, model) -> None:
+        if key is None:
+            return
+        model.optimizer.build(model.trainable_variables)  # its slots exist from here on
+        snapshot = [v.numpy() for v in model.variables + model.optimizer.variables]
+        self._kept[key] = (model, snapshot)
+
+    def restore(self, key):
+        """The kept model at its initial state, or ``None``."""
+        if key not in self._kept:
+            return None
+        model, snapshot = self._kept[key]
+        for variable, value in zip(model.variables + model.optimizer.variables, snapshot):
+            variable.assign(value)
+        model.reset_metrics()
+        return model
+
+
 def train_neural(
     model_name: str,
     protocol: str,
@@ -149,6 +185,7 @@ def train_neural(
     workers: int = 1,
     pretrain: dict | None = None,
     parts: dict | None = None,
+    cache: ModelCache | None = None,
 ) -> pd.DataFrame:
     """Train one model on the configured Keras backend; see the module docstring.
 
@@ -157,7 +194,9 @@ def train_neural(
     model that pre-trains (``registry.ModelSpec.pretrain``), ``{cell line: {"pairs", "paper",
     "folds", "features_dir"}}`` of the other cell lines (:func:`pretrain_on`). ``parts``: for a
     model that combines others (``registry.ModelSpec.parts``), ``{model: trained model file}``
-    of the same protocol, cell line and fold (:func:`build_combined`). Returns the history.
+    of the same protocol, cell line and fold (:func:`build_combined`). ``cache``: a
+    :class:`ModelCache` shared by the runs of one process (``train.jobs: per_model``). Returns
+    the history.
     """
     backend.select(train_cfg.get("backend", "tensorflow"))
     if threads:
@@ -239,16 +278,25 @@ def train_neural(
         state.setdefault("best", state.pop("best_aupr", -1.0))  # an earlier version's name
         log.info("resuming from %s after epoch %d", ckpt.folder, state["epoch"])
     else:
-        if spec.parts:
-            model = build_combined(
-                model_name, parts, settings["model_params"], features, names, tr_rows, bs
+        key = ModelCache.key(spec, settings["model_params"], features.shapes(), train_cfg)
+        model = cache.restore(key) if cache is not None else None
+        if model is not None:
+            log.info(
+                "%s: the model of this job's previous run, reset to its initial state", model_name
             )
         else:
-            model = models.build(model_name, features.shapes(), model_params)
-        model.compile(
-            optimizer=keras.optimizers.Adam(learning_rate=float(train_cfg["learning_rate"])),
-            loss="binary_crossentropy",
-        )
+            if spec.parts:
+                model = build_combined(
+                    model_name, parts, settings["model_params"], features, names, tr_rows, bs
+                )
+            else:
+                model = models.build(model_name, features.shapes(), model_params)
+            model.compile(
+                optimizer=keras.optimizers.Adam(learning_rate=float(train_cfg["learning_rate"])),
+                loss="binary_crossentropy",
+            )
+            if cache is not None:
+                cache.keep(key, model)
         state = {
             "epoch": 0,
             "history": [],

@@ -3,26 +3,31 @@
 # trained distance baseline and an unsupervised distance score (distance_prior).
 
 BENCHMARK_SCORES = "results/benchmarks/{name}/{model}__{protocol}.tsv"
+# the models that score each benchmark: the leakage_free ones
+BENCHMARK_MODELS = epiconfig.protocol_models(config, "leakage_free")
 # every benchmark score table: (benchmark, cell line, model, protocol) -> path
 BENCHMARK_TABLES = {
     (n, e["cell_line"], m, "leakage_free"): BENCHMARK_SCORES.format(
         name=n, model=m, protocol="leakage_free"
     )
     for n, e in BENCHMARKS.items()
-    for m in config["models"]
+    for m in BENCHMARK_MODELS
 }
 
 
+# one job per benchmark: every model scores it in turn (Keras loads once)
 rule score_benchmark:
     input:
         unpack(benchmark_inputs),
     output:
-        BENCHMARK_SCORES,
+        [
+            BENCHMARK_SCORES.format(name="{name}", model=m, protocol="leakage_free")
+            for m in BENCHMARK_MODELS
+        ],
     log:
-        "results/logs/score_benchmark/{name}/{model}__{protocol}.log",
+        "results/logs/score_benchmark/{name}.log",
     wildcard_constraints:
         name=_alternation(BENCHMARKS),
-        protocol="leakage_free",
     conda:
         "../../envs/train.yaml"
     threads: config["train"]["threads"]
@@ -30,6 +35,7 @@ rule score_benchmark:
         mem_mb=8000,
         runtime=60,
     params:
+        models=benchmark_models,
         windows=element_windows(),
         augment=config["augment"],
         marks=MARKS,

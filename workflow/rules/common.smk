@@ -46,11 +46,19 @@ MARKS = epiconfig.model_marks(config)
 FLANK = config["augment"]["max_shift"]
 # config["train"] without resources: a cluster tweak of threads or runtime retrains nothing
 TRAIN_PARAMS = epiconfig.train_params(config)
+# every (model, protocol) trained and evaluated (config protocol and protocol_models)
+RUNS = epiconfig.runs(config)
 DEMO_CELLS = list(epidemo.DEMO_CELLS)
 DEMO_TRACK_FILES = [f"{m}.bw" for m in epidemo.BIGWIG_MARKS]
 DEMO_TRACK_FILES += [f"{epidemo.PEAK_MARK}.narrowPeak"]
 # (train cell, test cell) pairs that the predict rule scores, in the order of its outputs
 TESTS = [[a, b] for a in CELLS for b in (CELLS if config["cross_cell_line"] else [a])]
+# one scored test table: a model (trained on one cell line) on a cell line's test split
+PREDICTION = "results/predictions/{model}/{protocol}/{train}__{test}.tsv"
+# training jobs: per model, protocol and cell line, or one per model and protocol (train.jobs)
+TRAIN_JOBS = config["train"]["jobs"]
+# models whose test predictions the predict rule writes (else their training job does)
+PREDICTED_APART = registry.names("baseline" if TRAIN_JOBS == "per_model" else None)
 # cross-validation folds of the leakage_free models (split.folds), else the single split
 FOLDS = [str(k) for k in range(1, config["split"].get("folds", 0) + 1)]
 
@@ -111,9 +119,8 @@ def all_targets():
     out = []
     for cell in CELLS:
         out += feature_targets(cell)
-        for m in config["models"]:
-            for p in config["protocol"]:
-                out += model_paths(m, p, cell).values()
+        for m, p in RUNS:
+            out += model_paths(m, p, cell).values()
     out += report_targets()
     out += expand(rules.score_pairs.output[0], name=PREDICT)
     out += interpret_targets()

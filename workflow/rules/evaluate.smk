@@ -1,12 +1,10 @@
 # Predictions of every trained model on the test split of every (selected) cell line, one
 # job per model and protocol (the framework loads once), and the metrics table.
 
-PREDICTION = "results/predictions/{model}/{protocol}/{train}__{test}.tsv"
 # every prediction table: (model, protocol, train cell, test cell) -> path
 PREDICTIONS = {
     (m, p, a, b): PREDICTION.format(model=m, protocol=p, train=a, test=b)
-    for m in config["models"]
-    for p in config["protocol"]
+    for m, p in RUNS
     for a, b in TESTS
 }
 WITHIN_PREDICTIONS = {k: v for k, v in PREDICTIONS.items() if k[2] == k[3]}
@@ -22,6 +20,9 @@ rule predict:
         ],
     log:
         "results/logs/predict/{model}/{protocol}.log",
+    wildcard_constraints:
+        # under train.jobs: per_model the neural models' training job writes their predictions
+        model=_alternation(PREDICTED_APART),
     conda:
         "../../envs/train.yaml"
     threads: config["train"]["threads"]

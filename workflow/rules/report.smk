@@ -21,21 +21,27 @@ rule leakage_report:
         "../scripts/report_leakage.py"
 
 
+# one job draws every (model, protocol)'s heatmap, in the order of RUNS
 rule aupr_matrix:
     input:
         "results/metrics.tsv",
     output:
-        report(
-            "results/report/aupr_matrix_{model}_{protocol}.png",
-            caption="../report/aupr_matrix.rst",
-            category="{model}",
-            subcategory="{protocol}",
-        ),
+        [
+            report(
+                AUPR_MATRIX.format(model=m, protocol=p),
+                caption="../report/aupr_matrix.rst",
+                category=m,
+                subcategory=p,
+            )
+            for m, p in RUNS
+        ],
     log:
-        "results/logs/report/aupr_matrix_{model}_{protocol}.log",
+        "results/logs/report/aupr_matrix.log",
     localrule: True
     conda:
         "../../envs/report.yaml"
+    params:
+        runs=RUNS,
     script:
         "../scripts/report_matrix.py"
 

@@ -5,34 +5,76 @@
 
 # one folder per trained model; {fold} is empty, or /fold<k> under cross-validation
 MODEL_DIR = "results/models/{model}/{protocol}/{cell}{fold}"
+NEURAL_MODEL = f"{MODEL_DIR}/model.keras"
 
 
-rule train_neural:
-    input:
-        unpack(train_inputs),
-    output:
-        model=f"{MODEL_DIR}/model.keras",
-        history=f"{MODEL_DIR}/history.tsv",
-    log:
-        f"{MODEL_DIR}/train.log",
-    wildcard_constraints:
-        model=_alternation(registry.names("neural")),
-    conda:
-        "../../envs/train.yaml"
-    threads: config["train"]["threads"]
-    resources:
-        gpu=config["train"]["gpus"],
-        mem_mb=config["train"]["mem_mb"],
-        runtime=config["train"]["runtime"],
-    params:
-        windows=element_windows(),
-        augment=config["augment"],
-        train=TRAIN_PARAMS,
-        model_params=model_params,
-        marks=MARKS,
-        pretrain_cells=pretrain_cells,
-    script:
-        "../scripts/train_neural.py"
+if TRAIN_JOBS == "per_cell":
+
+    rule train_neural:
+        input:
+            unpack(train_inputs),
+        output:
+            model=NEURAL_MODEL,
+            history=f"{MODEL_DIR}/history.tsv",
+        log:
+            f"{MODEL_DIR}/train.log",
+        wildcard_constraints:
+            model=_alternation(registry.names("neural")),
+        conda:
+            "../../envs/train.yaml"
+        threads: config["train"]["threads"]
+        resources:
+            gpu=config["train"]["gpus"],
+            mem_mb=config["train"]["mem_mb"],
+            runtime=config["train"]["runtime"],
+        params:
+            windows=element_windows(),
+            augment=config["augment"],
+            train=TRAIN_PARAMS,
+            model_params=model_params,
+            marks=MARKS,
+            pretrain_cells=pretrain_cells,
+        script:
+            "../scripts/train_neural.py"
+
+else:
+
+    # train.jobs: per_model: one job trains a model on every selected cell line in turn, then
+    # writes its predictions (the predict rule's outputs), so that Keras starts once
+    rule train_neural:
+        input:
+            unpack(train_model_inputs),
+        output:
+            models=[cell_model_path(NEURAL_MODEL, c) for c in CELLS],
+            histories=[cell_model_path(f"{MODEL_DIR}/history.tsv", c) for c in CELLS],
+            predictions=[
+                PREDICTION.format(model="{model}", protocol="{protocol}", train=a, test=b)
+                for a, b in TESTS
+            ],
+        log:
+            [cell_model_path(f"{MODEL_DIR}/train.log", c) for c in CELLS]
+            + ["results/logs/predict/{model}/{protocol}.log"],
+        wildcard_constraints:
+            model=_alternation(registry.names("neural")),
+        conda:
+            "../../envs/train.yaml"
+        threads: config["train"]["threads"]
+        resources:
+            gpu=config["train"]["gpus"],
+            mem_mb=config["train"]["mem_mb"],
+            runtime=config["train"]["runtime"] * len(CELLS),
+        params:
+            windows=element_windows(),
+            augment=config["augment"],
+            train=TRAIN_PARAMS,
+            model_params=model_params,
+            marks=MARKS,
+            cells=CELLS,
+            runs=train_model_runs,
+            tests=TESTS,
+            predict=predict_inputs,
+        script:
+            "../scripts/train_neural.py"
 
 
 rule train_baseline:

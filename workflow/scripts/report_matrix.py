@@ -1,4 +1,4 @@
-"""Train x test AUPR heatmap of one model and protocol (epipair.report.aupr_matrix)."""
+"""Train x test AUPR heatmaps, one per model and protocol (epipair.report.aupr_matrix)."""
 
 from epipair.report import aupr_matrix
 from epipair.smk import script
@@ -6,5 +6,5 @@ from epipair.tables import METRICS
 
 with script(snakemake):
     metrics = METRICS.read(snakemake.input[0])
-    model, protocol = snakemake.wildcards.model, snakemake.wildcards.protocol
-    aupr_matrix(metrics, model, protocol, snakemake.output[0])
+    for (model, protocol), out in zip(snakemake.params.runs, snakemake.output):
+        aupr_matrix(metrics, model, protocol, out)

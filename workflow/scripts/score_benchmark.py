@@ -1,21 +1,24 @@
-"""Score one benchmark with one model's leakage_free models (epipair.predict.score_benchmark)."""
+"""Score one benchmark with each model's leakage_free models in turn
+(epipair.predict.score_benchmark)."""
 
 from pathlib import Path
 
 from epipair import backend
-from epipair.smk import model_files, script
+from epipair.smk import script
 
 with script(snakemake):
-    backend.setup(snakemake.wildcards.model, snakemake.params.backend, snakemake.threads)
     from epipair.predict import score_benchmark
 
-    score_benchmark(
-        snakemake.wildcards.model,
-        model_paths=model_files(snakemake.input),
-        folds_path=snakemake.input.folds,
-        sample_dir=Path(snakemake.input.pairs).parent,
-        windows=snakemake.params.windows,
-        augment=snakemake.params.augment,
-        marks=snakemake.params.marks,
-        out_path=snakemake.output[0],
-    )
+    p = snakemake.params
+    for (model, paths), out in zip(p.models.items(), snakemake.output):
+        backend.setup(model, p.backend, snakemake.threads)
+        score_benchmark(
+            model,
+            model_paths=paths,
+            folds_path=snakemake.input.folds,
+            sample_dir=Path(snakemake.input.pairs).parent,
+            windows=p.windows,
+            augment=p.augment,
+            marks=p.marks,
+            out_path=out,
+        )

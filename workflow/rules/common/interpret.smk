@@ -35,9 +35,10 @@ def interpret_runs():
     return {
         (m, p, c): one(rules.interpret.output.motifs, model=m, protocol=p, cell=c)
         for m in entry["models"]
-        if m in config["models"]
         for p in entry["protocols"]
+        if m in epiconfig.protocol_models(config, p)
         for c in CELLS
+        if c in entry.get("cell_lines", CELLS)
     }
 
 

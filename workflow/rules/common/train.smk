@@ -1,5 +1,7 @@
 # Input functions and helpers of the train rules (workflow/rules/train.smk).
 
+from types import SimpleNamespace
+
 
 def train_inputs(wildcards):
     """pairs.tsv, the paper and fold splits and the features the model reads; for a model
@@ -18,7 +20,7 @@ def train_inputs(wildcards):
         out[f"pretrain_{i}_features"] = feature_files(cell, wildcards.model)
     for part in registry.spec(wildcards.model).parts:  # trained first, same protocol and fold
         out[f"part_{part}"] = one(
-            rules.train_neural.output.model,
+            NEURAL_MODEL,
             model=part,
             protocol=wildcards.protocol,
             cell=wildcards.cell,
@@ -41,10 +43,10 @@ def model_params(wildcards):
 def model_paths(model, protocol, cell):
     """``{fold: model file}`` of one model, protocol and cell line: the training rule's output
     of the model's kind, one per cross-validation fold (or one: fold ``all``)."""
-    trainer = rules.train_neural if registry.spec(model).neural else rules.train_baseline
+    template = NEURAL_MODEL if registry.spec(model).neural else rules.train_baseline.output.model
     return {
         fold: one(
-            trainer.output.model,
+            template,
             model=model,
             protocol=protocol,
             cell=cell,
@@ -52,3 +54,34 @@ def model_paths(model, protocol, cell):
         )
         for fold in fold_labels(protocol)
     }
+
+
+def cell_model_path(template, cell):
+    """``template`` (a ``MODEL_DIR`` path) for one cell line, other wildcards kept (the
+    per-model training job's outputs)."""
+    return template.replace("{cell}", cell).replace("{fold}", "")
+
+
+def _cell_wildcards(wildcards, cell):
+    """The wildcards of one cell line's run inside the per-model training job."""
+    return SimpleNamespace(model=wildcards.model, protocol=wildcards.protocol, cell=cell, fold="")
+
+
+def train_model_runs(wildcards):
+    """``{cell: {"inputs": its train_inputs, "pretrain_cells": its pretrain_cells}}`` for the
+    per-model training job (train.jobs: per_model), in the order of its outputs."""
+    out = {}
+    for cell in CELLS:
+        w = _cell_wildcards(wildcards, cell)
+        out[cell] = {"inputs": train_inputs(w), "pretrain_cells": pretrain_cells(w)}
+    return out
+
+
+def train_model_inputs(wildcards):
+    """Every file the per-model training job reads: each cell line's training inputs, then
+    what its predictions read (:func:`predict_inputs`, without the models it trains)."""
+    values = [v for run in train_model_runs(wildcards).values() for v in run["inputs"].values()]
+    values += list(predict_inputs(wildcards).values())
+    files = [f for v in values for f in ([v] if isinstance(v, str) else v)]
+    own = {cell_model_path(NEURAL_MODEL, c).format(**dict(wildcards)) for c in CELLS}
+    return [f for f in dict.fromkeys(files) if f not in own]
