@@ -213,6 +213,12 @@ SIMPLE_CNN = dict(
     dropout_merge=0.25,
     dropout_dense=0.5,
 )
+# Demo-size presets (``model_params.<model>.preset: demo``): the same layers, few filters and
+# units, so that the embedded demo trains every model in seconds on a laptop CPU. The demo
+# config, the tests and the benchmarks all take a model's demo size from here.
+SIMPLE_CNN_DEMO = dict(
+    filters=32, kernel=12, second_filters=16, second_kernel=8, pool=20, dense_units=64
+)
 MODELS: dict[str, ModelSpec] = {
     s.name: s
     for s in (
@@ -235,6 +241,13 @@ MODELS: dict[str, ModelSpec] = {
             "(basic_training.py); preset retraining_model3: pairwise/frozen_model/",
             paper="speid_basic_training",
             presets={
+                "demo": {
+                    "filters": 32,
+                    "kernel": 12,
+                    "pool": 20,
+                    "lstm_units": 16,
+                    "dense_units": 64,
+                },
                 "retraining_model3": {
                     "filters": 1024,
                     "conv_activation": None,
@@ -276,6 +289,7 @@ MODELS: dict[str, ModelSpec] = {
             "Zhuang, Shen & Pan 2019, zzUMN/Combine-CNN-Enhancer-and-Promoters "
             "Keras-Test/build_sim_model.py",
             paper="zhuang_basic_training",
+            presets={"demo": SIMPLE_CNN_DEMO},
             **SIMPLE_CNN,
         ),
         # Zhuang et al.'s transfer learning (section 2.3.2, basic_general_training.py): the
@@ -292,6 +306,7 @@ MODELS: dict[str, ModelSpec] = {
             "Keras-Test/basic_general_training.py",
             paper="zhuang_basic_training",
             pretrain=True,
+            presets={"demo": {**SIMPLE_CNN_DEMO, "pretrain_epochs": 1}},
             pretrain_epochs=16,
             **SIMPLE_CNN,
         ),
@@ -313,7 +328,7 @@ MODELS: dict[str, ModelSpec] = {
             "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa BasicCNN_EPI.py",
             paper="xiao_chromosome_split",
             paper_training={"class_weight": "balanced", "monitor": "f1", "patience": 10},
-            presets={"demo": {"filters": 16, "kernel": 5, "dense_units": 32}},
+            presets={"demo": {"filters": 16, "kernel": 3, "dense_units": 32}},
             normalize="position",
             filters=256,
             kernel=16,
@@ -397,7 +412,14 @@ MODELS: dict[str, ModelSpec] = {
             "combined/Combine_seq_epigenomics.py",
             paper="xiao_chromosome_split",
             paper_training={"class_weight": {0: 1.0, 1: 800.0}, "monitor": "f1", "patience": 10},
-            presets={"demo": {"filters": 16, "dense_units": 64}},
+            presets={
+                "demo": {
+                    "filters": 32,
+                    "dense_units": 64,
+                    "central_enhancer": 300,
+                    "central_promoter": 300,
+                }
+            },
             central_enhancer=600,
             central_promoter=400,
             filters=256,
@@ -424,7 +446,14 @@ MODELS: dict[str, ModelSpec] = {
             "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa ResNetCNN_seq.py",
             paper="xiao_chromosome_split",
             paper_training={"class_weight": {0: 1.0, 1: 800.0}, "monitor": "f1", "patience": 10},
-            presets={"demo": {"filters": 16, "res_blocks": 2}},
+            presets={
+                "demo": {
+                    "filters": 32,
+                    "res_blocks": 2,
+                    "central_enhancer": 300,
+                    "central_promoter": 300,
+                }
+            },
             central_enhancer=600,
             central_promoter=400,
             filters=64,
@@ -451,6 +480,7 @@ MODELS: dict[str, ModelSpec] = {
             paper="xiao_chromosome_split",
             paper_training={"class_weight": "balanced", "monitor": "f1", "patience": 10},
             parts=("epi_cnn", "xiao_seq_attention"),
+            presets={"demo": {"dense_units": 16, "second_dense_units": 32}},
             dense_units=128,
             second_dense_units=512,
             l2=1e-6,
@@ -463,6 +493,16 @@ MODELS: dict[str, ModelSpec] = {
             SEQUENCE_INPUTS,
             f"{_ARCH}:build_cnn_gru",
             "epipair: a cheaper recurrent alternative to SPEID's BiLSTM",
+            presets={
+                "demo": {
+                    "filters": 32,
+                    "kernel": 12,
+                    "pool": 10,
+                    "gru_units": 16,
+                    "dense_units": 32,
+                    "dropout": 0.2,
+                }
+            },
             filters=256,
             kernel=20,
             pool=10,
