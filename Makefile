@@ -22,6 +22,8 @@ $(STAMP): envs/requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check -q -r envs/requirements.txt
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps -e .
+	@echo "compiling memelite's Tomtom kernels once (numba, cached in the venv)"
+	$(BIN)/python -c "from epipair.motifs import compile_tomtom; compile_tomtom()"
 	touch $@
 
 bedtools:
@@ -31,11 +33,19 @@ bedtools:
 slurm-deps:
 	@scripts/ensure-slurm.sh
 
+# one progress line per job (--quiet rules); each job's own log is under results/
 demo: setup
-	$(BIN)/snakemake --cores $(CORES) --configfile config/demo.yaml --replace-workflow-config
+	@start=$$(date +%s); \
+	$(BIN)/snakemake --cores $(CORES) --configfile config/demo.yaml --replace-workflow-config \
+		--quiet rules && \
+	echo "demo done in $$(( $$(date +%s) - start )) s of workflow on $(CORES) cores." && \
+	echo "results: $(CURDIR)/results (metrics.tsv, report/summary.md, report/*.png)" && \
+	echo "report:  $(BIN)/snakemake --configfile config/demo.yaml --replace-workflow-config --report results/report.html"
 
+# on both cores, a test file per worker at a time: the shared demo run (tests/test_workflow.py)
+# on one, the rest on the other
 test: setup slurm-deps lint
-	$(BIN)/python -m pytest --durations=12
+	$(BIN)/python -m pytest -n $(CORES) --dist loadfile --durations=12
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"

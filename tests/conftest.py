@@ -49,6 +49,24 @@ def demo_dir(tmp_path_factory):
     return out
 
 
+def pytest_collection_modifyitems(config, items):
+    """The files that read the shared demo run first: under pytest-xdist (``make test``: ``-n
+    2 --dist loadfile``, a file per worker at a time) the demo, the longest piece of work,
+    starts at once on one worker while the other takes the rest."""
+    demo = {item.path for item in items if "demo_results" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: item.path not in demo)  # stable: collection order within
+
+
+@pytest.fixture(scope="session")
+def demo_results(tmp_path_factory):
+    """The demo run end to end as ``make demo`` runs it (config/demo.yaml), once per test
+    session: every test that only reads its results shares it."""
+    wd = tmp_path_factory.mktemp("demo_run")
+    shutil.copytree(ROOT / "config", wd / "config")
+    run_snakemake(wd, "--cores", "2", "--configfile", "config/demo.yaml")
+    return wd
+
+
 @pytest.fixture
 def workdir(tmp_path):
     """A working directory with the repo's config files, as a user's checkout has them."""

@@ -18,8 +18,8 @@ def test_demo_and_real_configs_validate_with_defaults():
     cfg = epiconfig.validate(demo_config())
     assert cfg["train"]["epochs"] >= 1
     assert cfg["windows"] == {
-        "enhancer": 1000,
-        "promoter": 1000,
+        "enhancer": 500,
+        "promoter": 500,
         "signal_bin": 50,
         "signal_window": 50,
         "signal_step": 10,
@@ -193,11 +193,11 @@ def test_tracks_from_bigwig_switches_track_sets():
 
 def test_max_shift_must_keep_the_element_in_the_window():
     cfg = demo_config()
-    cfg["augment"]["max_shift"] = 5000  # windows of 1,000 bp
+    cfg["augment"]["max_shift"] = 5000  # windows of 500 bp
     with pytest.raises(EpipairError, match=r"augment.max_shift \(5000\) must be less than half"):
         epiconfig.validate(cfg)
     cfg = demo_config()
-    cfg["augment"]["max_shift"] = 499
+    cfg["augment"]["max_shift"] = 249
     epiconfig.validate(cfg)
 
 
@@ -268,4 +268,54 @@ def test_interpret_settings_defaults_and_errors():
     cfg = demo_config()
     cfg["interpret"]["motif_files"]["hocomoco"] = "https://example.org/h.meme"
     with pytest.raises(EpipairError, match="motif_files.hocomoco: .* must be a local MEME"):
+        epiconfig.validate(cfg)
+
+
+def test_protocol_models_choose_the_runs_and_are_checked():
+    cfg = epiconfig.validate(demo_config())
+    runs = epiconfig.runs(cfg)
+    # the demo: every model under leakage_free, the mission models and baselines under all three
+    assert [m for m, p in runs if p == "leakage_free"] == cfg["models"]
+    mission = ["speid", "simple_cnn", "epi_cnn", "distance", "gbm"]
+    assert [m for m, p in runs if p == "paper"] == mission
+    assert [m for m, p in runs if p == "random_holdout"] == mission
+    assert len(runs) == len(cfg["models"]) + 2 * len(mission)
+    # models and protocols left out of the run are left out here too (--config models=...)
+    cfg = demo_config()
+    cfg.update(models=["cnn_gru", "gbm"], protocol=["leakage_free", "paper"])
+    cfg.update(predict={}, candidates={})
+    assert epiconfig.runs(epiconfig.validate(cfg)) == [
+        ("cnn_gru", "leakage_free"),
+        ("gbm", "leakage_free"),
+        ("gbm", "paper"),
+    ]
+    for bad in ({"paper": ["bert"]}, {"random": ["gbm"]}):  # names outside the registries
+        cfg = demo_config()
+        cfg["protocol_models"] = bad
+        with pytest.raises(WorkflowError, match="bert|random"):
+            epiconfig.validate(cfg)
+    # a predict entry must name a model that runs under its protocol
+    cfg = demo_config()
+    cfg["predict"]["my_pairs"].update(model="cnn_gru", protocol="paper")
+    with pytest.raises(EpipairError, match="not in config protocol_models.paper"):
+        epiconfig.validate(cfg)
+
+
+def test_per_model_training_jobs_are_a_resource_and_refuse_folds():
+    cfg = epiconfig.validate(demo_config())
+    assert cfg["train"]["jobs"] == "per_model"
+    assert "jobs" not in epiconfig.train_params(cfg)  # switching it retrains nothing
+    cfg = demo_config()
+    cfg["split"]["folds"] = 3
+    with pytest.raises(EpipairError, match="train.jobs: per_model .* split.folds; use per_cell"):
+        epiconfig.validate(cfg)
+    cfg["train"]["jobs"] = "per_cell"
+    epiconfig.validate(cfg)
+
+
+def test_interpret_cell_lines_are_checked():
+    cfg = demo_config()
+    assert epiconfig.validate(cfg)["interpret"]["cell_lines"] == ["CellA"]
+    cfg["interpret"]["cell_lines"] = ["CellZ"]
+    with pytest.raises(EpipairError, match="interpret.cell_lines: 'CellZ' is not in config"):
         epiconfig.validate(cfg)

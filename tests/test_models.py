@@ -71,7 +71,7 @@ def test_speid_preset_retraining_model3_parameter_count():
     assert model.count_params() == expected == 50_440_629
     assert model.get_layer("enhancer_conv").activation.__name__ == "linear"  # ReLU commented out
     assert registry.spec("speid").params({"preset": "retraining_model3"})["second_stage"] is True
-    with pytest.raises(EpipairError, match="unknown preset 'big'; known: retraining_model3"):
+    with pytest.raises(EpipairError, match="unknown preset 'big'; known: demo, retraining_model3"):
         build("speid", PAPER, {"preset": "big"})
 
 
@@ -228,3 +228,31 @@ def test_baseline_errors_name_the_setting_and_the_split():
         EpipairError, match="distance: the training split has 5 pairs, all labelled 0"
     ):
         Baseline("distance").fit(pairs, None, np.arange(0, 10, 2))
+
+
+def test_keras_starts_without_tensorflows_start_up_lines():
+    """epipair.backend.select imports Keras with TensorFlow's C++ start-up notices (absl's
+    pre-init warning, oneDNN's notice) left out of stderr, whatever TF_CPP_MIN_LOG_LEVEL
+    says; any other line is passed on."""
+    import subprocess
+    import sys
+
+    from epipair.backend import without_startup_noise
+
+    code = "from epipair import backend; backend.select('tensorflow'); print('ok')"
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"},
+        timeout=120,
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+    assert "oneDNN" not in proc.stderr and "absl" not in proc.stderr, proc.stderr
+    noise = (
+        "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+        "I0000 00:00:1796406735.036799    2352 port.cc:153] oneDNN custom operations are on. "
+        "You may see slightly different numerical results.\n"
+    )
+    real = "W0000 something TensorFlow really warns about\n"
+    assert without_startup_noise(noise + real + noise) == real

@@ -24,8 +24,8 @@ def test_schema_model_enum_equals_the_registry():
     # every place that names a model refers to that one enum
     text = epiconfig.SCHEMA.read_text()
     assert (
-        text.count('$ref: "#/definitions/model"') == 5
-    )  # models, model_params, predict, candidates, interpret
+        text.count('$ref: "#/definitions/model"') == 6
+    )  # models, model_params, protocol_models, predict, candidates, interpret
     assert text.count("cnn_gru") == 1  # the enum; the models default lists others
 
 
@@ -50,6 +50,9 @@ def test_every_entry_is_complete_and_its_builder_resolves():
         assert spec.file_name == ("model.keras" if spec.neural else "model.pkl")
         assert spec.paper in PAPER_SCHEMES
         assert all(registry.spec(p).neural for p in spec.parts)
+        if spec.neural:  # the demo trains every model at its demo size (one place: here)
+            demo = spec.params({"preset": "demo"})
+            assert set(spec.presets["demo"]) <= set(spec.defaults) and demo != spec.params()
     assert registry.spec("gbm").builder_function().__name__ == "gbm_estimator"
     assert [n for n in registry.names() if registry.spec(n).reads_signal] == [
         "epi_cnn",

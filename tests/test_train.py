@@ -327,6 +327,26 @@ def test_training_is_deterministic_on_the_cpu(demo_features, tmp_path):
     )
 
 
+@pytest.mark.parametrize("name", ["epi_cnn", "speid"])
+def test_a_kept_model_trains_as_a_fresh_one(name, demo_features, demo_features_b, tmp_path):
+    """train.jobs: per_model keeps one compiled model per job (ModelCache): the second cell
+    line's run starts from the first's model reset to its initial state (weights, dropout
+    seeds, Adam's moments) and must learn exactly what a freshly built model learns."""
+    from epipair.train import ModelCache
+
+    def drop(h):
+        return h.drop(columns=["seconds", "samples_per_s"])
+
+    one = {**TRAIN, "epochs": 1}
+    cache = ModelCache()
+    run_train(name, demo_features, tmp_path / "a", train=one, cache=cache)
+    assert len(cache._kept) == 1
+    kept = run_train(name, demo_features_b, tmp_path / "b", train=one, cache=cache)
+    fresh = run_train(name, demo_features_b, tmp_path / "c", train=one)
+    pd.testing.assert_frame_equal(drop(kept), drop(fresh))
+    assert len(cache._kept) == 1  # the same model, not a second one
+
+
 def test_xiao_models_train_under_their_released_protocol(demo_features, tmp_path, caplog):
     """protocol paper for epi_cnn (BasicCNN_EPI.py): no augmentation, every training pair once,
     balanced class weights, early stopping on validation F1; epi_resnet (ResNetCNN_EPI.py):
