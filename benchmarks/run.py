@@ -1,6 +1,6 @@
 """Run every benchmark in its own process and write results/benchmarks.tsv.
 
-python benchmarks/run.py            # all (6 min 7 s on 2 cores, +1 min the first time)
+python benchmarks/run.py            # all (about 9 minutes on 2 cores, the demo once)
 python benchmarks/run.py --quick    # small sizes, to check the scripts
 python benchmarks/run.py sequence signal   # some
 """
