@@ -189,12 +189,12 @@ def test_sliding_windows_by_hand_and_equal_to_the_bins_at_bin_offsets(tmp_path, 
     )
     # 7 windows of 20 bp every 10 bp over [0, 80): [0,20) = 10 bp of 2 -> 1, [10,30) -> 2, ...
     np.testing.assert_allclose(out[0, 0], [1, 2, 1, 0, 0, 0, 0])
-    # on the demo tracks (bigWig and peaks): 96 positions per 1-kb window, and the windows
+    # on the demo tracks (bigWig and peaks): 46 positions per 500-bp window, and the windows
     # at offsets 0, 50, 100, ... (every fifth position) are the 50-bp bins of signal_bin
     n = sum(1 for _ in open(demo_features / "pairs.tsv")) - 1
     sig = np.load(demo_features / "features" / "enhancer_signal_windows.npy")
     marks = (demo_features / "features" / "signal_windows_marks.txt").read_text().split()
-    assert sig.shape == (n, len(marks), (1000 - 50) // 10 + 1)
+    assert sig.shape == (n, len(marks), (500 - 50) // 10 + 1) == (n, 5, 46)
     binned = np.load(demo_features / "features" / "enhancer_signal.npy")
     np.testing.assert_allclose(sig[:, :, ::5], binned, rtol=1e-5, atol=1e-6)
 

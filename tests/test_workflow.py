@@ -33,13 +33,14 @@ FEATURES = [
 CELLS = ["CellA", "CellB", "CellC"]
 DEMO_RUN = ["--configfile", "config/demo.yaml"]
 # the second run, from clean, to check that it reproduces the first: a subset of the models
-# (features of every kind, a sequence and an epigenomic network, a baseline) on two cell lines,
-# one training job per model and cell line (train.jobs: per_cell; the demo trains each model's
-# cell lines in one process), so that both ways are shown to give the same models
+# (features of every kind, a sequence and an epigenomic network, a baseline) on CellA, whose
+# models the demo's own-pairs prediction and candidate sets use, one training job per model
+# and cell line (train.jobs: per_cell; the demo trains each model's cell lines in one process,
+# and test_train.py shows a model kept for the next cell line learns what a fresh one does)
 REPEAT = {
     "models": ["simple_cnn", "epi_cnn", "gbm"],
     "protocol": ["leakage_free"],
-    "only": "CellA,CellC",
+    "only": "CellA",
 }
 
 
@@ -113,7 +114,7 @@ def test_metrics_are_identical_across_runs_on_the_cpu(demo_run):
         & first["train_cell"].isin(cells)
         & first["test_cell"].isin(cells)
     ]
-    assert len(again) == len(REPEAT["models"]) * 2 * 2
+    assert len(again) == len(REPEAT["models"]) * len(cells) ** 2
     pd.testing.assert_frame_equal(first.reset_index(drop=True), again.reset_index(drop=True))
     # one job per model (the demo) and one per model and cell line give the same models
     for model in ("simple_cnn", "epi_cnn"):

@@ -16,11 +16,12 @@ pytestmark = pytest.mark.slow
 
 
 def test_a_speid_that_learnt_the_demo_grammar_gives_back_its_motifs(tmp_path):
-    """SPEID trained 40 epochs leakage-free on CellA's 1,000-bp windows (the demo's 5 epochs
-    on 500 bp give back one planted motif, as a TF-MoDISco pattern): at least half of the
-    motifs planted for CellA's families match the demo database at q < 0.05, and at planted
-    motif positions that matter (|ISM| above a tenth of the pair's largest) gradient x input
-    has the sign of mutagenesis."""
+    """SPEID trained leakage-free on CellA at the demo's windows until it has learnt the
+    grammar (20 epochs at learning rate 0.003, patience 5: validation AUPR jumps from about 0.4
+    to 0.85 near epoch 17; the demo's 5 epochs give back at most one planted motif): at least
+    half of the motifs planted for CellA's families match the demo database at q < 0.05, and at
+    planted motif positions that matter (|ISM| above a tenth of the pair's largest) gradient x
+    input has the sign of mutagenesis."""
     from epipair import demo
     from epipair.tables import INTERPRET_MOTIFS
 
@@ -30,16 +31,14 @@ def test_a_speid_that_learnt_the_demo_grammar_gives_back_its_motifs(tmp_path):
     cfg = yaml.safe_load((tmp_path / "config" / "demo.yaml").read_text())
     cfg.update(models=["speid"], protocol=["leakage_free"], predict={}, candidates={})
     cfg.update(benchmarks={}, only="CellA")
-    # the setting this was measured at: 1,000-bp windows and 5 instances per positive (at the
-    # demo's 500 bp and 3 the filters do not become motif detectors: 0 of 6 matched)
-    cfg["windows"].update(enhancer=1000, promoter=1000)
-    cfg["augment"]["positives"] = 5
-    cfg["train"].update(epochs=40, patience=10)
+    # measured: 5 of 6 planted motifs matched in 54 s of workflow (at learning rate 0.001 the
+    # jump came near epoch 28 and took 40 epochs on 1,000-bp windows, 165 s)
+    cfg["train"].update(epochs=20, patience=5, learning_rate=0.003)
     cfg["interpret"].update(models=["speid"], top_pairs=2)
-    (tmp_path / "config" / "speid40.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    (tmp_path / "config" / "speid_long.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     d = tmp_path / "results" / "interpret" / "speid" / "leakage_free" / "CellA"
     target = str(d.relative_to(tmp_path) / "motifs.tsv")
-    run_snakemake(tmp_path, target, "--cores", "2", "--configfile", "config/speid40.yaml")
+    run_snakemake(tmp_path, target, "--cores", "2", "--configfile", "config/speid_long.yaml")
     motifs = INTERPRET_MOTIFS.read(d / "motifs.tsv")
     hits = motifs[(motifs["database"] == "demo") & (motifs["q_value"] < 0.05)]
     planted = {f"{kind}_{f}" for kind in ("enhancer", "promoter") for f in demo.DEMO_CELLS["CellA"]}
@@ -69,8 +68,9 @@ def test_a_speid_that_learnt_the_demo_grammar_gives_back_its_motifs(tmp_path):
 
 @pytest.fixture(scope="module")
 def cv_run(tmp_path_factory):
-    """The demo with chromosome cross-validation (split.folds: 3), two cell lines, the
-    epigenomic model and the baselines, short training."""
+    """The demo with chromosome cross-validation (split.folds: 3), one cell line (a fold is a
+    per-cell matter: a second cell line would only repeat it), the epigenomic model and the
+    baselines, short training."""
     from .conftest import ROOT
 
     wd = tmp_path_factory.mktemp("cv")
@@ -83,7 +83,7 @@ def cv_run(tmp_path_factory):
     cfg["protocol"] = ["leakage_free", "paper"]
     cfg["protocol_models"] = {"paper": ["distance", "gbm"]}  # epi_cnn's folds are the point
     cfg["split"]["folds"] = 3
-    cfg["only"] = "CellA,CellB"
+    cfg["only"] = "CellA"
     cfg["predict"]["my_pairs"]["model"] = "gbm"
     (wd / "config" / "cv.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     run_snakemake(wd, "--cores", "2", "--configfile", "config/cv.yaml")
@@ -92,7 +92,7 @@ def cv_run(tmp_path_factory):
 
 def test_cross_validation_tests_every_pair_once(cv_run):
     wd = cv_run
-    for cell in ("CellA", "CellB"):
+    for cell in ("CellA",):
         pairs = pd.read_csv(wd / "results" / cell / "pairs.tsv", sep="\t")
         folds = pd.read_csv(wd / "results" / cell / "folds.tsv", sep="\t", dtype=str)
         assert sorted(folds["fold"].unique()) == ["1", "2", "3"]
@@ -129,5 +129,5 @@ def test_cross_validation_tests_every_pair_once(cv_run):
     summary = (wd / "results" / "report" / "summary.md").read_text()
     assert "## Cross-validation folds" in summary
     assert "| epi_cnn | leakage_free | CellA | 3 |" in summary
-    assert "CellC" not in set(metrics["train_cell"]) | set(metrics["test_cell"])
-    assert not (wd / "results" / "CellC").exists()
+    assert set(metrics["train_cell"]) | set(metrics["test_cell"]) == {"CellA"}
+    assert not (wd / "results" / "CellB").exists() and not (wd / "results" / "CellC").exists()
