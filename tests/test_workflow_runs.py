@@ -17,11 +17,12 @@ pytestmark = pytest.mark.slow
 
 def test_a_speid_that_learnt_the_demo_grammar_gives_back_its_motifs(tmp_path):
     """SPEID trained leakage-free on CellA at the demo's windows until it has learnt the
-    grammar (20 epochs at learning rate 0.003, patience 5: validation AUPR jumps from about 0.4
-    to 0.85 near epoch 17; the demo's 5 epochs give back at most one planted motif): at least
-    half of the motifs planted for CellA's families match the demo database at q < 0.05, and at
-    planted motif positions that matter (|ISM| above a tenth of the pair's largest) gradient x
-    input has the sign of mutagenesis."""
+    grammar (40 epochs at learning rate 0.003, no early stop: validation AUPR stays near 0.4
+    for about 20 epochs, then climbs to 1.0 by epoch 36; when the climb starts varies with
+    round-off, it came near epoch 17 in another run; the demo's 5 epochs give back at most one
+    planted motif): at least half of the motifs planted for CellA's families match the demo
+    database at q < 0.05, and at planted motif positions that matter (|ISM| above a tenth of
+    the pair's largest) gradient x input has the sign of mutagenesis."""
     from epipair import demo
     from epipair.tables import INTERPRET_MOTIFS
 
@@ -31,9 +32,9 @@ def test_a_speid_that_learnt_the_demo_grammar_gives_back_its_motifs(tmp_path):
     cfg = yaml.safe_load((tmp_path / "config" / "demo.yaml").read_text())
     cfg.update(models=["speid"], protocol=["leakage_free"], predict={}, candidates={})
     cfg.update(benchmarks={}, only="CellA")
-    # measured: 5 of 6 planted motifs matched in 54 s of workflow (at learning rate 0.001 the
-    # jump came near epoch 28 and took 40 epochs on 1,000-bp windows, 165 s)
-    cfg["train"].update(epochs=20, patience=5, learning_rate=0.003)
+    # measured: 61 s of test (at learning rate 0.001 the climb came near epoch 28 and took 40
+    # epochs on 1,000-bp windows, 165 s); patience 40: the plateau before the climb is long
+    cfg["train"].update(epochs=40, patience=40, learning_rate=0.003)
     cfg["interpret"].update(models=["speid"], top_pairs=2)
     (tmp_path / "config" / "speid_long.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     d = tmp_path / "results" / "interpret" / "speid" / "leakage_free" / "CellA"
