@@ -86,8 +86,37 @@ def test_cross_checks():
         epiconfig.validate(cfg)
     cfg = demo_config()
     del cfg["cell_lines"]["CellA"]["tracks"]
+    cfg["models"].remove("abc")
     with pytest.raises(EpipairError, match="CellA: models .* read epigenomic signal"):
         epiconfig.validate(cfg)
+
+
+def test_abc_and_crispri_need_genes_and_peaks():
+    cfg = demo_config()
+    del cfg["genes"]
+    with pytest.raises(EpipairError, match="benchmarks.demo_crispri: format crispri .* 'genes'"):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg["benchmarks"].pop("demo_crispri")
+    del cfg["genes"]
+    with pytest.raises(EpipairError, match="config models: abc needs the config key 'genes'"):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    del cfg["cell_lines"]["CellA"]["elements"]  # then from the DNase track: a bigWig
+    with pytest.raises(EpipairError, match="tracks.DNase: abc takes its candidate elements from"):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    del cfg["cell_lines"]["CellB"]["tracks"]["DNase"]
+    with pytest.raises(EpipairError, match="CellB.tracks: abc reads accessibility from a track"):
+        epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg["model_params"]["abc"] = {"gama": 1}
+    with pytest.raises(EpipairError, match="model_params.abc: unknown key\\(s\\) gama"):
+        epiconfig.validate(cfg)
+    # abc trains nothing: it runs under leakage_free only, whatever protocol_models says
+    cfg = demo_config()
+    assert [p for m, p in epiconfig.runs(cfg) if m == "abc"] == ["leakage_free"]
+    assert epiconfig.score_thresholds(cfg, ["gbm", "abc"]) == {"abc": 0.02}
 
 
 def test_url_helpers():

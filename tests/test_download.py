@@ -338,12 +338,14 @@ def test_planned_downloads_of_the_real_study():
 
     config = epiconfig.validate(yaml.safe_load((ROOT / "config.yaml").read_text()))
     plan = download.planned_downloads(config, MANIFEST)
-    # hg19, six pairs files, 6 x 14 + 8 peak files, nine BENGI sets: one target each
-    assert len(plan) == 1 + 6 + 92 + 9
+    # hg19, six pairs files, 6 x 14 + 8 peak files, nine BENGI sets, the genes: one target each
+    assert len(plan) == 1 + 6 + 92 + 9 + 1
     by_where = {entry["where"]: (path, entry) for path, entry in plan.items()}
     path, k562 = by_where["cell_lines.K562.tracks.H3K27ac"]
     assert path.startswith("K562/tracks/H3K27ac.") and path.endswith(".broadPeak.gz")
     assert k562["git_blob"] and k562["sha256"] is None  # verified by the repository's blob id
+    path, genes = by_where["genes"]
+    assert path.startswith("genes/genes.") and path.endswith(".bed") and genes["sha256"]
     path, hic = by_where["benchmarks.GM12878_HiC"]
     assert path.startswith("benchmark/GM12878_HiC/pairs.") and path.endswith(".tsv.gz")
     assert hic["git_blob"] == "9989669a3d04cafbf0b8ee38ad9f66cd407c668a" and hic["sha256"]

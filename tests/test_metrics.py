@@ -80,6 +80,22 @@ def small_metrics():
     return pd.DataFrame(rows, columns=list(METRICS.columns))
 
 
+def small_leakage():
+    return pd.DataFrame(
+        [
+            {
+                "cell_line": "A",
+                "protocol": "paper",
+                "n_train_pairs": 5,
+                "n_test_pairs": 2,
+                "test_share_element_in_train": 0.5,
+                "test_pos_copy_in_train": 1.0,
+                "pos_share_element": 0.99,
+            }
+        ]
+    )
+
+
 def test_heatmap_and_summary_from_small_table(tmp_path):
     m = small_metrics()
     report.aupr_matrix(m, "gbm", "paper", tmp_path / "h.png")
@@ -94,19 +110,7 @@ def test_heatmap_and_summary_from_small_table(tmp_path):
         "sequence + epigenome",
         "distance",
     ]
-    leakage = pd.DataFrame(
-        [
-            {
-                "cell_line": "A",
-                "protocol": "paper",
-                "n_train_pairs": 5,
-                "n_test_pairs": 2,
-                "test_share_element_in_train": 0.5,
-                "test_pos_copy_in_train": 1.0,
-                "pos_share_element": 0.99,
-            }
-        ]
-    )
+    leakage = small_leakage()
     published = pd.DataFrame(
         [
             {
@@ -125,7 +129,7 @@ def test_heatmap_and_summary_from_small_table(tmp_path):
         "| 0.700 [0.600, 0.800] |" in md
     )
     # no random_holdout row in this table: its column says so
-    assert "| gbm | A | aupr | 0.91 | X, Table 2 | 0.800 | — | 0.300 |" in md
+    assert "| gbm | A | aupr | 0.91 | X, Table 2 |  | 0.800 | — | 0.300 |" in md
     assert "## Test sets per protocol" in md and "| paper | gbm | 100 | 0.100 |" in md
     assert "| speid | B | aupr |  | Y |" in md  # no published value: the cell stays empty
     assert "### gbm, paper" in md and "50.0%" in md and "100.0%" in md
@@ -135,11 +139,23 @@ def test_shipped_published_table_parses():
     from .conftest import ROOT
 
     pub = pd.read_csv(ROOT / "resources" / "published.tsv", sep="\t", comment="#")
-    assert list(pub.columns) == ["model", "cell_line", "metric", "value", "source"]
+    assert list(pub.columns) == ["model", "cell_line", "metric", "value", "source", "measured_on"]
     assert pub["source"].notna().all() and pub["value"].notna().all()  # no placeholders
     speid = pub[pub["model"] == "speid"]
     assert len(speid) == 12 and speid["source"].str.startswith("read from figure").all()
     assert speid["value"].between(0.6, 1.0).all()  # the figure's axis
+    # ABC's CRISPRi anchors (docs/tables/perf_summary.csv at 36e212e9): never beside our
+    # TargetFinder numbers
+    abc = pub[pub["model"] == "abc"].set_index(["metric", "source"])["value"]
+    src = "broadinstitute/ABC-Enhancer-Gene-Prediction@36e212e9 docs/tables/perf_summary.csv"
+    assert abc[("aupr", f"{src}:5 (DNase-seq x H3K27ac, Powerlaw)")] == 0.58
+    assert abc[("precision_at_70_recall", f"{src}:2 (DNase-seq x H3K27ac, K562 Hi-C)")] == 0.56
+    m = pd.DataFrame([{"model": "abc", "protocol": "leakage_free", "train_cell": "K562",
+                       "test_cell": "K562", "n": 9, "n_pos": 1, "base_rate": 0.1, "aupr": 0.2,
+                       "aupr_low": 0.1, "aupr_high": 0.3, "auroc": 0.5, "auroc_low": 0.4,
+                       "auroc_high": 0.6, "fold": "all"}])  # fmt: skip
+    md = report.summary_markdown(m, small_leakage(), pub)
+    assert "| abc | K562 | aupr | 0.58 |" in md and "| 0.200 |" not in md.split("Published")[1]
 
 
 def test_metrics_table_rows_per_fold_and_pooled(tmp_path):
@@ -193,6 +209,30 @@ def test_benchmark_metrics_adds_the_distance_prior(tmp_path):
     assert "hic: m score(s) below the distance score (AUPR 1.000)" in md
     report.benchmark_figure(table, tmp_path / "b.png")
     assert (tmp_path / "b.png").stat().st_size > 1000
+    # a model with a threshold (abc's 0.02) gets its precision/recall point; PR curves drawn
+    files = {("hic", "A", "abc", "leakage_free"): tmp_path / "s.tsv"}
+    table = metrics.benchmark_metrics(files, 0, 0, thresholds={"abc": 0.5})
+    abc = table.set_index("model").loc["abc"]
+    called = scores["score"] > 0.5
+    assert abc["threshold_recall"] == called[label == 1].mean() == 0.0
+    assert abc["threshold_precision"] == 0.0 and np.isnan(table["threshold"].iloc[1])
+    assert (
+        "abc above its threshold 0.5: precision 0.000, recall 0.000"
+        in report.benchmark_markdown(table)
+    )
+    report.benchmark_figure(table, tmp_path / "c.png", files)
+    assert (tmp_path / "c.png").stat().st_size > (tmp_path / "b.png").stat().st_size
+
+
+def test_precision_at_recall_by_hand():
+    label = np.array([1, 0, 1, 0, 1, 0, 0, 1, 0, 0])
+    score = np.arange(10, 0, -1.0)  # ranked as listed
+    # recall 0.75 is first reached at the 5th pair (3 of 4 positives): precision 3/5
+    assert metrics.precision_at_recall(label, score, 0.7) == pytest.approx(0.6)
+    assert metrics.precision_at_recall(label, score, 1.0) == pytest.approx(0.5)
+    tied = np.array([2.0, 2, 2, 2, 1, 1, 1, 1, 1, 1])  # ties stay together: 2 of 4 at the top
+    assert metrics.precision_at_recall(label, tied, 0.5) == pytest.approx(0.5)
+    assert metrics.threshold_point(label, score, 6.5) == (0.5, 0.5)  # the top 4: 2 positives
 
 
 def test_speid_figure_reader_reads_bars_against_the_panel_axis():

@@ -42,8 +42,10 @@ def test_every_entry_is_complete_and_its_builder_resolves():
         "speid", "simple_cnn", "simple_cnn_transfer", "epi_cnn", "epi_resnet", "xiao_seq_cnn",
         "xiao_seq_attention", "xiao_seq_resnet", "seq_epi", "cnn_gru",
     ]  # fmt: skip
-    assert registry.names("baseline") == ["distance", "gbm"]
+    assert registry.names("baseline") == ["distance", "gbm", "abc"]
+    assert [n for n in registry.names() if registry.spec(n).reads_elements] == ["abc"]
     inputs = registry.SEQUENCE_INPUTS + registry.SIGNAL_INPUTS + registry.SIGNAL_WINDOW_INPUTS
+    inputs += registry.ABC_INPUT
     for name, spec in registry.MODELS.items():
         assert spec.name == name and spec.kind in registry.KINDS and spec.source
         assert set(spec.inputs) <= set(inputs + registry.DISTANCE_INPUT)

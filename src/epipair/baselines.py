@@ -3,6 +3,8 @@
 - ``distance``: logistic regression on ``log10(1 + distance)``. TargetFinder's negatives are
   distance-matched, so this should sit at the base rate; if it does not, the negatives leak
   distance.
+- ``abc``: the Activity-by-Contact model (``epipair.abc``): it trains nothing; "fitting" reads
+  the cell line's candidate elements and gene TSSs, which the saved model carries.
 - ``gbm``: gradient boosting on per-element aggregated signal (TargetFinder's E/P feature
   idea): the maximum and the mean of every mark over the enhancer window and over the promoter
   window.
@@ -22,10 +24,12 @@ import numpy as np
 import pandas as pd
 
 from . import registry
+from .abc import element_files
 from .atomic import atomic_path
 from .data import CellData
 from .errors import EpipairError
 from .metrics import aupr, auroc, f1_at_half
+from .pairs import COORD_FIELDS
 from .splits import SINGLE
 from .tables import HISTORY
 
@@ -86,14 +90,22 @@ class Baseline:
             raise EpipairError(f"{name} is a neural model, not a baseline")
         self.name = name
         self.reads_signal = spec.reads_signal
+        self.reads_elements = spec.reads_elements
         self.estimator = spec.builder_function()(spec.params(params), seed)
 
     def features(self, pairs, features, rows):
+        if self.reads_elements:  # the pairs' coordinates
+            return pairs.iloc[np.asarray(rows, dtype=np.int64)][COORD_FIELDS]
         if self.reads_signal:
             return signal_summary(features, rows)
         return distance_features(pairs, rows)
 
     def fit(self, pairs, features, rows):
+        if self.reads_elements:
+            if features is None:
+                raise EpipairError(f"{self.name}: no features folder with the element tables")
+            self.estimator.load(*element_files(features.folder))
+            return self
         labels = pairs["label"].to_numpy()[rows]
         if np.unique(labels).size < 2:
             raise EpipairError(
@@ -112,7 +124,10 @@ class Baseline:
         return self.predict_matrix(self.features(pairs, features, rows))
 
     def predict_matrix(self, x: np.ndarray) -> np.ndarray:
-        """Scores of feature rows ``x`` (:func:`log_distance` or :func:`summary_features`)."""
+        """Scores of feature rows ``x`` (:func:`log_distance` or :func:`summary_features`; for
+        ``abc`` a table of pair coordinates)."""
+        if self.reads_elements:
+            return self.estimator.score_pairs(x)
         return self.estimator.predict_proba(x)[:, 1]
 
 

@@ -292,7 +292,18 @@ class ChunkScorer:
         arrays = self.element_arrays("enhancer", chrom, enh["window_start"].to_numpy()[e_u])
         arrays |= self.element_arrays("promoter", chrom, prom["window_start"].to_numpy()[p_u])
         if not self.spec.neural:
-            if self.spec.reads_signal:
+            if self.spec.reads_elements:
+                x = pd.DataFrame(
+                    {
+                        "enhancer_chrom": chrom,
+                        "enhancer_start": enh["start"].to_numpy()[e_ids],
+                        "enhancer_end": enh["end"].to_numpy()[e_ids],
+                        "promoter_chrom": chrom,
+                        "promoter_start": prom["start"].to_numpy()[p_ids],
+                        "promoter_end": prom["end"].to_numpy()[p_ids],
+                    }
+                )
+            elif self.spec.reads_signal:
                 e_sum = baselines.element_summary(arrays["enhancer_sig"])
                 p_sum = baselines.element_summary(arrays["promoter_sig"])
                 x = baselines.summary_features(e_sum[e_rows], p_sum[p_rows])

@@ -32,6 +32,82 @@ def validate(config: dict, schema=SCHEMA) -> dict:
     return config
 
 
+def abc_tracks(config: dict, cell: str) -> dict:
+    """``{role: mark}`` of the tracks the abc model reads in a cell line: ``accessibility``
+    and, when the cell line has it, ``h3k27ac``."""
+    from .abc import check_params
+
+    p = check_params(config.get("model_params", {}).get("abc"))
+    tracks = config["cell_lines"][cell].get("tracks", {})
+    out = {"accessibility": p["accessibility"]}
+    if p["h3k27ac"] in tracks:
+        out["h3k27ac"] = p["h3k27ac"]
+    return out
+
+
+def abc_elements_entry(config: dict, cell: str) -> tuple[str, dict]:
+    """``(key, entry)`` of the peak file whose summits give abc its candidate elements: the
+    cell line's ``elements``, else its accessibility track (``tracks.<mark>``)."""
+    entry = config["cell_lines"][cell]
+    tracks = entry.get("tracks", {})
+    elements = entry.get("elements")
+    if elements:  # read where it already is when it is also one of the tracks
+        same = [m for m, t in tracks.items() if t["url"] == elements["url"]]
+        return (same[0], tracks[same[0]]) if same else ("elements", elements)
+    mark = abc_tracks(config, cell)["accessibility"]
+    return mark, tracks.get(mark, {})
+
+
+def score_thresholds(config: dict, models) -> dict:
+    """``{model: threshold}`` of ``models`` that call a link above a score: the unsupervised
+    Activity-by-Contact model (``model_params.abc.threshold``, 0.02 as released)."""
+    from .abc import check_params
+
+    return {
+        m: check_params(config.get("model_params", {}).get(m))["threshold"]
+        for m in models
+        if registry.spec(m).reads_elements
+    }
+
+
+def check_abc(config: dict) -> None:
+    """The abc model needs ``genes`` and, in each selected cell line, an accessibility track
+    and peaks for the candidate elements (``elements``, or the accessibility track as a peak
+    file); labels in format crispri need genes."""
+    crispri = [f"benchmarks.{n}" for n, e in config.get("benchmarks", {}).items()]
+    crispri = [w for w in crispri if config["benchmarks"][w[11:]]["format"] == "crispri"]
+    crispri += [
+        f"cell_lines.{c}.pairs"
+        for c, e in config["cell_lines"].items()
+        if e["pairs"]["format"] == "crispri"
+    ]
+    if crispri and not config.get("genes"):
+        raise EpipairError(
+            f"config {crispri[0]}: format crispri names target genes by symbol; "
+            "give the config key 'genes' (a TSS BED)"
+        )
+    if not any(registry.spec(m).reads_elements for m in config["models"]):
+        return
+    if not config.get("genes"):
+        raise EpipairError("config models: abc needs the config key 'genes' (a TSS BED)")
+    for cell in selected_cells(config):
+        tracks = config["cell_lines"][cell].get("tracks", {})
+        mark = abc_tracks(config, cell)["accessibility"]
+        if mark not in tracks:
+            raise EpipairError(
+                f"config cell_lines.{cell}.tracks: abc reads accessibility from a track "
+                f"{mark!r}, which this cell line lacks (model_params.abc.accessibility names "
+                "another)"
+            )
+        key, entry = abc_elements_entry(config, cell)
+        if entry.get("kind") != "peaks":
+            raise EpipairError(
+                f"config cell_lines.{cell}.tracks.{key}: abc takes its candidate elements from "
+                "peak summits and this track is a bigWig; give the cell line's DNase peaks as "
+                f"cell_lines.{cell}.elements (a narrowPeak file)"
+            )
+
+
 def select_tracks(config: dict) -> None:
     """Apply ``tracks_from``: ``bigwig`` makes each cell line's ``bigwig_tracks`` its tracks.
 
@@ -103,6 +179,7 @@ def check(config: dict) -> None:
             f"of windows.{shortest} ({w[shortest]}): a copy shifted further no longer holds the "
             "element's centre"
         )
+    check_abc(config)
     signal_models = [m for m in config["models"] if registry.spec(m).reads_signal]
     for cell in selected_cells(config) if signal_models else []:
         if not config["cell_lines"][cell].get("tracks"):
@@ -148,9 +225,17 @@ def protocol_models(config: dict, protocol: str) -> list[str]:
     """The models trained and evaluated under ``protocol``, in ``models`` order: those of
     ``protocol_models.<protocol>``, else every model. Like ``interpret.models``, a model or
     protocol that is not configured is left out, so that a run with ``--config
-    models=[...]`` or ``protocol=[...]`` needs no other change."""
+    models=[...]`` or ``protocol=[...]`` needs no other change.
+
+    A model that trains nothing (``abc``) runs under ``leakage_free`` only: its scores do not
+    depend on a split."""
     wanted = config.get("protocol_models", {}).get(protocol)
-    return [m for m in config["models"] if wanted is None or m in wanted]
+    return [
+        m
+        for m in config["models"]
+        if (wanted is None or m in wanted)
+        and (protocol == "leakage_free" or not registry.spec(m).reads_elements)
+    ]
 
 
 def runs(config: dict) -> list[tuple[str, str]]:

@@ -111,6 +111,7 @@ class Features:
         """``names``: the inputs to load (a model's ``registry.ModelSpec.inputs``); default
         every feature array in ``folder``."""
         folder = Path(folder)
+        self.folder = folder
         self.flank = int(flank)
         self.windows = {k: int(windows[k]) for k in ("enhancer", "promoter")}
         self.arrays = {}

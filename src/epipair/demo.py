@@ -52,6 +52,8 @@ def demo_files(outdir, cells=tuple(DEMO_CELLS)) -> dict[str, Path]:
         "elements": outdir / "elements.tsv",
         "to_score": outdir / "to_score.bedpe",
         "benchmark": outdir / "benchmark.bengi.tsv",
+        "genes_bengi": outdir / "genes_benchmark.bengi.tsv",
+        "crispri": outdir / "crispri.txt",
         "enhancers": outdir / "enhancers.bed",
         "tss": outdir / "tss.bed",
         "motifs": outdir / "motifs.meme",
@@ -61,6 +63,7 @@ def demo_files(outdir, cells=tuple(DEMO_CELLS)) -> dict[str, Path]:
         for mark in BIGWIG_MARKS:
             files[f"{cell}/{mark}"] = outdir / cell / "tracks" / f"{mark}.bw"
         files[f"{cell}/{PEAK_MARK}"] = outdir / cell / "tracks" / f"{PEAK_MARK}.narrowPeak"
+        files[f"{cell}/elements"] = outdir / cell / "DNase.narrowPeak"
     return files
 
 
@@ -300,15 +303,20 @@ def _tracks(rng, sizes, elements, active, outdir):
         "H3K4me3": (0.8, 8.0, 0.1, 1.0, 10),
         "DNase": (4.0, 5.0, 0.3, 0.3, 4),
     }
+    amps = {}  # mark -> each element's amplitude (the demo's true activity)
     for mark, (ae, ap, ie, ip, width) in levels.items():
         per_chrom = {}
+        amps[mark] = np.zeros(len(elements))
         for chrom in sizes:
             sig = rng.gamma(1.0, 0.2, size=n_bins[chrom])
             el = elements[elements["chrom"] == chrom]
-            for s, e, kind, fam in zip(el["start"], el["end"], el["kind"], el["family"]):
+            for i, s, e, kind, fam in zip(
+                el.index, el["start"], el["end"], el["kind"], el["family"]
+            ):
                 on = fam in active
                 amp = (ae if on else ie) if kind == "enhancer" else (ap if on else ip)
                 amp *= rng.uniform(0.6, 1.4)
+                amps[mark][i] = amp
                 c = ((s + e) // 2) // RESOLUTION
                 lo, hi = max(0, c - 3 * width), min(n_bins[chrom], c + 3 * width + 1)
                 sig[lo:hi] += amp * _bump(hi - lo, width)
@@ -329,6 +337,82 @@ def _tracks(rng, sizes, elements, active, outdir):
                 f"{rng.uniform(5, 50):.3f}\t-1\t-1\t{half}"
             )
     write_text("\n".join(rows) + "\n", outdir / "tracks" / f"{PEAK_MARK}.narrowPeak")
+    _dnase_peaks(elements, amps["DNase"], outdir / "DNase.narrowPeak")
+    return amps
+
+
+def _dnase_peaks(elements, dnase, path) -> None:
+    """DNase peaks (narrowPeak, summit at the element centre) at every element whose DNase
+    bump stands out (amplitude above 1: the active elements), signalValue = the amplitude:
+    the candidate elements of the Activity-by-Contact model."""
+    rows = []
+    for r, amp in zip(elements.itertuples(), dnase):
+        if amp > 1.0:
+            c = (r.start + r.end) // 2
+            rows.append(f"{r.chrom}\t{c - 150}\t{c + 150}\t.\t0\t.\t{amp:.3f}\t-1\t-1\t150")
+    write_text("\n".join(rows) + "\n", path)
+
+
+# The enhancer-gene truth of the demo's gene benchmarks: an active enhancer regulates one of the
+# genes near it, drawn in proportion to promoter activity x contact (a power law in distance),
+# and an enhancer regulates at all with probability a^2 / (a^2 + ACTIVITY_HALF^2) of its
+# activity a (0.86 for a typical active enhancer, 0.04 for an inactive one).
+ACTIVITY_HALF = 2.0
+
+
+def _gene_truth(rng, elements, amps, dmin, dmax) -> pd.DataFrame:
+    """Candidate pairs within ``[dmin, dmax]`` with ``label`` drawn from activity x contact
+    with competition between each enhancer's genes (every other file keeps its draws)."""
+    cand = _candidates(elements, dmin, dmax)
+    activity = np.sqrt(amps["DNase"] * amps["H3K27ac"])
+    enh = np.flatnonzero(elements["kind"] == "enhancer")  # index_e, index_p: positions in these
+    prom = np.flatnonzero(elements["kind"] == "promoter")
+    cand["a_e"] = activity[enh[cand["index_e"].to_numpy()]]
+    p_g = activity[prom[cand["index_p"].to_numpy()]]
+    cand["w"] = p_g / np.maximum(cand["distance"].to_numpy(float), 5000.0)
+    label = np.zeros(len(cand), dtype=int)
+    for _, rows in cand.groupby("index_e").indices.items():
+        a = cand["a_e"].iloc[rows[0]]
+        if rng.random() < a**2 / (a**2 + ACTIVITY_HALF**2):
+            w = cand["w"].to_numpy()[rows]
+            label[rows[rng.choice(rows.size, p=w / w.sum())]] = 1
+    cand["label"] = label
+    cand["enhancer_id"] = [f"EHdemo{i:05d}" for i in cand["index_e"]]
+    cand["gene"] = [f"GENE{i:04d}" for i in cand["index_p"]]
+    return cand
+
+
+def _genes_bengi(truth, cell) -> str:
+    """The gene truth in BENGI's format (one row per pair; the promoter 2 kb around the TSS)."""
+    lines = [
+        f"{r.label}\t{float(r.distance)}\t{r.chrom}\t{r.start_e}\t{r.end_e}\t"
+        f"{r.chrom}:{r.start_e}-{r.end_e}|{cell}|{r.enhancer_id}\t{r.chrom}\t{r.tss - 1000}\t"
+        f"{r.tss + 1000}\t{r.chrom}:{r.tss}-{r.tss + 1}|{cell}|{r.gene}|{r.gene}.T1|+"
+        for r in truth.itertuples()
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _crispri(rng, truth, cell, max_distance=100_000) -> str:
+    """The gene truth within ``max_distance`` in the layout of ABC's combined CRISPRi table,
+    quirks included: a leading unnamed index column, NA in unused columns, a few rows with
+    IncludeInModel FALSE (whose label would otherwise count), TRUE/FALSE labels."""
+    sub = truth[truth["distance"] <= max_distance]
+    header = (
+        "\tchr\tstart\tend\tTargetGene\tPctChange\tSignificant\tRegulated\tIncludeInModel\t"
+        "CellType\tReference\tNotes"
+    )
+    lines = [header]
+    excluded = rng.random(len(sub)) < 0.03
+    for i, (r, out) in enumerate(zip(sub.itertuples(), excluded)):
+        change = -rng.uniform(0.1, 0.6) if r.label else rng.normal(0, 0.03)
+        flag = "TRUE" if r.label else "FALSE"
+        lines.append(
+            f"{i + 1}\t{r.chrom}\t{r.start_e}\t{r.end_e}\t{r.gene}\t{change:.3f}\t{flag}\t"
+            f"{flag}\t{'FALSE' if out else 'TRUE'}\t{cell}\tepipair demo\t"
+            f"{'low power' if out else 'NA'}"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def generate(
@@ -370,7 +454,12 @@ def generate(
             bench_rng = np.random.default_rng([seed, 2020])
             text = _benchmark(bench_rng, elements, active, cell, **GRAMMAR)
             write_text(text, files["benchmark"])
-        _tracks(cell_rng, sizes, elements, active, outdir / cell)
+        amps = _tracks(cell_rng, sizes, elements, active, outdir / cell)
+        if cell == "CellA":
+            truth_rng = np.random.default_rng([seed, 2025])
+            truth = _gene_truth(truth_rng, elements, amps, GRAMMAR["dmin"], GRAMMAR["dmax"])
+            write_text(_genes_bengi(truth, cell), files["genes_bengi"])
+            write_text(_crispri(truth_rng, truth, cell), files["crispri"])
         log.info(
             "%s: %d pairs, %d positives, active families %s",
             cell,

@@ -50,6 +50,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from . import registry
 from .atomic import atomic_path
 from .config import is_remote, local_path
 from .errors import EpipairError
@@ -147,9 +148,16 @@ def config_files(config: dict, active_only: bool = False) -> list[tuple[str, str
     keys = ("tracks",) if active_only else ("tracks", "bigwig_tracks")
     for cell, entry in config.get("cell_lines", {}).items():
         out.append((f"cell_lines.{cell}.pairs", cell, "pairs", entry["pairs"]))
+        elements = (
+            entry.get("elements") if registry.reads_elements(config.get("models", [])) else None
+        )
+        if elements and not _is_track(elements, entry):
+            out.append((f"cell_lines.{cell}.elements", cell, "elements", elements))
         for key in keys:
             for mark, track in (entry.get(key) or {}).items():
                 out.append((f"cell_lines.{cell}.{key}.{mark}", f"{cell}/tracks", mark, track))
+    if config.get("genes"):
+        out.append(("genes", "genes", "genes", config["genes"]))
     for name, entry in config.get("predict", {}).items():
         out.append((f"predict.{name}.pairs", f"predict/{name}", "pairs", entry["pairs"]))
     for name, entry in config.get("benchmarks", {}).items():
@@ -161,6 +169,11 @@ def config_files(config: dict, active_only: bool = False) -> list[tuple[str, str
         (where, source_target(entry["url"], folder, key), entry)
         for where, folder, key, entry in out
     ]
+
+
+def _is_track(elements: dict, entry: dict) -> bool:
+    """Whether a cell line's ``elements`` peak file is one of its active tracks (read there)."""
+    return any(t["url"] == elements["url"] for t in (entry.get("tracks") or {}).values())
 
 
 def config_urls(config: dict) -> list[tuple[str, str]]:

@@ -119,10 +119,39 @@ def metrics_table(prediction_files: dict, n_boot: int, seed: int) -> pd.DataFram
     return pd.DataFrame(rows, columns=list(METRICS.columns))
 
 
-def benchmark_metrics(score_files: dict, n_boot: int, seed: int) -> pd.DataFrame:
+def precision_at_recall(labels, scores, recall: float = 0.7) -> float:
+    """The precision of the highest threshold whose recall reaches ``recall`` (ties in the
+    scores kept together): ABC's operating point (70%, docs/tables/perf_summary.csv)."""
+    labels = np.asarray(labels).astype(np.int64)
+    scores = np.asarray(scores, dtype=np.float64)
+    if labels.sum() == 0:
+        return float("nan")
+    order = np.argsort(-scores, kind="stable")
+    s, y = scores[order], labels[order]
+    last = np.r_[s[1:] != s[:-1], True]  # the last pair of each tied score
+    tp, n = np.cumsum(y)[last], (np.arange(y.size) + 1)[last]
+    reached = np.flatnonzero(tp / labels.sum() >= recall - 1e-12)
+    return float(tp[reached[0]] / n[reached[0]])
+
+
+def threshold_point(labels, scores, threshold: float) -> tuple[float, float]:
+    """``(precision, recall)`` of ``score > threshold`` (ABC calls a link above 0.02)."""
+    labels = np.asarray(labels).astype(bool)
+    called = np.asarray(scores, dtype=np.float64) > threshold
+    precision = float(labels[called].mean()) if called.any() else float("nan")
+    recall = float(called[labels].mean()) if labels.any() else float("nan")
+    return precision, recall
+
+
+def benchmark_metrics(
+    score_files: dict, n_boot: int, seed: int, thresholds: dict | None = None
+) -> pd.DataFrame:
     """``{(benchmark, cell_line, model, protocol): path}`` -> ``tables.BENCHMARK_METRICS``.
 
-    Each benchmark also gets the unsupervised reference ``distance_prior`` (closer scores
+    Beside AUPR and AUROC: precision at 70% recall (ABC's operating point) and, for the
+    models in ``thresholds`` (``{model: score}``, abc's 0.02), the precision and recall of
+    ``score > threshold``. Each benchmark also gets the unsupervised reference
+    ``distance_prior`` (closer scores
     higher, no training) on the same pairs as its models: on data at the natural ratio of
     positives, distance alone is a strong predictor, and a model should be read beside it.
     """
@@ -130,10 +159,23 @@ def benchmark_metrics(score_files: dict, n_boot: int, seed: int) -> pd.DataFrame
     for (name, cell, model, protocol), path in sorted(score_files.items()):
         scores = BENCHMARK_SCORES.read(path)
         key = {"benchmark": name, "cell_line": cell}
-        stats = bootstrap(scores["label"], scores["score"], n_boot, seed)
+        stats = _benchmark_stats(scores["label"], scores["score"], n_boot, seed)
+        if model in (thresholds or {}):
+            t = thresholds[model]
+            p, r = threshold_point(scores["label"], scores["score"], t)
+            stats |= {"threshold": t, "threshold_precision": p, "threshold_recall": r}
         rows.append({**key, "model": model, "protocol": protocol, **stats})
         if name not in prior_done:
             prior_done.add(name)
-            prior = bootstrap(scores["label"], -scores["distance"].to_numpy(float), n_boot, seed)
+            prior = _benchmark_stats(
+                scores["label"], -scores["distance"].to_numpy(float), n_boot, seed
+            )
             rows.append({**key, "model": "distance_prior", "protocol": "none", **prior})
     return pd.DataFrame(rows, columns=list(BENCHMARK_METRICS.columns))
+
+
+def _benchmark_stats(labels, scores, n_boot, seed) -> dict:
+    return {
+        **bootstrap(labels, scores, n_boot, seed),
+        "precision_at_70_recall": precision_at_recall(labels, scores, 0.7),
+    }

@@ -20,6 +20,17 @@ Three input formats (``format`` in the config):
     transcript; one row per enhancer-gene pair is kept, the one whose TSS is closest (ties:
     the first in the file), labelled 1 if any of its rows is (both counts logged).
 
+``crispri``
+    The combined CRISPRi table of the Activity-by-Contact repository (Fulco et al. 2019;
+    ``comparison/data/ExperimentalData.*.txt`` of broadinstitute/ABC-Enhancer-Gene-Prediction):
+    tab-separated with a header (a leading unnamed index column allowed); columns used:
+    ``chr, start, end`` of the perturbed element, ``TargetGene`` (a gene symbol, resolved to
+    its TSS through the ``genes`` file; when the gene has several, the one nearest the element;
+    rows of unresolved genes are left out, counted and logged), ``Regulated`` (TRUE/FALSE, the
+    label), ``IncludeInModel`` (only TRUE rows are kept), ``CellType`` and ``Reference``
+    (logged); every other column is ignored and ``NA`` may appear anywhere but in the label of
+    a kept row. The promoter of a pair is the TSS (1 bp).
+
 Any of them may be gzip-compressed (``.gz``). Coordinates are 0-based, half-open (BED).
 
 The result has one row per distinct pair with the columns of :data:`INGEST_COLUMNS`.
@@ -50,7 +61,9 @@ COORD_FIELDS = [
 ]
 REQUIRED = COORD_FIELDS + ["label"]
 INGEST_COLUMNS = REQUIRED + ["source_line"]
-FORMATS = ("targetfinder", "bedpe", "bengi")
+FORMATS = ("targetfinder", "bedpe", "bengi", "crispri")
+CRISPRI_COLUMNS = ["chr", "start", "end", "TargetGene", "Regulated", "IncludeInModel"]
+TRUE_FALSE = {"TRUE": 1, "FALSE": 0, "1": 1, "0": 0}
 MAX_COORD = 2**53  # coordinates at or beyond this are out of range (and not exact as floats)
 BENGI_COLUMNS = [
     "label", "distance", "enhancer_chrom", "enhancer_start", "enhancer_end", "enhancer_id",
@@ -189,6 +202,98 @@ def _read_bengi(path: Path, labelled: bool = True) -> pd.DataFrame:
     return df[REQUIRED + ["source_line", "distance", "enhancer_name", "promoter_name"]]
 
 
+def _read_crispri(path: Path, genes: pd.DataFrame | None, cell_type=None) -> pd.DataFrame:
+    """ABC's CRISPRi table (see the module docstring) -> rows with the pair fields; the
+    promoter is the target gene's TSS nearest the element."""
+    if genes is None:
+        raise EpipairError(f"{path}: format crispri needs the config key 'genes' (a TSS BED)")
+    with _open_text(path) as fh:
+        try:
+            df = pd.read_csv(fh, sep="\t", dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise EpipairError(f"{path}: not a tab-separated table with a header ({exc})") from None
+    missing = [c for c in CRISPRI_COLUMNS if c not in df.columns]
+    if missing:
+        raise EpipairError(
+            f"{path}:1: CRISPRi table lacks column(s) {', '.join(missing)} (header: "
+            f"{', '.join(map(str, df.columns[:12]))})"
+        )
+    df["source_line"] = np.arange(2, len(df) + 2)
+    for c in ("CellType", "Reference"):
+        if c not in df.columns:
+            df[c] = "NA"
+    include = df["IncludeInModel"].str.strip().str.upper()
+    bad = ~include.isin(["TRUE", "FALSE", "NA", ""])
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise EpipairError(
+            f"{path}:{df['source_line'].iloc[i]}: field 'IncludeInModel' must be TRUE or FALSE, "
+            f"got {df['IncludeInModel'].iloc[i]!r}"
+        )
+    keep = include == "TRUE"
+    if cell_type is not None:
+        keep &= df["CellType"].str.strip() == cell_type
+    log.info(
+        "%s: %d rows, %d with IncludeInModel TRUE%s",
+        path,
+        len(df),
+        int((include == "TRUE").sum()),
+        f", {int(keep.sum())} of them of CellType {cell_type}" if cell_type else "",
+    )
+    df = df[keep].reset_index(drop=True)
+    if df.empty:
+        raise EpipairError(
+            f"{path}: no row with IncludeInModel TRUE"
+            + (f" and CellType {cell_type}" if cell_type else "")
+        )
+    for (ct, ref), n in df.groupby(["CellType", "Reference"]).size().items():
+        log.info("%s: %d rows of CellType %s from %s", path, n, ct, ref)
+    label = df["Regulated"].str.strip().str.upper().map(TRUE_FALSE)
+    if label.isna().any():
+        i = int(np.flatnonzero(label.isna().to_numpy())[0])
+        raise EpipairError(
+            f"{path}:{df['source_line'].iloc[i]}: field 'Regulated' must be TRUE or FALSE, "
+            f"got {df['Regulated'].iloc[i]!r}"
+        )
+    df["label"] = label.astype(int).astype(str)
+    gene = df["TargetGene"].str.strip()
+    by_name = genes.groupby("name")
+    known = gene.isin(by_name.groups.keys())
+    if not known.all():
+        names = sorted(set(gene[~known]))
+        log.warning(
+            "%s: %d row(s) of %d target gene(s) not in the genes file left out: %s%s",
+            path,
+            int((~known).sum()),
+            len(names),
+            ", ".join(names[:10]),
+            " ..." if len(names) > 10 else "",
+        )
+    df = df[known.to_numpy()].reset_index(drop=True)
+    if df.empty:
+        raise EpipairError(f"{path}: no target gene is in the genes file")
+    df = df.rename(
+        columns={"chr": "enhancer_chrom", "start": "enhancer_start", "end": "enhancer_end"}
+    )
+    for c in ("enhancer_start", "enhancer_end"):
+        df[c] = df[c].str.strip()
+    centre = (
+        pd.to_numeric(df["enhancer_start"], errors="coerce")
+        + pd.to_numeric(df["enhancer_end"], errors="coerce")
+    ) // 2
+    cand = df[["TargetGene"]].assign(_row=np.arange(len(df)), _centre=centre.to_numpy())
+    cand["TargetGene"] = cand["TargetGene"].str.strip()
+    cand = cand.merge(genes, left_on="TargetGene", right_on="name")
+    cand["_d"] = (cand["tss"] - cand["_centre"]).abs()
+    best = cand.sort_values(["_row", "_d"], kind="stable").drop_duplicates("_row")
+    best = best.set_index("_row").loc[np.arange(len(df))]
+    df["promoter_chrom"] = best["chrom"].to_numpy()
+    df["promoter_start"] = best["tss"].to_numpy().astype(str)
+    df["promoter_end"] = (best["tss"].to_numpy() + 1).astype(str)
+    df["promoter_name"] = df["TargetGene"].str.strip()
+    return df[REQUIRED + ["source_line", "promoter_name"]]
+
+
 def _closest_tss(out: pd.DataFrame, df: pd.DataFrame, path: Path) -> pd.DataFrame:
     """One row per BENGI enhancer-gene pair (``enhancer_name``, ``promoter_name`` of ``df``).
 
@@ -248,7 +353,14 @@ def _check_integer(df: pd.DataFrame, field: str, path: Path) -> np.ndarray:
     return out
 
 
-def read_pairs(path, fmt: str, sizes: dict[str, int], labelled: bool = True) -> pd.DataFrame:
+def read_pairs(
+    path,
+    fmt: str,
+    sizes: dict[str, int],
+    labelled: bool = True,
+    genes: pd.DataFrame | None = None,
+    cell_type: str | None = None,
+) -> pd.DataFrame:
     """Read, check and normalise a pairs file; see the module docstring for the formats.
 
     ``sizes`` are the genome's chromosome sizes: chromosomes are renamed to the genome's
@@ -257,7 +369,8 @@ def read_pairs(path, fmt: str, sizes: dict[str, int], labelled: bool = True) -> 
     Exact duplicate pairs are dropped (counted in the log); a pair listed with both labels
     keeps label 1 (counted in the log). With ``labelled=False`` (pairs to score, not to
     train on) no label is read: BEDPE has 6 coordinate columns and an optional name, and
-    every pair gets label 0.
+    every pair gets label 0. ``genes`` (``epipair.abc.read_genes``) resolves the target
+    genes of ``crispri`` tables, ``cell_type`` keeps that CellType's rows only.
     """
     path = Path(path)
     if not path.exists():
@@ -268,6 +381,8 @@ def read_pairs(path, fmt: str, sizes: dict[str, int], labelled: bool = True) -> 
         df = _read_bedpe(path, labelled)
     elif fmt == "bengi":
         df = _read_bengi(path, labelled)
+    elif fmt == "crispri":
+        df = _read_crispri(path, genes, cell_type)
     else:
         raise EpipairError(f"{path}: unknown pairs format {fmt!r}; use one of {FORMATS}")
     if len(df) == 0:

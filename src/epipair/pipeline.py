@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import regions, splits
+from .abc import read_genes
 from .atomic import write_npy, write_text, write_tsv
 from .errors import EpipairError
 from .genome import read_chrom_sizes
@@ -22,10 +23,16 @@ from .tracks import binned_signal, empty_marks, sliding_signal
 log = logging.getLogger(__name__)
 
 
-def ingest(pairs_path, *, fmt: str, chrom_sizes_path, out_path) -> pd.DataFrame:
+def read_labels(pairs_path, fmt, sizes, labelled=True, genes_path=None, cell_type=None):
+    """``read_pairs`` with the genes file that ``crispri`` tables need read first."""
+    genes = read_genes(genes_path, sizes) if genes_path else None
+    return read_pairs(pairs_path, fmt, sizes, labelled=labelled, genes=genes, cell_type=cell_type)
+
+
+def ingest(pairs_path, *, fmt: str, chrom_sizes_path, out_path, genes_path=None) -> pd.DataFrame:
     """Labels file -> canonical, checked table (``results/<cell>/ingested.tsv``)."""
     sizes = read_chrom_sizes(chrom_sizes_path)
-    df = read_pairs(pairs_path, fmt, sizes)
+    df = read_labels(pairs_path, fmt, sizes, genes_path=genes_path)
     classes = sorted(set(df["label"].tolist()))
     if len(classes) < 2:
         raise EpipairError(
@@ -150,10 +157,12 @@ def prepare_pairs_to_score(
     windows: dict,
     augment: dict,
     out_pairs,
+    genes_path=None,
+    cell_type=None,
 ) -> pd.DataFrame:
     """Your own pairs -> a pairs.tsv like a cell line's, every pair in split ``test``."""
     sizes = read_chrom_sizes(chrom_sizes_path)
-    df = read_pairs(pairs_path, fmt, sizes, labelled=labelled)
+    df = read_labels(pairs_path, fmt, sizes, labelled, genes_path, cell_type)
     df, _, _ = _with_windows_and_groups(
         df, sizes, windows, int(augment["max_shift"]), name, f"predict {name}"
     )

@@ -25,6 +25,9 @@ SEQUENCE_INPUTS = ("enhancer_seq", "promoter_seq")
 SIGNAL_INPUTS = ("enhancer_sig", "promoter_sig")
 SIGNAL_WINDOW_INPUTS = ("enhancer_sigwin", "promoter_sigwin")
 DISTANCE_INPUT = ("distance",)
+# the Activity-by-Contact model's input: the cell line's candidate elements with their activity
+# and the genes' TSSs (results/<cell>/features/abc_elements.tsv, abc_tss.tsv; epipair.abc)
+ABC_INPUT = ("abc_elements",)
 KINDS = ("neural", "baseline")
 # an input's suffix -> the stem of its feature files (results/<cell>/features/<kind>_<stem>.npy,
 # and <stem>_marks.txt for the signal ones)
@@ -68,6 +71,11 @@ class ModelSpec:
     def file_name(self) -> str:
         """The trained model's file under ``results/models/<model>/<protocol>/<cell>/``."""
         return "model.keras" if self.neural else "model.pkl"
+
+    @property
+    def reads_elements(self) -> bool:
+        """Reads the cell line's ABC candidate elements (scores pairs without training)."""
+        return any(i in ABC_INPUT for i in self.inputs)
 
     @property
     def reads_sequence(self) -> bool:
@@ -532,6 +540,16 @@ MODELS: dict[str, ModelSpec] = {
             max_iter=200,
             learning_rate=0.05,
         ),
+        # The Activity-by-Contact model as released (epipair.abc cites each step): trains
+        # nothing; its "model" holds the cell line's candidate elements and their activity.
+        _spec(
+            "abc",
+            "baseline",
+            ABC_INPUT,
+            "epipair.abc:abc_estimator",
+            "Fulco et al. 2019, broadinstitute/ABC-Enhancer-Gene-Prediction@1b737c6f (v0.2.2) "
+            "src/predictor.py, src/hic.py, src/neighborhoods.py, src/peaks.py",
+        ),
     )
 }
 
@@ -558,6 +576,11 @@ def reads_sequence(models) -> bool:
 def reads_signal(models) -> bool:
     """Whether any of ``models`` reads epigenomic signal (tracks are needed)."""
     return any(spec(m).reads_signal for m in models)
+
+
+def reads_elements(models) -> bool:
+    """Whether any of ``models`` reads a cell line's candidate elements (abc)."""
+    return any(spec(m).reads_elements for m in models)
 
 
 def reads_signal_windows(models) -> bool:

@@ -129,7 +129,17 @@ BENCHMARK_SCORES = Table(
 # results/benchmark_metrics.tsv; model distance_prior: the unsupervised distance score
 BENCHMARK_METRICS = Table(
     "benchmark_metrics.tsv",
-    ("benchmark", "cell_line", "model", "protocol", *STATS),
+    (
+        "benchmark",
+        "cell_line",
+        "model",
+        "protocol",
+        *STATS,
+        "precision_at_70_recall",
+        "threshold",
+        "threshold_precision",
+        "threshold_recall",
+    ),  # fmt: skip
     {"benchmark": str, "cell_line": str, "model": str, "protocol": str},
 )
 

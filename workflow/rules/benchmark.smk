@@ -56,6 +56,7 @@ rule benchmark_metrics:
         "../../envs/report.yaml"
     params:
         table_keys=list(BENCHMARK_TABLES),
+        thresholds=benchmark_thresholds(),
         n_boot=config["evaluation"]["bootstrap"],
         seed=config["evaluation"]["seed"],
     script:

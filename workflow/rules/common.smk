@@ -43,6 +43,12 @@ SCORED |= {f"benchmark/{n}": {**e, "labelled": True} for n, e in BENCHMARKS.item
 # genome-wide candidate sets of the selected cell lines
 CANDIDATES = {n: e for n, e in config["candidates"].items() if e["cell_line"] in CELLS}
 MARKS = epiconfig.model_marks(config)
+# the gene TSS file (config "genes"): abc's promoters, crispri benchmarks' target genes
+GENES = (
+    epidownload.source_target(config["genes"]["url"], "genes", "genes")
+    if config.get("genes")
+    else None
+)
 FLANK = config["augment"]["max_shift"]
 # config["train"] without resources: a cluster tweak of threads or runtime retrains nothing
 TRAIN_PARAMS = epiconfig.train_params(config)

@@ -9,10 +9,13 @@ if DEMO:
             elements="resources/demo/elements.tsv",
             to_score="resources/demo/to_score.bedpe",
             benchmark="resources/demo/benchmark.bengi.tsv",
+            genes_bengi="resources/demo/genes_benchmark.bengi.tsv",
+            crispri="resources/demo/crispri.txt",
             enhancers="resources/demo/enhancers.bed",
             tss="resources/demo/tss.bed",
             motifs="resources/demo/motifs.meme",
             pairs=expand("resources/demo/{cell}/pairs.csv", cell=DEMO_CELLS),
+            dnase_peaks=expand("resources/demo/{cell}/DNase.narrowPeak", cell=DEMO_CELLS),
             tracks=expand(
                 "resources/demo/{cell}/tracks/{mark}",
                 cell=DEMO_CELLS,

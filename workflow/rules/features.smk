@@ -78,3 +78,28 @@ rule signal_window_features:
         windows=element_windows("signal_window", "signal_step"),
     script:
         "../scripts/signal_features.py"
+
+
+# The Activity-by-Contact model's candidate elements (accessibility peaks' summits +-250 bp and
+# gene TSSs +-250 bp) and their activity, per cell line (epipair.abc.build_elements)
+rule abc_elements:
+    input:
+        peaks=abc_peaks,
+        tracks=abc_track_files,
+        genes=GENES or [],
+        chrom_sizes=chrom_sizes(),
+    output:
+        elements="results/{cell}/features/abc_elements.tsv",
+        tss="results/{cell}/features/abc_tss.tsv",
+    log:
+        "results/logs/abc_elements/{cell}.log",
+    conda:
+        "../../envs/features.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        tracks=abc_track_specs,
+        abc=abc_params,
+    script:
+        "../scripts/abc_elements.py"

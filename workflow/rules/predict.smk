@@ -6,6 +6,7 @@ rule pairs_to_score:
     input:
         pairs=scored_source,
         chrom_sizes=chrom_sizes(),
+        genes=scored_genes,
     output:
         "results/{sample}/pairs.tsv",
     log:
@@ -20,6 +21,7 @@ rule pairs_to_score:
     params:
         format=scored_setting("format"),
         labelled=scored_setting("labelled"),
+        cell_type=scored_setting("cell_type"),
         windows=element_windows(),
         augment=config["augment"],
     script:

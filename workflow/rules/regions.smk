@@ -5,6 +5,7 @@ rule ingest:
     input:
         pairs=pairs_source,
         chrom_sizes=chrom_sizes(),
+        genes=ingest_genes,
     output:
         table="results/{cell}/ingested.tsv",
     log:

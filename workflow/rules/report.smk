@@ -104,7 +104,8 @@ rule summary:
 
 rule benchmark_figure:
     input:
-        rules.benchmark_metrics.output[0],
+        metrics=rules.benchmark_metrics.output[0],
+        scores=list(BENCHMARK_TABLES.values()),
     output:
         report(
             "results/report/benchmarks.png",
@@ -116,6 +117,8 @@ rule benchmark_figure:
     localrule: True
     conda:
         "../../envs/report.yaml"
+    params:
+        table_keys=list(BENCHMARK_TABLES),
     script:
         "../scripts/report_benchmarks.py"
 

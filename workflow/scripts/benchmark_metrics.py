@@ -7,5 +7,10 @@ from epipair.tables import BENCHMARK_METRICS
 
 with script(snakemake):
     files = dict(zip(map(tuple, snakemake.params.table_keys), snakemake.input.scores))
-    table = benchmark_metrics(files, n_boot=snakemake.params.n_boot, seed=snakemake.params.seed)
+    table = benchmark_metrics(
+        files,
+        n_boot=snakemake.params.n_boot,
+        seed=snakemake.params.seed,
+        thresholds=snakemake.params.thresholds,
+    )
     BENCHMARK_METRICS.write(table, snakemake.output[0])

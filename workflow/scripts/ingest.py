@@ -9,4 +9,5 @@ with script(snakemake):
         fmt=snakemake.params.format,
         chrom_sizes_path=snakemake.input.chrom_sizes,
         out_path=snakemake.output.table,
+        genes_path=snakemake.input.genes or None,
     )

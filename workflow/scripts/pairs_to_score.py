@@ -16,4 +16,6 @@ with script(snakemake):
         windows=snakemake.params.windows,
         augment=snakemake.params.augment,
         out_pairs=snakemake.output[0],
+        genes_path=snakemake.input.genes or None,
+        cell_type=snakemake.params.cell_type,
     )

@@ -19,3 +19,8 @@ def benchmark_inputs(wildcards):
         "pairs": one(rules.pairs_to_score.output, sample=sample),
         "features": feature_files(sample),
     }
+
+
+def benchmark_thresholds():
+    """``{model: threshold}`` of the models that call links above a score (abc: 0.02)."""
+    return epiconfig.score_thresholds(config, BENCHMARK_MODELS)

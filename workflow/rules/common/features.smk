@@ -66,7 +66,41 @@ def feature_files(sample, model=None):
         out += expand(rules.signal_features.output, sample=sample)
     if any(s.reads_signal_windows for s in specs):
         out += expand(rules.signal_window_features.output, sample=sample)
+    if any(s.reads_elements for s in specs) and sample in ALL_CELLS:
+        # a cell line's own elements; a scored pair set is scored by its cell line's abc model
+        out += list(expand(rules.abc_elements.output, cell=sample))
     return out
+
+
+def abc_track_specs(wildcards):
+    """[(role, path, kind)] of the tracks the abc model reads in the cell line
+    (``accessibility``, and ``h3k27ac`` when it has one; epipair.config.abc_tracks)."""
+    tracks = config["cell_lines"][wildcards.cell].get("tracks", {})
+    return [
+        (
+            role,
+            epidownload.source_target(tracks[mark]["url"], f"{wildcards.cell}/tracks", mark),
+            tracks[mark]["kind"],
+        )
+        for role, mark in epiconfig.abc_tracks(config, wildcards.cell).items()
+    ]
+
+
+def abc_params(wildcards):
+    """``model_params`` of the model that reads the candidate elements (abc)."""
+    (model,) = [m for m in registry.names() if registry.spec(m).reads_elements]
+    return config["model_params"].get(model, {})
+
+
+def abc_track_files(wildcards):
+    return [path for _, path, _ in abc_track_specs(wildcards)]
+
+
+def abc_peaks(wildcards):
+    """The peak file whose summits give the abc model's candidate elements."""
+    key, entry = epiconfig.abc_elements_entry(config, wildcards.cell)
+    folder = wildcards.cell if key == "elements" else f"{wildcards.cell}/tracks"
+    return epidownload.source_target(entry["url"], folder, key)
 
 
 def feature_targets(cell):

@@ -5,11 +5,16 @@ def scored_source(wildcards):
     return epidownload.source_target(SCORED[wildcards.sample]["url"], wildcards.sample, "pairs")
 
 
+def scored_genes(wildcards):
+    """The genes file, for pair sets that name their target genes (format crispri)."""
+    return GENES if SCORED[wildcards.sample].get("format") == "crispri" else []
+
+
 def scored_setting(key):
     """An input function: one setting of the scored pair set named by the wildcard."""
 
     def get(wildcards):
-        return SCORED[wildcards.sample][key]
+        return SCORED[wildcards.sample].get(key)
 
     return get
 

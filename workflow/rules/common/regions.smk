@@ -8,3 +8,8 @@ def pairs_source(wildcards):
 
 def pairs_format(wildcards):
     return config["cell_lines"][wildcards.cell]["pairs"]["format"]
+
+
+def ingest_genes(wildcards):
+    """The genes file, for labels that name their target genes (format crispri)."""
+    return GENES if pairs_format(wildcards) == "crispri" else []

@@ -1,0 +1,15 @@
+"""A cell line's ABC candidate elements and their activity (epipair.abc.build_elements)."""
+
+from epipair.abc import build_elements
+from epipair.smk import script
+
+with script(snakemake):
+    build_elements(
+        peaks_path=snakemake.input.peaks,
+        genes_path=snakemake.input.genes,
+        chrom_sizes_path=snakemake.input.chrom_sizes,
+        tracks=snakemake.params.tracks,
+        params=snakemake.params.abc,
+        out_elements=snakemake.output.elements,
+        out_tss=snakemake.output.tss,
+    )
