@@ -183,7 +183,8 @@ def test_end_to_end_metrics_and_report(demo_run):
     # the three cell lines
     assert set(within["model"]) == set(registry.names())
     above = within[within["aupr_low"] > within["base_rate"]].groupby("model").size()
-    learned = [m for m in registry.names() if m != "distance"]
+    # (abc trains nothing: it is the unsupervised reference, not a learner)
+    learned = [m for m in registry.names() if m not in ("distance", "abc")]
     assert (above.reindex(learned, fill_value=0) >= 2).all(), within
     # distance alone sits near the base rate: the negatives are distance-matched
     dist = within[within["model"] == "distance"]
@@ -207,12 +208,21 @@ def test_end_to_end_metrics_and_report(demo_run):
                 assert (d / "model.keras").exists() and (d / "history.tsv").exists()
                 assert "epoch 1/" in (d / "train.log").read_text()
     # the independent benchmark: every model beside the distance score, held-out chromosomes
-    bench = pd.read_csv(wd / "results" / "benchmark_metrics.tsv", sep="\t").set_index("model")
-    assert set(bench.index) == {*registry.names(), "distance_prior"}
-    assert (
-        bench["n"].nunique() == 1
-        and (bench["protocol"].drop("distance_prior") == "leakage_free").all()
-    )
+    every = pd.read_csv(wd / "results" / "benchmark_metrics.tsv", sep="\t")
+    assert set(every["benchmark"]) == {"demo_bengi", "demo_genes", "demo_crispri"}
+    for name, sub in every.groupby("benchmark"):
+        sub = sub.set_index("model")
+        assert set(sub.index) == {*registry.names(), "distance_prior"}
+        assert (sub["protocol"].drop("distance_prior") == "leakage_free").all()
+        assert sub["n"].nunique() == 1 and sub["precision_at_70_recall"].notna().all()
+        # abc's threshold (0.02) as a precision/recall point, for abc only
+        assert sub["threshold"].dropna().to_dict() == {"abc": 0.02}
+        assert 0 < sub.loc["abc", "threshold_recall"] <= 1
+        if name != "demo_bengi":
+            # the gene-side truth (activity x contact, genes competing): the
+            # Activity-by-Contact model ranks its pairs better than distance alone
+            assert sub.loc["abc", "aupr"] > sub.loc["distance_prior", "aupr"], name
+    bench = every[every["benchmark"] == "demo_bengi"].set_index("model")
     scores = pd.read_csv(
         wd / "results" / "benchmarks" / "demo_bengi" / "gbm__leakage_free.tsv", sep="\t"
     )
@@ -220,8 +230,13 @@ def test_end_to_end_metrics_and_report(demo_run):
     assert set(bpairs.set_index("pair_id").loc[scores["pair_id"], "enhancer_chrom"]) == {"chr1"}
     # at the natural ratio, distance carries signal (the grammar decays with distance)
     assert bench.loc["distance_prior", "aupr"] > 1.3 * bench.loc["distance_prior", "base_rate"]
-    assert "## Independent benchmarks" in summary
+    assert "## Independent benchmarks" in summary and "abc above its threshold 0.02" in summary
+    assert "P@70%R" in summary
     assert (wd / "results" / "report" / "benchmarks.png").stat().st_size > 0
+    # the CRISPRi table's rows with IncludeInModel FALSE are not scored
+    crispri = pd.read_csv(wd / "resources" / "demo" / "crispri.txt", sep="\t")
+    kept = pd.read_csv(wd / "results" / "benchmark" / "demo_crispri" / "pairs.tsv", sep="\t")
+    assert len(kept) == int((crispri["IncludeInModel"]).sum()) > 0
     run_snakemake(wd, "--report", "report.html", *DEMO_RUN)
     assert (wd / "report.html").stat().st_size > 100_000
 
