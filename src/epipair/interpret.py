@@ -6,7 +6,8 @@ test split's positive pairs; in each sequence, the window where a filter peaks i
 that peak reaches ``threshold`` times the filter's largest activation over all of them. One
 site per sequence: Basset's recipe (Kelley et al. 2016) counts every window above half the
 maximum instead, which on the demo buries each planted motif under thousands of partial
-matches (no motif of a 40-epoch SPEID matched, against four of six this way). The sites'
+matches (no motif of a 40-epoch SPEID on 1,000-bp windows matched, against four of six
+this way). The sites'
 bases, aligned and counted, are the filter's position probability matrix (``n_sites`` behind
 it); filters with fewer than ``min_sites`` sites give no motif. Flanks below ``trim_bits`` of
 information are trimmed before matching, and a motif (of a filter or of TF-MoDISco) with
