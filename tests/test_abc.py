@@ -231,3 +231,32 @@ def test_crispri_reader_errors(tmp_path, row, header, message):
         read_pairs(crispri_table(tmp_path, [row], header), "crispri", SIZES, genes=genes)
     with pytest.raises(EpipairError, match="needs the config key 'genes'"):
         read_pairs(crispri_table(tmp_path, [row], header), "crispri", SIZES)
+
+
+def test_edge_cases_found_in_review(tmp_path):
+    from epipair.metrics import precision_at_recall
+
+    # a gene with TSSs on two chromosomes: the one on the element's chromosome, though farther
+    genes = pd.DataFrame({"chrom": ["chr2", "chr1"], "tss": [80_100, 400_000], "name": ["G", "G"]})
+    path = crispri_table(tmp_path, ["1\tchr1\t80000\t80500\tG\tNA\tTRUE\tTRUE\t1\tK\tR\tNA"])
+    df = read_pairs(path, "crispri", SIZES, genes=genes)
+    assert df[["promoter_chrom", "promoter_start"]].values.tolist() == [["chr1", 400_000]]
+    # ABC's promoter class: a TSS exactly 500 bp before the element is outside [t-500, t+500)
+    el = pd.DataFrame({"chrom": ["chr1", "chr1"], "start": [1000, 5000], "end": [1500, 5500]})
+    tss = pd.DataFrame({"chrom": ["chr1", "chr1"], "tss": [500, 4501], "name": ["A", "B"]})
+    assert abc.promoter_flags(el, tss).tolist() == [False, True]
+    # peaks on no chromosome of the genome: an error naming the file
+    peaks = tmp_path / "p.narrowPeak"
+    peaks.write_text("chrUn\t1\t100\t.\t0\t.\t5\t-1\t-1\t10\n")
+    with pytest.raises(EpipairError, match="p.narrowPeak: no peak lies on a chromosome"):
+        abc.read_peaks(peaks, SIZES)
+    # missing scores rank last; element tables with chromosomes named 1, 2 load as text
+    assert precision_at_recall([1, 0, 1], [np.nan, 0.5, 0.9], 0.5) == 1.0
+    assert precision_at_recall([1, 0, 1], [np.nan, 0.5, 0.9], 1.0) == pytest.approx(2 / 3)
+    e_path, t_path = write_tables(tmp_path, [("1", 900, 1100, 4.0, 0)], [("1", 20_000, "G")])
+    model = abc.AbcModel().load(e_path, t_path)
+    pair = pd.DataFrame(
+        {"enhancer_chrom": ["1"], "enhancer_start": [950], "enhancer_end": [1000],
+         "promoter_chrom": ["1"], "promoter_start": [20_000], "promoter_end": [20_001]}
+    )  # fmt: skip
+    assert model.score_pairs(pair)[0] == pytest.approx(1.0)

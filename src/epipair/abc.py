@@ -14,17 +14,21 @@ Candidate elements (``src/peaks.py:31-39``, ``make_candidate_regions_from_summit
     added (the TSS500bp includelist, ``peaks.py:17``) and overlaps merged again. ABC ranks
     peaks by the accessibility reads inside them; epipair, which reads peak files and bigWigs,
     ranks by the track's signal over the peak (signalValue for a peak file). No blocklist is
-    applied (ABC removes ENCODE's blocklist; give peaks without it).
+    applied (ABC removes ENCODE's blocklist; give peaks without it), and chrY is kept (v0.2.2
+    drops it unless ``--include_chrY``, ``src/predict.py:93-94``).
 Activity (``src/neighborhoods.py:570-580``)
     ``sqrt(accessibility x H3K27ac)`` of each element. ABC counts reads per million in the
     element; epipair sums the track over the element (a bigWig's values; a peak file's
-    signalValue over the bases its peaks cover), so a cell line's activities are ABC's up to one
-    constant factor per track, which cancels in the score (numerator and denominator share
-    it). Without an H3K27ac track the activity is the accessibility alone, as the current
-    release allows (``workflow/scripts/neighborhoods.py:771`` at 36e212e9; v0.2.2 requires
-    H3K27ac). ABC's optional quantile normalisation to K562 (``--qnorm``; on by default in the
+    signalValue over the bases its peaks cover; negative or missing values count as 0). A
+    constant factor per track would cancel in the score, but fold-change bigWigs and peak
+    signal are not proportional to reads: an element outside every H3K27ac peak has activity
+    0, where ABC counts its few reads. Without an H3K27ac track the activity is the
+    accessibility alone, as the current release allows
+    (``workflow/scripts/neighborhoods.py:771`` at 36e212e9; v0.2.2 requires H3K27ac).
+    ABC's optional quantile normalisation to K562 (``--qnorm``; on by default in the
     current release) is not applied.
-Contact (``src/hic.py:185-209``)
+Contact (``src/hic.py:185-209``; without Hi-C v0.2.2 names this score ``powerlaw.Score``,
+``src/predictor.py:15-20``, computed with ``hic_gamma_reference``, also 0.87)
     The power law ``exp(scale - gamma * ln(max(d, 5000) + 1))``, gamma 0.87
     (``src/predict.py:37-38``), ``scale = -4.80 + 11.63 * gamma`` (``hic.py:204-205``), ``d``
     the distance from the element's midpoint to the TSS (``src/predictor.py:35``).
@@ -44,7 +48,13 @@ A pair's score
     inside the pair's promoter interval nearest its centre (the centre when none lies inside).
 Threshold
     0.02 (README.md:159, 174: "approximately 70% recall and 60% precision" on K562 CRISPRi),
-    reported as a precision/recall point.
+    reported as a precision/recall point over every scored pair. ABC calls links only for
+    expressed genes (promoter activity quantile >= 0.4) and non-promoter elements
+    (``src/predict.py:114,116``), which epipair does not filter; the current release calibrates
+    0.017 for DNase x H3K27ac with the power law (``reference/abc_thresholds.tsv``).
+Genes
+    ``genes`` in the config; ``config.yaml`` pins ABC's hg19 gene file of the current release
+    (36e212e9, 20,629 genes); v0.2.2 shipped ``RefSeqCurated.170308`` (24,548).
 """
 
 from __future__ import annotations
@@ -96,15 +106,25 @@ def check_params(params: dict | None) -> dict:
             f"known: {', '.join(DEFAULTS)}"
         )
     out = {**DEFAULTS, **params}
+
+    def integer(v):
+        return isinstance(v, int) and not isinstance(v, bool)
+
     for key in ("n_strongest", "window"):
-        if not (isinstance(out[key], int) and out[key] >= 1):
+        if not (integer(out[key]) and out[key] >= 1):
             raise EpipairError(f"config model_params.abc.{key}: must be an integer >= 1")
     for key in ("peak_extend", "promoter_extend", "min_distance"):
-        if not (isinstance(out[key], int) and out[key] >= 0):
+        if not (integer(out[key]) and out[key] >= 0):
             raise EpipairError(f"config model_params.abc.{key}: must be an integer >= 0")
     for key in ("gamma", "threshold"):
-        if not (isinstance(out[key], (int, float)) and out[key] > 0):
+        if not (isinstance(out[key], (int, float)) and not isinstance(out[key], bool)):
             raise EpipairError(f"config model_params.abc.{key}: must be a number > 0")
+        if out[key] <= 0:
+            raise EpipairError(f"config model_params.abc.{key}: must be a number > 0")
+    if out["scale"] is not None and not (
+        isinstance(out["scale"], (int, float)) and not isinstance(out["scale"], bool)
+    ):
+        raise EpipairError("config model_params.abc.scale: must be a number (or null)")
     if out["self_promoter"] not in ("computed", "one"):
         raise EpipairError("config model_params.abc.self_promoter: must be computed or one")
     return out
@@ -181,6 +201,14 @@ def read_genes(path, sizes: dict[str, int]) -> pd.DataFrame:
     df["chrom"] = df["chrom"].map(mapping)
     width = df["end"] - df["start"]
     df["tss"] = np.where(width <= 1, df["start"], (df["start"] + df["end"]) // 2)
+    if width.gt(1).any() and width[width > 1].nunique() > 1:
+        log.warning(
+            "%s: rows of several widths (%d-%d bp); each is taken as centred on its TSS (a "
+            "gene-bounds file would need its TSSs instead)",
+            path,
+            int(width.min()),
+            int(width.max()),
+        )
     past = (df["tss"] >= df["chrom"].map(sizes)).to_numpy()
     if past.any():
         i = int(np.flatnonzero(past)[0])
@@ -219,7 +247,17 @@ def read_peaks(path, sizes: dict[str, int]) -> pd.DataFrame:
         raise EpipairError(f"{path}: no peaks")
     df = pd.DataFrame(rows, columns=["chrom", "start", "end", "signal", "summit"])
     mapping = chrom_name_map(sorted(set(df["chrom"])), sizes, source=str(path))
-    df = df[df["chrom"].isin(mapping.keys())].copy()
+    known = df["chrom"].isin(mapping.keys())
+    if not known.any():
+        raise EpipairError(f"{path}: no peak lies on a chromosome of the genome")
+    if not known.all():
+        log.warning(
+            "%s: %d peak(s) on chromosomes not in the genome left out (%s)",
+            path,
+            int((~known).sum()),
+            ", ".join(sorted(set(df.loc[~known, "chrom"]))[:5]),
+        )
+    df = df[known].copy()
     df["chrom"] = df["chrom"].map(mapping)
     return df.reset_index(drop=True)
 
@@ -245,7 +283,7 @@ def merge_intervals(df: pd.DataFrame) -> pd.DataFrame:
 
 def strongest_peaks(peaks: pd.DataFrame, n: int) -> pd.DataFrame:
     """The peaks of the ``n`` strongest merged peaks (overlapping peaks merged keeping their
-    strongest signal, ``src/peaks.py:31-35``), every peak inside them kept."""
+    strongest signal, ``src/peaks.py:31-32``), every peak inside them kept."""
     rows = []
     for chrom, sub in peaks.groupby("chrom", sort=True):
         order = np.lexsort((sub["end"].to_numpy(), sub["start"].to_numpy()))
@@ -300,8 +338,8 @@ def promoter_flags(elements: pd.DataFrame, genes: pd.DataFrame, slop: int = TSS_
         tss = np.sort(genes.loc[genes["chrom"] == chrom, "tss"].to_numpy(np.int64))
         s = elements["start"].to_numpy(np.int64)[idx]
         e = elements["end"].to_numpy(np.int64)[idx]
-        # a TSS t with s - slop <= t < e + slop
-        lo = np.searchsorted(tss, s - slop, side="left")
+        # a TSS t with s - slop < t < e + slop (ABC's half-open join with [t - 500, t + 500))
+        lo = np.searchsorted(tss, s - slop, side="right")
         hi = np.searchsorted(tss, e + slop, side="left")
         flags[idx] = hi > lo
     return flags
@@ -328,6 +366,10 @@ def build_elements(
         sums = ts.interval_sums(
             elements["chrom"].to_numpy(), elements["start"].to_numpy(), elements["end"].to_numpy()
         )
+    bad = ~(sums >= 0)
+    if bad.any():  # log-ratio bigWigs: a negative sum would make the geometric mean NaN
+        log.warning("%d element signal sum(s) negative or missing: counted as 0", int(bad.sum()))
+        sums = np.where(bad, 0.0, sums)
     acc = sums[:, roles.index("accessibility")]
     elements["accessibility"] = np.round(acc, 6)
     if "h3k27ac" in roles:
@@ -363,7 +405,7 @@ class AbcModel:
         self.tss: dict[str, np.ndarray] = {}
 
     def load(self, elements_path, tss_path) -> AbcModel:
-        elements = pd.read_csv(elements_path, sep="\t")
+        elements = pd.read_csv(elements_path, sep="\t", dtype={"chrom": str})
         missing = [c for c in ELEMENT_COLUMNS if c not in elements.columns]
         if missing:
             raise EpipairError(f"{elements_path}: not an ABC element table (no {missing})")
@@ -375,7 +417,7 @@ class AbcModel:
                 sub["activity"].to_numpy(np.float64),
                 sub["promoter"].to_numpy(bool),
             )
-        tss = pd.read_csv(tss_path, sep="\t")
+        tss = pd.read_csv(tss_path, sep="\t", dtype={"chrom": str})
         self.tss = {c: np.sort(s["tss"].to_numpy(np.int64)) for c, s in tss.groupby("chrom")}
         return self
 
@@ -415,7 +457,7 @@ class AbcModel:
 
     def score_chrom(self, chrom, enh_start, enh_end, tss) -> np.ndarray:
         """Pairs on one chromosome: the sum of the ABC scores of the elements each enhancer
-        interval overlaps."""
+        interval overlaps (0 where a gene's denominator is 0; ABC gives NaN there)."""
         enh_start, enh_end = np.asarray(enh_start, np.int64), np.asarray(enh_end, np.int64)
         tss = np.asarray(tss, np.int64)
         out = np.zeros(tss.size)

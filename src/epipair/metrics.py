@@ -121,9 +121,14 @@ def metrics_table(prediction_files: dict, n_boot: int, seed: int) -> pd.DataFram
 
 def precision_at_recall(labels, scores, recall: float = 0.7) -> float:
     """The precision of the highest threshold whose recall reaches ``recall`` (ties in the
-    scores kept together): ABC's operating point (70%, docs/tables/perf_summary.csv)."""
+    scores kept together; a missing score ranks last): ABC's operating point (70%,
+    docs/tables/perf_summary.csv). A step of the PR curve, not interpolated: ABC's comparison
+    code interpolates precision at exactly 70% recall (comparison/src/comparison.R:296-303 at
+    2da763c6), so its figures can differ slightly."""
+    if not 0 < recall <= 1:
+        raise ValueError(f"recall must lie in (0, 1], got {recall}")
     labels = np.asarray(labels).astype(np.int64)
-    scores = np.asarray(scores, dtype=np.float64)
+    scores = np.nan_to_num(np.asarray(scores, dtype=np.float64), nan=-np.inf)
     if labels.sum() == 0:
         return float("nan")
     order = np.argsort(-scores, kind="stable")

@@ -223,6 +223,7 @@ def _read_crispri(path: Path, genes: pd.DataFrame | None, cell_type=None) -> pd.
         if c not in df.columns:
             df[c] = "NA"
     include = df["IncludeInModel"].str.strip().str.upper()
+    include = include.replace({"1": "TRUE", "0": "FALSE"})
     bad = ~include.isin(["TRUE", "FALSE", "NA", ""])
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -283,9 +284,12 @@ def _read_crispri(path: Path, genes: pd.DataFrame | None, cell_type=None) -> pd.
     ) // 2
     cand = df[["TargetGene"]].assign(_row=np.arange(len(df)), _centre=centre.to_numpy())
     cand["TargetGene"] = cand["TargetGene"].str.strip()
+    cand["_chrom"] = df["enhancer_chrom"].str.strip().str.removeprefix("chr").to_numpy()
     cand = cand.merge(genes, left_on="TargetGene", right_on="name")
     cand["_d"] = (cand["tss"] - cand["_centre"]).abs()
-    best = cand.sort_values(["_row", "_d"], kind="stable").drop_duplicates("_row")
+    # the TSS nearest the element, on the element's chromosome when the gene has one there
+    cand["_other"] = cand["chrom"].str.removeprefix("chr") != cand["_chrom"]
+    best = cand.sort_values(["_row", "_other", "_d"], kind="stable").drop_duplicates("_row")
     best = best.set_index("_row").loc[np.arange(len(df))]
     df["promoter_chrom"] = best["chrom"].to_numpy()
     df["promoter_start"] = best["tss"].to_numpy().astype(str)
