@@ -260,3 +260,54 @@ def test_edge_cases_found_in_review(tmp_path):
          "promoter_chrom": ["1"], "promoter_start": [20_000], "promoter_end": [20_001]}
     )  # fmt: skip
     assert model.score_pairs(pair)[0] == pytest.approx(1.0)
+
+
+def write_bam(path, reads, contigs=(("chr1", 20_000_000), ("chr2", 5_000_000))):
+    """An indexed BAM of 50-bp reads at ``reads`` = [(contig, start)], plus one unmapped."""
+    import pysam
+
+    header = {"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": [
+        {"SN": n, "LN": n_len} for n, n_len in contigs
+    ]}  # fmt: skip
+    unsorted = path.with_suffix(".unsorted.bam")
+    with pysam.AlignmentFile(str(unsorted), "wb", header=header) as out:
+        for i, (contig, start) in enumerate(reads):
+            a = pysam.AlignedSegment(out.header)
+            a.query_name, a.query_sequence = f"r{i}", "A" * 50
+            a.reference_id = [n for n, _ in contigs].index(contig)
+            a.reference_start, a.cigarstring, a.mapping_quality = start, "50M", 60
+            out.write(a)
+    pysam.sort("-o", str(path), str(unsorted))
+    pysam.index(str(path))
+    return path
+
+
+def test_bam_activity_is_reads_per_million_as_abc_counts_them(tmp_path):
+    # 10 reads in 801-1571, 30 elsewhere; the element (summit 1100 +-250) holds 7 of them
+    reads = [("chr1", 800 + 80 * i) for i in range(10)] + [("chr1", 5000 + i) for i in range(30)]
+    reads[0] = ("chr1", 801)  # 801-851: overlaps 850-1350 by one base
+    dnase = write_bam(tmp_path / "dnase.bam", reads)
+    k27 = write_bam(tmp_path / "k27.bam", [("chr1", 1000)] * 4 + [("chr2", 100)] * 4)
+    rpm = abc.bam_rpm(dnase, np.array(["chr1", "chr1"]), np.array([850, 19_000]),
+                      np.array([1650, 19_500]))  # fmt: skip
+    assert rpm.tolist() == [1e6 * 10 / 40, 0.0]
+    peaks = tmp_path / "p.narrowPeak"
+    peaks.write_text("chr1\t1000\t1400\t.\t0\t.\t5\t-1\t-1\t100\n")
+    genes = tmp_path / "g.bed"
+    genes.write_text("chr1\t20000\t20001\tG\n")
+    sizes = tmp_path / "sizes"
+    sizes.write_text("chr1\t20000000\nchr2\t5000000\n")
+    table = abc.build_elements(
+        peaks_path=peaks,
+        genes_path=genes,
+        chrom_sizes_path=sizes,
+        tracks=[("accessibility", str(dnase), "bam"), ("h3k27ac", str(k27), "bam")],
+        params={},
+        out_elements=tmp_path / "e.tsv",
+        out_tss=tmp_path / "t.tsv",
+    )
+    assert table[["start", "end"]].iloc[0].tolist() == [850, 1350]
+    assert table["accessibility"].iloc[0] == pytest.approx(1e6 * 7 / 40)
+    assert table["activity"].iloc[0] == pytest.approx(math.sqrt(1e6 * 7 / 40 * 1e6 * 4 / 8))
+    with pytest.raises(EpipairError, match="not an indexed BAM file"):
+        abc.bam_rpm(peaks, np.array(["chr1"]), np.array([0]), np.array([10]))

@@ -113,6 +113,17 @@ def test_abc_and_crispri_need_genes_and_peaks():
     cfg["model_params"]["abc"] = {"gama": 1}
     with pytest.raises(EpipairError, match="model_params.abc: unknown key\\(s\\) gama"):
         epiconfig.validate(cfg)
+    # BAM tracks: abc's activity only, read where they lie
+    cfg = demo_config()
+    cfg["cell_lines"]["CellA"]["tracks"]["DNase"] = {"url": "https://x/d.bam", "kind": "bam"}
+    with pytest.raises(EpipairError, match="CellA.tracks.DNase: a BAM track is read where it"):
+        epiconfig.validate(cfg)
+    for cell in ("CellA", "CellB", "CellC"):
+        cfg["cell_lines"][cell]["tracks"]["DNase"] = {"url": "d.bam", "kind": "bam"}
+    with pytest.raises(EpipairError, match="tracks.DNase: a BAM gives the abc model its activity"):
+        epiconfig.validate(cfg)
+    cfg["signal_marks"] = ["H3K27ac", "CTCF"]
+    epiconfig.validate(cfg)  # the models read other marks: fine
     # abc trains nothing: it runs under leakage_free only, whatever protocol_models says
     cfg = demo_config()
     assert [p for m, p in epiconfig.runs(cfg) if m == "abc"] == ["leakage_free"]

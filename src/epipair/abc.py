@@ -18,7 +18,8 @@ Candidate elements (``src/peaks.py:31-39``, ``make_candidate_regions_from_summit
     drops it unless ``--include_chrY``, ``src/predict.py:93-94``).
 Activity (``src/neighborhoods.py:570-580``)
     ``sqrt(accessibility x H3K27ac)`` of each element. ABC counts reads per million in the
-    element; epipair sums the track over the element (a bigWig's values; a peak file's
+    element, as epipair does for a track of ``kind: bam`` (:func:`bam_rpm`); for other tracks
+    epipair sums the track over the element (a bigWig's values; a peak file's
     signalValue over the bases its peaks cover; negative or missing values count as 0). A
     constant factor per track would cancel in the score, but fold-change bigWigs and peak
     signal are not proportional to reads: an element outside every H3K27ac peak has activity
@@ -362,10 +363,15 @@ def build_elements(
     genes = read_genes(genes_path, sizes)
     elements = candidate_elements(read_peaks(peaks_path, sizes), genes, sizes, params)
     roles = [role for role, _, _ in tracks]
-    with TrackSet([(r, p, k) for r, p, k in tracks], list(sizes)) as ts:
-        sums = ts.interval_sums(
-            elements["chrom"].to_numpy(), elements["start"].to_numpy(), elements["end"].to_numpy()
-        )
+    coords = [elements[c].to_numpy() for c in ("chrom", "start", "end")]
+    sums = np.zeros((len(elements), len(tracks)))
+    signal = [i for i, (_, _, kind) in enumerate(tracks) if kind != "bam"]
+    if signal:
+        with TrackSet([tracks[i] for i in signal], list(sizes)) as ts:
+            sums[:, signal] = ts.interval_sums(*coords)
+    for i, (role, path, kind) in enumerate(tracks):
+        if kind == "bam":
+            sums[:, i] = bam_rpm(path, *coords, role=role)
     bad = ~(sums >= 0)
     if bad.any():  # log-ratio bigWigs: a negative sum would make the geometric mean NaN
         log.warning("%d element signal sum(s) negative or missing: counted as 0", int(bad.sum()))
@@ -390,6 +396,34 @@ def build_elements(
     write_tsv(elements[ELEMENT_COLUMNS], out_elements)
     write_tsv(genes, out_tss)
     return elements
+
+
+def bam_rpm(path, chroms, starts, ends, role: str = "bam") -> np.ndarray:
+    """Reads per million overlapping each interval, as ABC counts them: ``pysam``'s
+    ``AlignmentFile.count`` per element over the mapped reads of every contig from the index
+    (current release ``workflow/scripts/neighborhoods.py:433-446, 579, 662-672`` at 36e212e9;
+    v0.2.2 counts with ``bedtools coverage -counts``, the same reads). ABC doubles chrX/chrY
+    counts in the current release (``neighborhoods.py:422-430``); epipair does not."""
+    import pysam
+
+    from .tracks import track_chrom_names
+
+    path = Path(path)
+    try:
+        bam = pysam.AlignmentFile(str(path), "rb")
+        total = sum(s.mapped for s in bam.get_index_statistics())
+    except (OSError, ValueError) as exc:
+        raise EpipairError(f"{path}: not an indexed BAM file ({exc})") from None
+    if total == 0:
+        raise EpipairError(f"{path}: no mapped reads")
+    names = track_chrom_names(set(bam.references), sorted(set(chroms.tolist())), role, path)
+    out = np.zeros(len(starts))
+    with bam:
+        for i, (c, s, e) in enumerate(zip(chroms, starts, ends)):
+            if names.get(c) is not None:
+                out[i] = bam.count(names[c], int(s), int(e))
+    log.info("%s: %d mapped reads; %d element(s) with reads", path, total, int((out > 0).sum()))
+    return 1e6 * out / total
 
 
 # --- scoring -------------------------------------------------------------------------------

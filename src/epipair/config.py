@@ -70,6 +70,32 @@ def score_thresholds(config: dict, models) -> dict:
     }
 
 
+def check_bam_tracks(config: dict) -> None:
+    """A track of ``kind: bam`` (reads) gives the abc model its activity; the epigenomic
+    models read binned signal (bigWig or peaks), so none of theirs may be a BAM."""
+    for cell, entry in config["cell_lines"].items():
+        for mark, track in entry.get("tracks", {}).items():
+            if track["kind"] == "bam" and is_remote(track["url"]):
+                raise EpipairError(
+                    f"config cell_lines.{cell}.tracks.{mark}: a BAM track is read where it lies "
+                    "(a local path, its .bai index beside it); download it with its index first"
+                )
+    bams = [t for e in config["cell_lines"].values() for t in e.get("tracks", {}).values()]
+    if not any(registry.spec(m).reads_signal for m in config["models"]) or not any(
+        t["kind"] == "bam" for t in bams
+    ):
+        return
+    marks = model_marks(config)
+    for cell in selected_cells(config):
+        for mark, track in config["cell_lines"][cell].get("tracks", {}).items():
+            if track["kind"] == "bam" and mark in marks:
+                raise EpipairError(
+                    f"config cell_lines.{cell}.tracks.{mark}: a BAM gives the abc model its "
+                    "activity only, and the epigenomic models read this mark; give a bigWig or "
+                    "peaks for it, or leave it out of signal_marks"
+                )
+
+
 def check_abc(config: dict) -> None:
     """The abc model needs ``genes`` and, in each selected cell line, an accessibility track
     and peaks for the candidate elements (``elements``, or the accessibility track as a peak
@@ -180,6 +206,7 @@ def check(config: dict) -> None:
             "element's centre"
         )
     check_abc(config)
+    check_bam_tracks(config)
     signal_models = [m for m in config["models"] if registry.spec(m).reads_signal]
     for cell in selected_cells(config) if signal_models else []:
         if not config["cell_lines"][cell].get("tracks"):
