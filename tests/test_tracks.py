@@ -25,6 +25,33 @@ def test_peaks_binned_by_hand(tmp_path):
     np.testing.assert_allclose(out[1, 0], [3, 4, 0, 0])
 
 
+def test_peak_sums_from_the_integral_equal_the_per_base_values(tmp_path):
+    """Bins and interval sums of a peak file come from its step function's integral; on
+    nested, chained and touching peaks they equal the per-base values summed."""
+    rng = np.random.default_rng(3)
+    lines = []
+    for _ in range(300):
+        s = int(rng.integers(0, 20_000))
+        lines.append(f"c1\t{s}\t{s + int(rng.integers(1, 400))}\t.\t0\t.\t{rng.random() * 9:.3f}\n")
+    lines.append("c1\t30000\t30100\t.\t0\t.\t2\nc1\t30100\t30200\t.\t0\t.\t5\n")  # touching
+    track = tracks.PeakTrack(write(tmp_path / "p.bed", "".join(lines)))
+    starts = rng.integers(-50, 31_000, 200)
+    starts = np.clip(starts, 0, None)
+    got = tracks.track_bins(track, "c1", starts, 500, 50)
+    want = [track.values("c1", s, s + 500).reshape(10, 50).mean(axis=1) for s in starts]
+    np.testing.assert_allclose(got, np.array(want), rtol=1e-6)
+    ends = starts + rng.integers(1, 3000, starts.size)
+    with tracks.TrackSet([("m", str(tmp_path / "p.bed"), "peaks")]) as ts:
+        sums = ts.interval_sums(np.array(["c1"] * starts.size), starts, ends)[:, 0]
+    want = [track.values("c1", s, e).sum(dtype=np.float64) for s, e in zip(starts, ends)]
+    np.testing.assert_allclose(sums, want, rtol=1e-9)
+    assert track.integral("c1", [30_100, 30_200]).tolist() == [
+        track.integral("c1", [30_000])[0] + 200,
+        track.integral("c1", [30_000])[0] + 700,
+    ]
+    assert track.integral("c2", [10]).tolist() == [0.0]  # a chromosome without peaks
+
+
 def write_bigwig(path, chroms, entries):
     bw = pyBigWig.open(str(path), "w")
     bw.addHeader(list(chroms.items()), maxZooms=0)
