@@ -150,6 +150,18 @@ def test_shipped_published_table_parses():
     src = "broadinstitute/ABC-Enhancer-Gene-Prediction@36e212e9 docs/tables/perf_summary.csv"
     assert abc[("aupr", f"{src}:5 (DNase-seq x H3K27ac, Powerlaw)")] == 0.58
     assert abc[("precision_at_70_recall", f"{src}:2 (DNase-seq x H3K27ac, K562 Hi-C)")] == 0.56
+    # TransEPI's per-fold logs (chenkenbio/TransEPI@1bf63bdc dev/): 5 folds x AUPR, AUROC for
+    # each of the four cell lines it never trained on
+    te = pub[pub["model"] == "transepi"]
+    assert te.groupby(["cell_line", "metric"]).size().to_dict() == {
+        (c, m): 5 for c in ("HMEC", "IMR90", "K562", "NHEK") for m in ("aupr", "auroc")
+    }
+    k562 = te[(te["cell_line"] == "K562") & (te["metric"] == "aupr")]
+    assert k562["value"].round(4).tolist() == [0.2852, 0.1885, 0.1608, 0.1687, 0.1923]
+    assert (
+        k562["source"].str.endswith(tuple(f".v3_strict.log:{n}" for n in (6, 14, 22, 30, 38))).all()
+    )
+    assert te["measured_on"].str.startswith("BENGI").all()
     m = pd.DataFrame([{"model": "abc", "protocol": "leakage_free", "train_cell": "K562",
                        "test_cell": "K562", "n": 9, "n_pos": 1, "base_rate": 0.1, "aupr": 0.2,
                        "aupr_low": 0.1, "aupr_high": 0.3, "auroc": 0.5, "auroc_low": 0.4,

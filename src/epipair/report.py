@@ -450,7 +450,9 @@ def summary_markdown(
         "SPEID's are read from its repository's figure). Published evaluation sets differ",
         "from all three of ours: see docs/protocols.md before comparing. Ours are shown only",
         "beside numbers measured on TargetFinder pairs; ABC's (K562 CRISPRi screens) compare",
-        "with a `crispri` benchmark in the section below, which epipair never fetches itself.",
+        "with a `crispri` benchmark in the section below, which epipair never fetches itself;",
+        "TransEPI's (BENGI Hi-C of cell lines it never trained on, per fold of its own",
+        "chromosome groups) with a `bengi` benchmark of that cell line.",
         "",
     ]
     if len(published):
