@@ -35,8 +35,7 @@ def test_peak_sums_from_the_integral_equal_the_per_base_values(tmp_path):
         lines.append(f"c1\t{s}\t{s + int(rng.integers(1, 400))}\t.\t0\t.\t{rng.random() * 9:.3f}\n")
     lines.append("c1\t30000\t30100\t.\t0\t.\t2\nc1\t30100\t30200\t.\t0\t.\t5\n")  # touching
     track = tracks.PeakTrack(write(tmp_path / "p.bed", "".join(lines)))
-    starts = rng.integers(-50, 31_000, 200)
-    starts = np.clip(starts, 0, None)
+    starts = rng.integers(0, 31_000, 200)
     got = tracks.track_bins(track, "c1", starts, 500, 50)
     want = [track.values("c1", s, s + 500).reshape(10, 50).mean(axis=1) for s in starts]
     np.testing.assert_allclose(got, np.array(want), rtol=1e-6)

@@ -350,7 +350,7 @@ class TrackSet:
         for chrom in sorted(set(chroms.tolist())):
             rows = np.flatnonzero(chroms == chrom)
             s, e = starts[rows], ends[rows]
-            span_start, span_end, span_of = merge_spans(s, longest, SPAN_GAP, MAX_SPAN + longest)
+            spans = None  # the per-base reads' spans, merged once, for tracks without integral
             for m in range(len(self.specs)):
                 name = self._track_name(m, chrom)
                 if name is None:
@@ -359,6 +359,9 @@ class TrackSet:
                     sums = self._open[m].integral(name, np.stack([s, e]))
                     out[rows, m] = sums[1] - sums[0]
                     continue
+                if spans is None:
+                    spans = merge_spans(s, longest, SPAN_GAP, MAX_SPAN + longest)
+                span_start, span_end, span_of = spans
                 for k in range(span_start.size):
                     idx = np.flatnonzero(span_of == k)
                     vals = self._open[m].values(name, span_start[k], span_end[k])
