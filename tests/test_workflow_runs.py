@@ -86,6 +86,8 @@ def cv_run(tmp_path_factory):
     cfg["split"]["folds"] = 3
     cfg["only"] = "CellA"
     cfg["predict"]["my_pairs"]["model"] = "gbm"
+    # folds are what this run checks: no benchmarks, candidate sets or interpretation
+    cfg.update(benchmarks={}, candidates={}, interpret={})
     (wd / "config" / "cv.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     run_snakemake(wd, "--cores", "2", "--configfile", "config/cv.yaml")
     return wd
