@@ -5,6 +5,7 @@ import yaml
 from snakemake.exceptions import WorkflowError
 
 from epipair import config as epiconfig
+from epipair import download
 from epipair.errors import EpipairError
 
 from .conftest import ROOT
@@ -128,6 +129,21 @@ def test_abc_and_crispri_need_genes_and_peaks():
     cfg = demo_config()
     assert [p for m, p in epiconfig.runs(cfg) if m == "abc"] == ["leakage_free"]
     assert epiconfig.score_thresholds(cfg, ["gbm", "abc"]) == {"abc": 0.02}
+    # Hi-C: a .cool/.mcool is downloaded for abc and kept by its suffix; a .hic is refused
+    cfg["cell_lines"]["CellA"]["hic"] = {"url": "https://x.org/files/GM.mcool"}
+    epiconfig.validate(cfg)
+    files = {where: target for where, target, _ in download.config_files(cfg)}
+    assert files["cell_lines.CellA.hic"].startswith("resources/CellA/hic.")
+    assert files["cell_lines.CellA.hic"].endswith(".mcool")
+    cfg["models"].remove("abc")
+    assert "cell_lines.CellA.hic" not in {w for w, _, _ in download.config_files(cfg)}
+    cfg = demo_config()
+    cfg["cell_lines"]["CellA"]["hic"] = {"url": "https://x.org/ENCFF1.hic"}
+    with pytest.raises(EpipairError, match="CellA.hic: .*ENCFF1.hic is a .hic file.*hic2cool"):
+        epiconfig.validate(cfg)
+    cfg["cell_lines"]["CellA"]["hic"] = {"url": "https://x.org/a.mcool", "resolution": 5000}
+    with pytest.raises(WorkflowError, match="'resolution' was unexpected"):  # model_params.abc's
+        epiconfig.validate(cfg)
 
 
 def test_url_helpers():

@@ -134,3 +134,64 @@ def test_cross_validation_tests_every_pair_once(cv_run):
     assert "| epi_cnn | leakage_free | CellA | 3 |" in summary
     assert set(metrics["train_cell"]) | set(metrics["test_cell"]) == {"CellA"}
     assert not (wd / "results" / "CellB").exists() and not (wd / "results" / "CellC").exists()
+
+
+def test_abc_reads_a_cell_lines_hic(tmp_path):
+    """A balanced .cool given as ``cell_lines.CellA.hic`` reaches the abc model: the contact
+    rows of CellA's TSSs are written beside its elements and the CRISPRi benchmark is scored
+    with them (not with the power law the same tables give without Hi-C)."""
+    cooler = pytest.importorskip("cooler")
+    from epipair import abc
+
+    from .conftest import ROOT
+
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    cfg = yaml.safe_load((tmp_path / "config" / "demo.yaml").read_text())
+    cfg.update(models=["abc"], protocol=["leakage_free"], protocol_models={}, only="CellA")
+    cfg.update(predict={}, candidates={}, interpret={})
+    cfg["benchmarks"] = {k: v for k, v in cfg["benchmarks"].items() if k == "demo_crispri"}
+    config = tmp_path / "config" / "hic.yaml"
+    config.write_text(yaml.safe_dump(cfg, sort_keys=False))
+    sizes_file = "resources/demo/genome.chrom.sizes"
+    run_snakemake(tmp_path, sizes_file, "--cores", "1", "--configfile", str(config))
+    # contacts falling with distance; weights of one balancing step (1/sqrt(row sum)), one bin
+    # without a weight as cooler's filters leave some
+    res, rows = 5000, []
+    for line in (tmp_path / sizes_file).read_text().splitlines():
+        chrom, size = line.split("\t")[:2]
+        rows += [(chrom, s, min(s + res, int(size))) for s in range(0, int(size), res)]
+    bins = pd.DataFrame(rows, columns=["chrom", "start", "end"])
+    rng = np.random.default_rng(3)
+    i, j = np.triu_indices(len(bins))
+    near = (bins["chrom"].to_numpy()[i] == bins["chrom"].to_numpy()[j]) & (j - i <= 200)
+    i, j = i[near], j[near]
+    count = np.round(500.0 / (1.0 + j - i) * rng.uniform(0.5, 1.5, i.size)) + 1
+    sums = np.bincount(i, count, len(bins)) + np.bincount(j[i != j], count[i != j], len(bins))
+    bins["weight"] = 1 / np.sqrt(sums)
+    bins.loc[10, "weight"] = np.nan
+    uri = str(tmp_path / "CellA.cool")
+    cooler.create_cooler(uri, bins, pd.DataFrame({"bin1_id": i, "bin2_id": j, "count": count}))
+    cfg["cell_lines"]["CellA"]["hic"] = {"url": uri}
+    config.write_text(yaml.safe_dump(cfg, sort_keys=False))
+    scores = tmp_path / "results" / "benchmarks" / "demo_crispri" / "abc__leakage_free.tsv"
+    run_snakemake(tmp_path, str(scores.relative_to(tmp_path)), "--cores", "2",
+                  "--configfile", str(config))  # fmt: skip
+    features = tmp_path / "results" / "CellA" / "features"
+    with np.load(features / "abc_contact.npz") as z:
+        assert int(z["resolution"]) == res and int(z["band"]) == 1000
+        tss = pd.read_csv(features / "abc_tss.tsv", sep="\t")
+        assert sum(z[k].shape[0] for k in z.files if k.startswith("bins/")) == len(
+            set(zip(tss["chrom"], tss["tss"] // res))
+        )
+    log = (tmp_path / "results" / "logs" / "abc_elements" / "CellA.log").read_text()
+    assert "CellA.cool" in log and "mean cis row sum" in log
+    got = pd.read_csv(scores, sep="\t")
+    assert len(got) > 0 and got["score"].notna().all()
+    bench = pd.read_csv(tmp_path / "results" / "benchmark" / "demo_crispri" / "pairs.tsv", sep="\t")
+    bench = bench.set_index("pair_id").loc[got["pair_id"]].reset_index()
+    hic = abc.AbcModel().load(*abc.element_files(features))
+    plain = abc.AbcModel().load(*abc.element_files(features)[:2])
+    np.testing.assert_allclose(
+        got["score"], hic.score_pairs(bench), rtol=2e-5, atol=1e-9
+    )  # 6 digits
+    assert not np.allclose(got["score"], plain.score_pairs(bench))

@@ -32,7 +32,12 @@ Contact (``src/hic.py:185-209``; without Hi-C v0.2.2 names this score ``powerlaw
 ``src/predictor.py:15-20``, computed with ``hic_gamma_reference``, also 0.87)
     The power law ``exp(scale - gamma * ln(max(d, 5000) + 1))``, gamma 0.87
     (``src/predict.py:37-38``), ``scale = -4.80 + 11.63 * gamma`` (``hic.py:204-205``), ``d``
-    the distance from the element's midpoint to the TSS (``src/predictor.py:35``).
+    the distance from the element's midpoint to the TSS (``src/predictor.py:35``). With the
+    cell line's Hi-C (``cell_lines.<cell>.hic``, a balanced ``.cool``/``.mcool``): the Hi-C
+    contact as ABC processes and reads it, scaled to this power law, plus its pseudocount
+    (:mod:`epipair.hic`); a ``.hic`` file needs ``hic-straw``, which builds from source against
+    libcurl and is not installed: convert it (``hic2cool convert in.hic out.mcool``, weights
+    ``hic_weight: KR``).
 Score (``src/predictor.py:183-190``)
     ``A x C`` over the sum of ``A x C`` of every candidate element whose midpoint lies within
     ``window`` = 5 Mb of the gene's TSS (``predictor.py:32-36``, ``distance < window``), the
@@ -90,6 +95,14 @@ DEFAULTS = {
     "window": WINDOW,
     "self_promoter": "computed",
     "threshold": THRESHOLD,
+    # Hi-C (a cell line's "hic" file; epipair.hic): src/predict.py:31-40
+    "hic_resolution": 5000,  # the level read from a .mcool (README.md:173)
+    "hic_weight": "weight",  # the bins' balancing weights (cooler balance; KR from hic2cool)
+    "hic_gamma": GAMMA,  # the Hi-C's own power law (--hic_gamma)
+    "hic_scale": None,  # -4.80 + 11.63 * hic_gamma
+    "tss_hic_contribution": 100,
+    "hic_pseudocount_distance": 1_000_000,
+    "scale_hic_using_powerlaw": True,  # README.md:174
 }
 ELEMENT_COLUMNS = ["chrom", "start", "end", "accessibility", "h3k27ac", "activity", "promoter"]
 TSS_COLUMNS = ["chrom", "tss", "name"]
@@ -111,21 +124,28 @@ def check_params(params: dict | None) -> dict:
     def integer(v):
         return isinstance(v, int) and not isinstance(v, bool)
 
-    for key in ("n_strongest", "window"):
+    for key in ("n_strongest", "window", "hic_resolution", "hic_pseudocount_distance"):
         if not (integer(out[key]) and out[key] >= 1):
             raise EpipairError(f"config model_params.abc.{key}: must be an integer >= 1")
     for key in ("peak_extend", "promoter_extend", "min_distance"):
         if not (integer(out[key]) and out[key] >= 0):
             raise EpipairError(f"config model_params.abc.{key}: must be an integer >= 0")
-    for key in ("gamma", "threshold"):
+    for key in ("gamma", "threshold", "hic_gamma", "tss_hic_contribution"):
         if not (isinstance(out[key], (int, float)) and not isinstance(out[key], bool)):
             raise EpipairError(f"config model_params.abc.{key}: must be a number > 0")
         if out[key] <= 0:
             raise EpipairError(f"config model_params.abc.{key}: must be a number > 0")
-    if out["scale"] is not None and not (
-        isinstance(out["scale"], (int, float)) and not isinstance(out["scale"], bool)
-    ):
-        raise EpipairError("config model_params.abc.scale: must be a number (or null)")
+    for key in ("scale", "hic_scale"):
+        if out[key] is not None and not (
+            isinstance(out[key], (int, float)) and not isinstance(out[key], bool)
+        ):
+            raise EpipairError(f"config model_params.abc.{key}: must be a number (or null)")
+    if not (isinstance(out["hic_weight"], str) and out["hic_weight"]):
+        raise EpipairError("config model_params.abc.hic_weight: must be a column name")
+    if not isinstance(out["scale_hic_using_powerlaw"], bool):
+        raise EpipairError(
+            "config model_params.abc.scale_hic_using_powerlaw: must be true or false"
+        )
     if out["self_promoter"] not in ("computed", "one"):
         raise EpipairError("config model_params.abc.self_promoter: must be computed or one")
     return out
@@ -347,12 +367,23 @@ def promoter_flags(elements: pd.DataFrame, genes: pd.DataFrame, slop: int = TSS_
 
 
 def build_elements(
-    *, peaks_path, genes_path, chrom_sizes_path, tracks, params: dict, out_elements, out_tss
+    *,
+    peaks_path,
+    genes_path,
+    chrom_sizes_path,
+    tracks,
+    params: dict,
+    out_elements,
+    out_tss,
+    hic_path=None,
+    out_contact=None,
 ) -> pd.DataFrame:
     """Candidate elements and their activity for one cell line (rule ``abc_elements``).
 
     ``tracks``: ``[(role, path, kind)]`` with role ``accessibility`` and, when the cell line has
-    it, ``h3k27ac``. Writes the element table (:data:`ELEMENT_COLUMNS`) and the genes' TSSs.
+    it, ``h3k27ac``. Writes the element table (:data:`ELEMENT_COLUMNS`), the genes' TSSs and,
+    to ``out_contact``, the Hi-C rows of the TSSs (``hic_path``, a ``.cool``/``.mcool``; none:
+    a file that says so, and the power law scores).
     """
     from .genome import read_chrom_sizes
     from .tables import write_tsv
@@ -393,6 +424,10 @@ def build_elements(
         int(elements["promoter"].sum()),
         int((elements["activity"] > 0).sum()),
     )
+    if out_contact is not None:
+        from .hic import tss_rows, write_contact
+
+        write_contact(out_contact, tss_rows(hic_path, genes, params) if hic_path else None)
     write_tsv(elements[ELEMENT_COLUMNS], out_elements)
     write_tsv(genes, out_tss)
     return elements
@@ -437,8 +472,14 @@ class AbcModel:
         self.params = check_params(params)
         self.elements: dict[str, tuple] = {}
         self.tss: dict[str, np.ndarray] = {}
+        self.hic: dict | None = None
 
-    def load(self, elements_path, tss_path) -> AbcModel:
+    def load(self, elements_path, tss_path, contact_path=None) -> AbcModel:
+        """The tables of ``build_elements``; ``contact_path``: its Hi-C rows (``.npz``;
+        without Hi-C in it, or without the file, contact is the power law)."""
+        from .hic import read_contact
+
+        self.hic = read_contact(contact_path) if contact_path else None
         elements = pd.read_csv(elements_path, sep="\t", dtype={"chrom": str})
         missing = [c for c in ELEMENT_COLUMNS if c not in elements.columns]
         if missing:
@@ -468,8 +509,16 @@ class AbcModel:
         inside = (near >= prom_start) & (near < np.maximum(prom_end, prom_start + 1))
         return np.where(inside, near, centre)
 
-    def contact(self, distance) -> np.ndarray:
+    def contact(self, chrom: str, mids, tss) -> np.ndarray:
+        """Contact of elements (midpoints ``mids``) with TSSs ``tss``: Hi-C as ABC processes
+        it (``epipair.hic.hic_contact``) when the cell line has it, else the power law of the
+        distance."""
         p = self.params
+        if self.hic is not None:
+            from .hic import hic_contact
+
+            return hic_contact(self.hic, chrom, mids, tss, p)
+        distance = np.abs(np.asarray(mids, dtype=np.float64) - tss)
         return powerlaw_contact(distance, p["gamma"], p["scale"], p["min_distance"])
 
     def denominators(self, chrom: str, tss: np.ndarray) -> np.ndarray:
@@ -485,8 +534,7 @@ class AbcModel:
         hi = np.searchsorted(mids, uniq + window, side="left")
         den = np.empty(uniq.size)
         for k, t in enumerate(uniq):
-            d = np.abs(mids[lo[k] : hi[k]] - t)
-            den[k] = float(np.sum(act[lo[k] : hi[k]] * self.contact(d)))
+            den[k] = float(np.sum(act[lo[k] : hi[k]] * self.contact(chrom, mids[lo[k] : hi[k]], t)))
         return den[inv]
 
     def score_chrom(self, chrom, enh_start, enh_end, tss) -> np.ndarray:
@@ -509,7 +557,7 @@ class AbcModel:
             kk = np.where(ok, k, 0)
             mid = (starts[kk] + ends[kk]) / 2.0
             d = np.abs(mid - tss)
-            num = act[kk] * self.contact(d)
+            num = act[kk] * self.contact(chrom, mid, tss)
             share = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
             if one:
                 own = prom[kk] & (starts[kk] - TSS_SLOP < tss) & (ends[kk] + TSS_SLOP > tss)
@@ -542,7 +590,7 @@ def abc_estimator(params: dict, seed: int) -> AbcModel:
     return AbcModel(params)
 
 
-def element_files(folder) -> tuple[Path, Path]:
-    """A cell line's element and TSS tables under its features folder."""
+def element_files(folder) -> tuple[Path, Path, Path]:
+    """A cell line's element and TSS tables and Hi-C rows under its features folder."""
     folder = Path(folder)
-    return folder / "abc_elements.tsv", folder / "abc_tss.tsv"
+    return folder / "abc_elements.tsv", folder / "abc_tss.tsv", folder / "abc_contact.npz"

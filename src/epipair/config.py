@@ -117,6 +117,13 @@ def check_abc(config: dict) -> None:
     if not config.get("genes"):
         raise EpipairError("config models: abc needs the config key 'genes' (a TSS BED)")
     for cell in selected_cells(config):
+        hic = config["cell_lines"][cell].get("hic")
+        if hic and urlparse(hic["url"]).path.lower().endswith(".hic"):
+            raise EpipairError(
+                f"config cell_lines.{cell}.hic: {hic['url']} is a .hic file; epipair reads "
+                ".cool/.mcool (a .hic needs hic-straw, which epipair does not install): convert it "
+                "(hic2cool convert in.hic out.mcool) and set model_params.abc.hic_weight: KR"
+            )
         tracks = config["cell_lines"][cell].get("tracks", {})
         mark = abc_tracks(config, cell)["accessibility"]
         if mark not in tracks:

@@ -153,6 +153,8 @@ def config_files(config: dict, active_only: bool = False) -> list[tuple[str, str
         )
         if elements and not _is_track(elements, entry):
             out.append((f"cell_lines.{cell}.elements", cell, "elements", elements))
+        if entry.get("hic") and registry.reads_elements(config.get("models", [])):
+            out.append((f"cell_lines.{cell}.hic", cell, "hic", entry["hic"]))
         for key in keys:
             for mark, track in (entry.get(key) or {}).items():
                 out.append((f"cell_lines.{cell}.{key}.{mark}", f"{cell}/tracks", mark, track))
@@ -184,7 +186,8 @@ def config_urls(config: dict) -> list[tuple[str, str]]:
 # file name suffixes kept on download targets (readers and people recognise files by them)
 KNOWN_SUFFIXES = {
     ".gz", ".bgz", ".bz2", ".zip", ".csv", ".tsv", ".txt", ".bed", ".bedpe", ".narrowpeak",
-    ".broadpeak", ".bigwig", ".bw", ".bigbed", ".bb", ".fa", ".fasta", ".fna", ".2bit",
+    ".broadpeak", ".bigwig", ".bw", ".bigbed", ".bb", ".fa", ".fasta", ".fna", ".2bit", ".cool",
+    ".mcool",
 }  # fmt: skip
 
 

@@ -26,7 +26,8 @@ SIGNAL_INPUTS = ("enhancer_sig", "promoter_sig")
 SIGNAL_WINDOW_INPUTS = ("enhancer_sigwin", "promoter_sigwin")
 DISTANCE_INPUT = ("distance",)
 # the Activity-by-Contact model's input: the cell line's candidate elements with their activity
-# and the genes' TSSs (results/<cell>/features/abc_elements.tsv, abc_tss.tsv; epipair.abc)
+# and the genes' TSSs, and their Hi-C rows (results/<cell>/features/abc_elements.tsv, abc_tss.tsv,
+# abc_contact.npz; epipair.abc, epipair.hic)
 ABC_INPUT = ("abc_elements",)
 KINDS = ("neural", "baseline")
 # an input's suffix -> the stem of its feature files (results/<cell>/features/<kind>_<stem>.npy,

@@ -81,16 +81,19 @@ rule signal_window_features:
 
 
 # The Activity-by-Contact model's candidate elements (accessibility peaks' summits +-250 bp and
-# gene TSSs +-250 bp) and their activity, per cell line (epipair.abc.build_elements)
+# gene TSSs +-250 bp), their activity and, from the cell line's Hi-C, the contact rows of the
+# gene TSSs, per cell line (epipair.abc.build_elements, epipair.hic)
 rule abc_elements:
     input:
         peaks=abc_peaks,
         tracks=abc_track_files,
         genes=GENES or [],
         chrom_sizes=chrom_sizes(),
+        hic=abc_hic,
     output:
         elements="results/{cell}/features/abc_elements.tsv",
         tss="results/{cell}/features/abc_tss.tsv",
+        contact="results/{cell}/features/abc_contact.npz",
     log:
         "results/logs/abc_elements/{cell}.log",
     conda:

@@ -1,4 +1,4 @@
-"""A cell line's ABC candidate elements and their activity (epipair.abc.build_elements)."""
+"""A cell line's ABC candidate elements, their activity and Hi-C contact (epipair.abc)."""
 
 from epipair.abc import build_elements
 from epipair.smk import script
@@ -12,4 +12,6 @@ with script(snakemake):
         params=snakemake.params.abc,
         out_elements=snakemake.output.elements,
         out_tss=snakemake.output.tss,
+        hic_path=snakemake.input.hic or None,
+        out_contact=snakemake.output.contact,
     )

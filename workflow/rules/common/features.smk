@@ -96,6 +96,14 @@ def abc_track_files(wildcards):
     return [path for _, path, _ in abc_track_specs(wildcards)]
 
 
+def abc_hic(wildcards):
+    """The cell line's Hi-C (``cell_lines.<cell>.hic``), or none: the power law."""
+    entry = config["cell_lines"][wildcards.cell].get("hic")
+    if not entry:
+        return []
+    return epidownload.source_target(entry["url"], wildcards.cell, "hic")
+
+
 def abc_peaks(wildcards):
     """The peak file whose summits give the abc model's candidate elements."""
     key, entry = epiconfig.abc_elements_entry(config, wildcards.cell)
