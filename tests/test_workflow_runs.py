@@ -1,7 +1,6 @@
 """End-to-end Snakemake runs of their own (not the shared demo run): chromosome
-cross-validation, and a SPEID trained long enough to learn the demo's motifs. A file apart
-from test_workflow.py so that pytest-xdist (``make test``: ``--dist loadfile``) runs them
-beside the shared demo run."""
+cross-validation and abc with a cell line's Hi-C. A file apart from test_workflow.py so that
+pytest-xdist (``make test``: ``--dist loadfile``) runs them beside the shared demo run."""
 
 import shutil
 
@@ -13,58 +12,6 @@ import yaml
 from .conftest import run_snakemake
 
 pytestmark = pytest.mark.slow
-
-
-def test_a_speid_that_learnt_the_demo_grammar_gives_back_its_motifs(tmp_path):
-    """SPEID trained leakage-free on CellA at the demo's windows until it has learnt the
-    grammar (40 epochs at learning rate 0.003, no early stop: validation AUPR stays near 0.4
-    for about 20 epochs, then climbs to 1.0 by epoch 36; when the climb starts varies with
-    round-off, it came near epoch 17 in another run; the demo's 5 epochs give back at most one
-    planted motif): at least half of the motifs planted for CellA's families match the demo
-    database at q < 0.05, and at planted motif positions that matter (|ISM| above a tenth of
-    the pair's largest) gradient x input has the sign of mutagenesis."""
-    from epipair import demo
-    from epipair.tables import INTERPRET_MOTIFS
-
-    from .conftest import ROOT
-
-    shutil.copytree(ROOT / "config", tmp_path / "config")
-    cfg = yaml.safe_load((tmp_path / "config" / "demo.yaml").read_text())
-    cfg.update(models=["speid"], protocol=["leakage_free"], predict={}, candidates={})
-    cfg.update(benchmarks={}, only="CellA")
-    # measured: 61 s of test (at learning rate 0.001 the climb came near epoch 28 and took 40
-    # epochs on 1,000-bp windows, 165 s); patience 40: the plateau before the climb is long
-    cfg["train"].update(epochs=40, patience=40, learning_rate=0.003)
-    cfg["interpret"].update(models=["speid"], top_pairs=2)
-    (tmp_path / "config" / "speid_long.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
-    d = tmp_path / "results" / "interpret" / "speid" / "leakage_free" / "CellA"
-    target = str(d.relative_to(tmp_path) / "motifs.tsv")
-    run_snakemake(tmp_path, target, "--cores", "2", "--configfile", "config/speid_long.yaml")
-    motifs = INTERPRET_MOTIFS.read(d / "motifs.tsv")
-    hits = motifs[(motifs["database"] == "demo") & (motifs["q_value"] < 0.05)]
-    planted = {f"{kind}_{f}" for kind in ("enhancer", "promoter") for f in demo.DEMO_CELLS["CellA"]}
-    assert len(set(hits["match_id"]) & planted) >= len(planted) / 2, hits
-    log = tmp_path / "results" / "logs" / "interpret" / "speid" / "leakage_free" / "CellA.log"
-    assert "promoter_seq: " in log.read_text() and "TF-MoDISco patterns" in log.read_text()
-    agree = []
-    with np.load(d / "attributions.npz") as z:
-        for inp, seqs in (
-            ("enhancer_seq", demo.ENHANCER_MOTIFS),
-            ("promoter_seq", demo.PROMOTER_MOTIFS),
-        ):
-            x, ref = z[inp], z[f"{inp}_ism_reference"]
-            gxi = z[f"{inp}_grad_x_input"].sum(axis=-1)
-            for i in range(len(x)):
-                text = "".join("ACGT"[j] for j in x[i].argmax(axis=1))
-                site = np.zeros(len(text), dtype=bool)
-                for m in seqs:
-                    at = text.find(m)
-                    while at >= 0:
-                        site[at : at + len(m)] = True
-                        at = text.find(m, at + 1)
-                big = site & (np.abs(ref[i]) > 0.1 * np.abs(ref[i]).max())
-                agree += list(np.sign(gxi[i][big]) == np.sign(ref[i][big]))
-    assert len(agree) > 50 and np.mean(agree) >= 0.75
 
 
 @pytest.fixture(scope="module")

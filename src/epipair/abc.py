@@ -73,12 +73,20 @@ import pandas as pd
 
 from .errors import EpipairError
 from .genome import chrom_name_map
+from .hic import (
+    GAMMA,
+    MIN_DISTANCE,
+    hic_contact,
+    powerlaw_contact,
+    powerlaw_scale,  # noqa: F401 (epipair.abc.powerlaw_scale, as before)
+    read_contact,
+    tss_rows,
+    write_contact,
+)
 from .pairs import data_lines
 
 log = logging.getLogger(__name__)
 
-GAMMA = 0.87  # src/predict.py:37-38 (--hic_gamma, --hic_gamma_reference)
-MIN_DISTANCE = 5000  # src/hic.py:185
 WINDOW = 5_000_000  # src/predict.py:21 (--window)
 THRESHOLD = 0.02  # README.md:159
 TSS_SLOP = 500  # promoter class (src/run.neighborhoods.py:35) and self-promoter (predict.py:50)
@@ -149,18 +157,6 @@ def check_params(params: dict | None) -> dict:
     if out["self_promoter"] not in ("computed", "one"):
         raise EpipairError("config model_params.abc.self_promoter: must be computed or one")
     return out
-
-
-def powerlaw_scale(gamma: float) -> float:
-    """ABC's scale for a gamma: a regression across 20 Hi-C cell types (src/hic.py:203-205)."""
-    return -4.80 + 11.63 * gamma
-
-
-def powerlaw_contact(distance, gamma: float = GAMMA, scale=None, min_distance=MIN_DISTANCE):
-    """``exp(scale - gamma * ln(max(d, min_distance) + 1))`` (src/hic.py:185-209)."""
-    d = np.maximum(np.asarray(distance, dtype=np.float64), min_distance)
-    scale = powerlaw_scale(gamma) if scale is None else scale
-    return np.exp(scale - gamma * np.log(d + 1.0))
 
 
 # --- genes -------------------------------------------------------------------------------
@@ -425,8 +421,6 @@ def build_elements(
         int((elements["activity"] > 0).sum()),
     )
     if out_contact is not None:
-        from .hic import tss_rows, write_contact
-
         write_contact(out_contact, tss_rows(hic_path, genes, params) if hic_path else None)
     write_tsv(elements[ELEMENT_COLUMNS], out_elements)
     write_tsv(genes, out_tss)
@@ -477,8 +471,6 @@ class AbcModel:
     def load(self, elements_path, tss_path, contact_path=None) -> AbcModel:
         """The tables of ``build_elements``; ``contact_path``: its Hi-C rows (``.npz``;
         without Hi-C in it, or without the file, contact is the power law)."""
-        from .hic import read_contact
-
         self.hic = read_contact(contact_path) if contact_path else None
         elements = pd.read_csv(elements_path, sep="\t", dtype={"chrom": str})
         missing = [c for c in ELEMENT_COLUMNS if c not in elements.columns]
@@ -515,8 +507,6 @@ class AbcModel:
         distance."""
         p = self.params
         if self.hic is not None:
-            from .hic import hic_contact
-
             return hic_contact(self.hic, chrom, mids, tss, p)
         distance = np.abs(np.asarray(mids, dtype=np.float64) - tss)
         return powerlaw_contact(distance, p["gamma"], p["scale"], p["min_distance"])

@@ -49,6 +49,8 @@ from .errors import EpipairError
 
 log = logging.getLogger(__name__)
 
+GAMMA = 0.87  # src/predict.py:39-40 at 8fca06f (--hic_gamma, --hic_gamma_reference)
+MIN_DISTANCE = 5000  # src/hic.py:185
 QC_THRESHOLD = 0.01  # src/predictor.py:175 (qc_hic)
 CHUNK = 5_000_000  # pixels read at a time
 
@@ -92,10 +94,16 @@ def open_cooler(path, resolution: int, weight: str = "weight"):
     return clr
 
 
-def _powerlaw(distance, gamma, scale, min_distance):
-    from .abc import powerlaw_contact
+def powerlaw_scale(gamma: float) -> float:
+    """ABC's scale for a gamma: a regression across 20 Hi-C cell types (src/hic.py:203-205)."""
+    return -4.80 + 11.63 * gamma
 
-    return powerlaw_contact(distance, gamma, scale, min_distance)
+
+def powerlaw_contact(distance, gamma: float = GAMMA, scale=None, min_distance=MIN_DISTANCE):
+    """``exp(scale - gamma * ln(max(d, min_distance) + 1))`` (src/hic.py:185-209)."""
+    d = np.maximum(np.asarray(distance, dtype=np.float64), min_distance)
+    scale = powerlaw_scale(gamma) if scale is None else scale
+    return np.exp(scale - gamma * np.log(d + 1.0))
 
 
 def tss_rows(path, tss: pd.DataFrame, params: dict) -> dict:
@@ -158,7 +166,7 @@ def tss_rows(path, tss: pd.DataFrame, params: dict) -> dict:
             _correct_diagonal(rows, bins, n, band, params["tss_hic_contribution"])
             if masked.any():
                 dist = np.abs(np.arange(-band, band + 1))[None, :] * res
-                fill = _powerlaw(np.broadcast_to(dist, rows.shape), params["hic_gamma"],
+                fill = powerlaw_contact(np.broadcast_to(dist, rows.shape), params["hic_gamma"],
                                  params["hic_scale"], params["min_distance"])  # fmt: skip
                 rows[masked] = fill[masked]
             log.info(
@@ -218,7 +226,7 @@ def hic_contact(contact: dict, chrom: str, mids, tss, params: dict) -> np.ndarra
     res, band = contact["resolution"], contact["band"]
     d = np.abs(mids - tss)
     p = params
-    pl = _powerlaw(d, p["hic_gamma"], p["hic_scale"], p["min_distance"])
+    pl = powerlaw_contact(d, p["hic_gamma"], p["hic_scale"], p["min_distance"])
     hic = np.zeros(d.shape)
     good = np.zeros(d.shape, dtype=bool)
     if chrom in contact:
@@ -232,10 +240,10 @@ def hic_contact(contact: dict, chrom: str, mids, tss, params: dict) -> np.ndarra
         if bins.size:
             hic = np.where(ok, rows[i, np.clip(band + off, 0, 2 * band)], 0.0)
             good = has & (rows[i, band] >= QC_THRESHOLD)
-    fallback = _powerlaw(d, p["hic_gamma"], p["hic_scale"], res)
+    fallback = powerlaw_contact(d, p["hic_gamma"], p["hic_scale"], res)
     hic = np.where(good, hic, fallback)
     if p["scale_hic_using_powerlaw"]:
-        hic = hic * _powerlaw(d, p["gamma"], p["scale"], p["min_distance"]) / pl
-    pseudo = _powerlaw(p["hic_pseudocount_distance"], p["hic_gamma"], p["hic_scale"],
+        hic = hic * powerlaw_contact(d, p["gamma"], p["scale"], p["min_distance"]) / pl
+    pseudo = powerlaw_contact(p["hic_pseudocount_distance"], p["hic_gamma"], p["hic_scale"],
                        p["min_distance"])  # fmt: skip
     return hic + np.minimum(pl, pseudo)
