@@ -121,8 +121,8 @@ def test_abc_reads_a_cell_lines_hic(tmp_path):
     cfg["cell_lines"]["CellA"]["hic"] = {"url": uri}
     config.write_text(yaml.safe_dump(cfg, sort_keys=False))
     scores = tmp_path / "results" / "benchmarks" / "demo_crispri" / "abc__leakage_free.tsv"
-    run_snakemake(tmp_path, str(scores.relative_to(tmp_path)), "--cores", "2",
-                  "--configfile", str(config))  # fmt: skip
+    target = str(scores.relative_to(tmp_path))
+    run_snakemake(tmp_path, target, "--cores", "2", "--configfile", str(config))
     features = tmp_path / "results" / "CellA" / "features"
     with np.load(features / "abc_contact.npz") as z:
         assert int(z["resolution"]) == res and int(z["band"]) == 1000

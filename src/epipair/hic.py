@@ -166,12 +166,16 @@ def tss_rows(path, tss: pd.DataFrame, params: dict) -> dict:
             _correct_diagonal(rows, bins, n, band, params["tss_hic_contribution"])
             if masked.any():
                 dist = np.abs(np.arange(-band, band + 1))[None, :] * res
-                fill = powerlaw_contact(np.broadcast_to(dist, rows.shape), params["hic_gamma"],
-                                 params["hic_scale"], params["min_distance"])  # fmt: skip
+                fill = powerlaw_contact(
+                    np.broadcast_to(dist, rows.shape),
+                    params["hic_gamma"],
+                    params["hic_scale"],
+                    params["min_distance"],
+                )
                 rows[masked] = fill[masked]
             log.info(
                 "%s %s: %d bins, mean cis row sum %.4g, %d TSS bins, %d NaN contact(s) filled",
-                path.name if isinstance(path, Path) else Path(path).name,
+                Path(path).name,
                 chrom,
                 n,
                 mean_sum,
@@ -244,6 +248,7 @@ def hic_contact(contact: dict, chrom: str, mids, tss, params: dict) -> np.ndarra
     hic = np.where(good, hic, fallback)
     if p["scale_hic_using_powerlaw"]:
         hic = hic * powerlaw_contact(d, p["gamma"], p["scale"], p["min_distance"]) / pl
-    pseudo = powerlaw_contact(p["hic_pseudocount_distance"], p["hic_gamma"], p["hic_scale"],
-                       p["min_distance"])  # fmt: skip
+    pseudo = powerlaw_contact(
+        p["hic_pseudocount_distance"], p["hic_gamma"], p["hic_scale"], p["min_distance"]
+    )
     return hic + np.minimum(pl, pseudo)
