@@ -136,30 +136,8 @@ def tss_rows(path, tss: pd.DataFrame, params: dict) -> dict:
             weight = clr.bins()[lo:hi][params["hic_weight"]].to_numpy(np.float64)
             bins = np.unique(tss.loc[tss["chrom"] == chrom, "tss"].to_numpy(np.int64) // res)
             bins = bins[bins < n]
-            index = np.full(n, -1, dtype=np.int64)
-            index[bins] = np.arange(bins.size)
-            rows = np.zeros((bins.size, 2 * band + 1))
-            masked = np.zeros(rows.shape, dtype=bool)
-            rowsum = np.zeros(n)
-            first, last = int(bin1_offset[lo]), int(bin1_offset[hi])
-            for start in range(first, last, CHUNK):
-                px = clr.pixels()[start : min(start + CHUNK, last)]
-                b1 = px["bin1_id"].to_numpy(np.int64) - lo
-                b2 = px["bin2_id"].to_numpy(np.int64) - lo
-                cis = b2 < n
-                b1, b2 = b1[cis], b2[cis]
-                v = px["count"].to_numpy(np.float64)[cis] * weight[b1] * weight[b2]
-                nan = np.isnan(v)
-                v0 = np.where(nan, 0.0, v)
-                off = b1 != b2
-                rowsum += np.bincount(b1, v0, minlength=n)
-                rowsum += np.bincount(b2[off], v0[off], minlength=n)
-                near = np.abs(b2 - b1) <= band
-                for r, c in ((b1, b2), (b2, b1)):
-                    sel = near & (index[r] >= 0)
-                    at = (index[r[sel]], band + c[sel] - r[sel])
-                    rows[at] = v0[sel]
-                    masked[at] = nan[sel]
+            span = (int(bin1_offset[lo]), int(bin1_offset[hi]))
+            rows, masked, rowsum = _read_rows(clr, lo, n, span, weight, bins, band)
             mean_sum = float(np.mean(rowsum[rowsum > 0])) if (rowsum > 0).any() else 1.0
             if abs(mean_sum - 1) >= 0.001:
                 rows /= mean_sum
@@ -184,6 +162,37 @@ def tss_rows(path, tss: pd.DataFrame, params: dict) -> dict:
             )
             out[chrom] = (bins, rows.astype(np.float32))
     return out
+
+
+def _read_rows(clr, lo: int, n: int, span, weight, bins, band: int):
+    """One chromosome's pixels (``span``: their index range; its bins ``lo..lo+n``) read
+    ``CHUNK`` at a time: the balanced contacts of the TSS ``bins`` with ``-band..+band``
+    (NaN as 0, where ``masked`` is set) and every bin's cis row sum (NaN counted as 0)."""
+    index = np.full(n, -1, dtype=np.int64)
+    index[bins] = np.arange(bins.size)
+    rows = np.zeros((bins.size, 2 * band + 1))
+    masked = np.zeros(rows.shape, dtype=bool)
+    rowsum = np.zeros(n)
+    first, last = span
+    for start in range(first, last, CHUNK):
+        px = clr.pixels()[start : min(start + CHUNK, last)]
+        b1 = px["bin1_id"].to_numpy(np.int64) - lo
+        b2 = px["bin2_id"].to_numpy(np.int64) - lo
+        cis = b2 < n
+        b1, b2 = b1[cis], b2[cis]
+        v = px["count"].to_numpy(np.float64)[cis] * weight[b1] * weight[b2]
+        nan = np.isnan(v)
+        v0 = np.where(nan, 0.0, v)
+        off = b1 != b2
+        rowsum += np.bincount(b1, v0, minlength=n)
+        rowsum += np.bincount(b2[off], v0[off], minlength=n)
+        near = np.abs(b2 - b1) <= band
+        for r, c in ((b1, b2), (b2, b1)):
+            sel = near & (index[r] >= 0)
+            at = (index[r[sel]], band + c[sel] - r[sel])
+            rows[at] = v0[sel]
+            masked[at] = nan[sel]
+    return rows, masked, rowsum
 
 
 def _correct_diagonal(rows, bins, n: int, band: int, contribution: float) -> None:
