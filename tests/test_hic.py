@@ -100,6 +100,13 @@ def test_tss_rows_are_abcs_processed_matrix(tmp_path, monkeypatch):
         assert got_bins.tolist() == tss_bins
         want = dense_rows(bins, counts, weight, chrom, tss_bins)
         np.testing.assert_allclose(rows, want, rtol=1e-6, atol=1e-12)
+    # a KR vector as hic2cool stores it (a divisor, as cooler reads it) gives the same rows
+    bins_kr = chrom_bins().assign(KR=1.0 / weight)
+    with cooler.Cooler(str(tmp_path / "m.cool")).open("r") as h5:
+        pixels = {k: h5["pixels"][k][:] for k in ("bin1_id", "bin2_id", "count")}
+    cooler.create_cooler(str(tmp_path / "kr.cool"), bins_kr, pd.DataFrame(pixels))
+    kr = hic.tss_rows(tmp_path / "kr.cool", tss, {**PARAMS, "hic_weight": "KR"})
+    np.testing.assert_allclose(kr["chr1"][1], out["chr1"][1], rtol=1e-6)
     # the bin without a weight: its contacts are the power law at the bins' distance
     rows = out["chr1"][1]
     assert rows[2, BAND + 3] == pytest.approx(pl(3000), rel=1e-6)

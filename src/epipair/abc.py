@@ -103,14 +103,14 @@ DEFAULTS = {
     "window": WINDOW,
     "self_promoter": "computed",
     "threshold": THRESHOLD,
-    # Hi-C (a cell line's "hic" file; epipair.hic): src/predict.py:31-40
-    "hic_resolution": 5000,  # the level read from a .mcool (README.md:173)
+    # Hi-C (a cell line's "hic" file; epipair.hic): src/predict.py:31-40 at 8fca06f
+    "hic_resolution": 5000,  # the level read from a .mcool (README.md:173 at 8fca06f)
     "hic_weight": "weight",  # the bins' balancing weights (cooler balance; KR from hic2cool)
     "hic_gamma": GAMMA,  # the Hi-C's own power law (--hic_gamma)
     "hic_scale": None,  # -4.80 + 11.63 * hic_gamma
     "tss_hic_contribution": 100,
     "hic_pseudocount_distance": 1_000_000,
-    "scale_hic_using_powerlaw": True,  # README.md:174
+    "scale_hic_using_powerlaw": True,  # README.md:174 at 8fca06f
 }
 ELEMENT_COLUMNS = ["chrom", "start", "end", "accessibility", "h3k27ac", "activity", "promoter"]
 TSS_COLUMNS = ["chrom", "tss", "name"]
@@ -469,8 +469,8 @@ class AbcModel:
         self.hic: dict | None = None
 
     def load(self, elements_path, tss_path, contact_path=None) -> AbcModel:
-        """The tables of ``build_elements``; ``contact_path``: its Hi-C rows (``.npz``;
-        without Hi-C in it, or without the file, contact is the power law)."""
+        """The tables of ``build_elements``; ``contact_path``: its Hi-C rows (``.npz``; when it
+        holds no Hi-C, or ``contact_path`` is None, contact is the power law)."""
         self.hic = read_contact(contact_path) if contact_path else None
         elements = pd.read_csv(elements_path, sep="\t", dtype={"chrom": str})
         missing = [c for c in ELEMENT_COLUMNS if c not in elements.columns]

@@ -1,15 +1,18 @@
 """Hi-C contact for the Activity-by-Contact model, read from ``.cool``/``.mcool`` with cooler.
 
 ABC reads a balanced (KR) cis matrix per chromosome and processes it before it looks a pair up
-(broadinstitute/ABC-Enhancer-Gene-Prediction ``src/hic.py`` at 8fca06f, the last commit of the
-``src/`` release, v0.2.2's code; the current release, ``main`` at 36e212e9, keeps these steps in
-``workflow/scripts/hic.py:115-210`` and ``workflow/scripts/predictor.py``):
+(broadinstitute/ABC-Enhancer-Gene-Prediction ``src/hic.py`` at 8fca06f, v0.2.2 plus 10 commits
+of the ``src/`` release; the current release, ``main`` at 36e212e9, keeps these steps in
+``workflow/scripts/hic.py:115-210`` and ``workflow/scripts/predictor.py``, without the KR cutoff
+and the NaN fill):
 
-1. balanced contacts: ``count x w_i x w_j`` with the weights of ``hic_weight`` (cooler's
-   ``weight`` column, ``cooler balance``; ``KR`` in a ``.mcool`` that hic2cool made from a
-   ``.hic``) in the place of Juicer's KR-normalised dump; a bin without a weight (cooler's
-   filters, like ABC's ``kr_cutoff`` 0.25, ``hic.py:68, 106, 135-145``) makes its stored contacts
-   NaN;
+1. balanced contacts from the bins' weights ``hic_weight`` in the place of Juicer's
+   KR-normalised dump: ``count x w_i x w_j`` for cooler's own (``weight``, from ``cooler balance
+   --cis-only``: ABC's matrices are balanced per chromosome), ``count / (w_i x w_j)`` for the
+   divisive vectors that hic2cool and the 4DN portal store (``KR``, ``VC``, ``VC_SQRT``, as
+   cooler reads them, ``cooler/api.py:28-29``); a bin without a weight (cooler's filters, in
+   the place of ABC's ``kr_cutoff`` 0.25, ``hic.py:68, 106, 135-145``, which epipair does not
+   apply to a KR vector) makes its stored contacts NaN;
 2. every value divided by the mean cis row sum over the rows that sum above 0, NaN counted as 0,
    unless it is within 0.001 of 1 (``hic.py:73-87``);
 3. the diagonal, where it is not 0, replaced by the larger of its two neighbours times
@@ -18,7 +21,7 @@ ABC reads a balanced (KR) cis matrix per chromosome and processes it before it l
 4. contacts more than ``window`` / resolution bins apart dropped (``hic.py:118-119``);
 5. NaN contacts (step 1) replaced by the power law at the bins' distance, ``gamma`` =
    ``hic_gamma`` (``hic.py:126-128``; the current release fills 0 instead,
-   ``predictor.py:44``).
+   ``workflow/scripts/predictor.py:44`` at 36e212e9).
 
 What a pair then reads (:func:`hic_contact`, ``src/predictor.py:107-173``): the contact between
 the element midpoint's bin and the TSS's bin (0 when none is stored); for a TSS whose own bin
@@ -52,6 +55,7 @@ log = logging.getLogger(__name__)
 GAMMA = 0.87  # src/predict.py:39-40 at 8fca06f (--hic_gamma, --hic_gamma_reference)
 MIN_DISTANCE = 5000  # src/hic.py:185
 QC_THRESHOLD = 0.01  # src/predictor.py:175 (qc_hic)
+DIVISIVE_WEIGHTS = {"KR", "VC", "VC_SQRT"}  # stored as divisors (cooler/api.py:28-29)
 CHUNK = 5_000_000  # pixels read at a time
 
 
@@ -84,8 +88,8 @@ def open_cooler(path, resolution: int, weight: str = "weight"):
     if weight not in clr.bins().columns:
         raise EpipairError(
             f"{path}: no balancing weights bins/{weight} (model_params.abc.hic_weight); ABC "
-            "reads a balanced matrix: run `cooler balance` on it, or name the file's own (KR in "
-            "a .mcool converted from .hic by hic2cool)"
+            "reads a balanced matrix: run `cooler balance --cis-only` on it, or name the file's "
+            "own (KR in a .mcool converted from .hic by hic2cool)"
         )
     if clr.binsize != resolution:
         log.info(
@@ -134,6 +138,9 @@ def tss_rows(path, tss: pd.DataFrame, params: dict) -> dict:
             lo, hi = clr.extent(names[chrom])
             n = hi - lo
             weight = clr.bins()[lo:hi][params["hic_weight"]].to_numpy(np.float64)
+            if params["hic_weight"] in DIVISIVE_WEIGHTS:
+                with np.errstate(divide="ignore"):
+                    weight = 1.0 / weight
             bins = np.unique(tss.loc[tss["chrom"] == chrom, "tss"].to_numpy(np.int64) // res)
             bins = bins[bins < n]
             span = (int(bin1_offset[lo]), int(bin1_offset[hi]))
