@@ -718,6 +718,43 @@ def candidate_models():
     return {"gbm": gbm_path, "epi_cnn": epi_path}
 
 
+def candidate_element_models(files):
+    """CellA's ABC element tables (cached) and the abc and e2g model files: abc loads the
+    tables, e2g is a logistic regression fitted to random pair features (its scoring cost does
+    not depend on the weights)."""
+    import pickle
+
+    import pandas as pd
+
+    from epipair import abc, e2g
+    from epipair.baselines import Baseline
+
+    folder = CACHE / "candidates_abc"
+    tables = abc.element_files(folder)
+    if not tables[0].exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tracks = [("accessibility", files["CellA/DNase"], "bigwig")]
+        tracks.append(("h3k27ac", files["CellA/H3K27ac"], "bigwig"))
+        abc.build_elements(peaks_path=files["CellA/elements"], genes_path=files["tss"],
+                           chrom_sizes_path=files["chrom_sizes"], tracks=tracks, params={},
+                           out_elements=tables[0], out_tss=tables[1],
+                           out_contact=tables[2])  # fmt: skip
+    out = {}
+    for name in ("abc", "e2g"):
+        path = CACHE / f"candidates_{name}.pkl"
+        if not path.exists():
+            model = Baseline(name, 0, None)
+            if name == "abc":
+                model.estimator.load(*tables)
+            else:
+                rng = np.random.default_rng(0)
+                x = pd.DataFrame(rng.random((2000, len(e2g.FEATURES))), columns=e2g.FEATURES)
+                model.estimator.fit(x, rng.random(2000) < 0.2)
+            path.write_bytes(pickle.dumps(model))
+        out[name] = path
+    return out, [str(t) for t in tables]
+
+
 def paper_size_epi_cnn():
     """epi_cnn at the released size (8.8 M parameters) on 3 kb / 2 kb windows (cached)."""
     path = CACHE / "candidates_epi_cnn_paper.keras"
@@ -754,6 +791,8 @@ def bench_candidates(quick=False):
     process (its own peak RSS), chunks of 10,000 pairs so both sizes span many chunks."""
     files, beds = candidate_data(quick)
     models = candidate_models()
+    element_models, tables = candidate_element_models(files)
+    models |= element_models
     marks = ["H3K27ac", "H3K4me1", "H3K4me3", "DNase", "CTCF"]
     tracks = [(m, str(files[f"CellA/{m}"]), "peaks" if m == "CTCF" else "bigwig") for m in marks]
     windows = {"enhancer": 1000, "promoter": 1000, "signal_bin": 50, "signal_window": 50,
@@ -771,6 +810,8 @@ def bench_candidates(quick=False):
             "tracks": tracks,
             "chunk_pairs": 10_000,
         }
+        if model == "e2g":  # its pair features come from the cell line's tables
+            kw |= {"element_tables": tables, "abc_params": {}}
         arg = json.dumps({"model": model, "model_path": str(path), "kw": kw})
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS="1")
         out = subprocess.run(
@@ -787,7 +828,8 @@ def bench_candidates(quick=False):
             f"demo genome (6 x 1 Mb), CellA tracks, every enhancer x TSS pair within 1 Mb; "
             f"{small['pairs']:,} pairs in {small['seconds']:.1f} s, peak RSS "
             f"{small['peak_mib']:.0f} MiB; {big['pairs']:,} pairs in {big['seconds']:.1f} s, "
-            f"peak RSS {big['peak_mib']:.0f} MiB; chunks of 10,000 pairs, 1 CPU thread"
+            f"peak RSS {big['peak_mib']:.0f} MiB; chunks of 10,000 pairs, 1 CPU thread; "
+            f"ten million pairs: about {1e7 / rate['10x'] / 60:.0f} min at this rate"
         )
         rows.append(
             row(

@@ -87,7 +87,8 @@ def test_cross_checks():
         epiconfig.validate(cfg)
     cfg = demo_config()
     del cfg["cell_lines"]["CellA"]["tracks"]
-    cfg["models"].remove("abc")
+    cfg["models"] = [m for m in cfg["models"] if m not in ("abc", "e2g", "e2g_gbm")]
+    del cfg["train_groups"], cfg["candidates"]["genome_wide_e2g"]
     with pytest.raises(EpipairError, match="CellA: models .* read epigenomic signal"):
         epiconfig.validate(cfg)
 
@@ -100,15 +101,21 @@ def test_abc_and_crispri_need_genes_and_peaks():
     cfg = demo_config()
     cfg["benchmarks"].pop("demo_crispri")
     del cfg["genes"]
-    with pytest.raises(EpipairError, match="config models: abc needs the config key 'genes'"):
+    with pytest.raises(
+        EpipairError, match="config models: abc, e2g, e2g_gbm need\\(s\\) the config key 'genes'"
+    ):
         epiconfig.validate(cfg)
     cfg = demo_config()
     del cfg["cell_lines"]["CellA"]["elements"]  # then from the DNase track: a bigWig
-    with pytest.raises(EpipairError, match="tracks.DNase: abc takes its candidate elements from"):
+    with pytest.raises(
+        EpipairError, match="tracks.DNase: abc, e2g, e2g_gbm take\\(s\\) candidate elements from"
+    ):
         epiconfig.validate(cfg)
     cfg = demo_config()
     del cfg["cell_lines"]["CellB"]["tracks"]["DNase"]
-    with pytest.raises(EpipairError, match="CellB.tracks: abc reads accessibility from a track"):
+    with pytest.raises(
+        EpipairError, match="CellB.tracks: abc, e2g, e2g_gbm read\\(s\\) accessibility from"
+    ):
         epiconfig.validate(cfg)
     cfg = demo_config()
     cfg["model_params"]["abc"] = {"gama": 1}
@@ -135,7 +142,11 @@ def test_abc_and_crispri_need_genes_and_peaks():
     files = {where: target for where, target, _ in download.config_files(cfg)}
     assert files["cell_lines.CellA.hic"].startswith("resources/CellA/hic.")
     assert files["cell_lines.CellA.hic"].endswith(".mcool")
-    cfg["models"].remove("abc")
+    cfg["models"].remove("abc")  # e2g reads it too (its contact), in models or in a group
+    assert "cell_lines.CellA.hic" in {w for w, _, _ in download.config_files(cfg)}
+    cfg["models"] = [m for m in cfg["models"] if m not in ("e2g", "e2g_gbm")]
+    assert "cell_lines.CellA.hic" in {w for w, _, _ in download.config_files(cfg)}
+    del cfg["train_groups"]
     assert "cell_lines.CellA.hic" not in {w for w, _, _ in download.config_files(cfg)}
     cfg = demo_config()
     cfg["cell_lines"]["CellA"]["hic"] = {"url": "https://x.org/ENCFF1.hic"}
@@ -318,7 +329,7 @@ def test_interpret_settings_defaults_and_errors():
     with pytest.raises(EpipairError, match="interpret.models: 'gbm' is a baseline"):
         epiconfig.validate(cfg)
     cfg = demo_config()
-    cfg.update(protocol=["paper"], predict={}, candidates={}, benchmarks={})
+    cfg.update(protocol=["paper"], predict={}, candidates={}, benchmarks={}, train_groups={})
     with pytest.raises(EpipairError, match="interpret.protocols: 'leakage_free' is not in"):
         epiconfig.validate(cfg)
     cfg = demo_config()
@@ -375,3 +386,39 @@ def test_interpret_cell_lines_are_checked():
     cfg["interpret"]["cell_lines"] = ["CellZ"]
     with pytest.raises(EpipairError, match="interpret.cell_lines: 'CellZ' is not in config"):
         epiconfig.validate(cfg)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda g, c: g.update(CellA={"members": ["demo_genes"]}), "train_groups.CellA: the name"),
+        (lambda g, c: g["demo_links"].update(members=["nope"]), "neither a cell line nor a bench"),
+        (lambda g, c: g["demo_links"].update(models=["e2g", "speid"]), "models: speid: a group"),
+        (lambda g, c: g["demo_links"].update(models=["abc"]), "models: abc: a group pools"),
+        (lambda g, c: g["demo_links"].update(benchmarks=["x"]), "benchmarks: 'x' is not in"),
+        (lambda g, c: c["genome_wide_e2g"].update(train_group="x"), "train_group 'x' is not in"),
+        (lambda g, c: c["genome_wide_e2g"].update(model="gbm"), "'gbm' is not among train_gr"),
+    ],
+)
+def test_train_groups_are_checked(change, message):
+    cfg = demo_config()
+    change(cfg["train_groups"], cfg["candidates"])
+    with pytest.raises(EpipairError, match=message):
+        epiconfig.validate(cfg)
+
+
+def test_train_groups_resolve_members_and_follow_only():
+    cfg = epiconfig.validate(demo_config())
+    groups = epiconfig.train_groups(cfg, ["CellA", "CellB", "CellC"])
+    assert groups == {
+        "demo_links": {
+            "members": {"demo_genes": ("benchmark/demo_genes", "CellA")},
+            "models": ["e2g", "e2g_gbm"],
+            "benchmarks": ["demo_bengi", "demo_genes", "demo_crispri"],
+        }
+    }
+    assert epiconfig.train_groups(cfg, ["CellB"]) == {}  # its member's cell line is not run
+    cfg["train_groups"]["pooled"] = {"members": ["CellB", "demo_genes"]}
+    pooled = epiconfig.train_groups(epiconfig.validate(cfg), ["CellA", "CellB"])["pooled"]
+    assert pooled["members"]["CellB"] == ("CellB", "CellB")
+    assert pooled["models"] == ["distance", "gbm", "e2g", "e2g_gbm"]  # the configured learners

@@ -212,17 +212,32 @@ def test_benchmark_metrics_adds_the_distance_prior(tmp_path):
         }
     )
     BENCHMARK_SCORES.write(scores, tmp_path / "s.tsv")
-    table = metrics.benchmark_metrics({("hic", "A", "m", "leakage_free"): tmp_path / "s.tsv"}, 0, 0)
+    table = metrics.benchmark_metrics(
+        {("hic", "A", "A", "m", "leakage_free"): tmp_path / "s.tsv"}, 0, 0
+    )
     assert list(table.columns) == list(BENCHMARK_METRICS.columns)
     rows = table.set_index("model")
     assert rows.loc["distance_prior", "aupr"] == 1.0 and rows.loc["distance_prior", "n"] == 200
     assert rows.loc["m", "aupr"] < 0.2 and rows.loc["distance_prior", "protocol"] == "none"
     md = report.benchmark_markdown(table)
-    assert "hic: m score(s) below the distance score (AUPR 1.000)" in md
+    assert "hic (models of A): m score(s) below the distance score (AUPR 1.000)" in md
+    # a train group's model, scored on other (fewer) held-out pairs, gets its own prior
+    BENCHMARK_SCORES.write(
+        scores.iloc[:100].assign(score=1 - scores["score"][:100]), tmp_path / "g.tsv"
+    )
+    files = {
+        ("hic", "A", "A", "m", "leakage_free"): tmp_path / "s.tsv",
+        ("hic", "A", "grp", "m", "leakage_free"): tmp_path / "g.tsv",
+    }
+    both = metrics.benchmark_metrics(files, 0, 0).set_index(["trained_on", "model"])
+    assert both.loc[("grp", "distance_prior"), "n"] == 100 and both.loc[("grp", "m"), "n"] == 100
+    assert both.loc[("grp", "m"), "aupr"] == pytest.approx(1.0)
+    assert both.loc[("grp", "distance_prior"), "aupr"] == pytest.approx(1.0)
+    report.benchmark_figure(both.reset_index(), tmp_path / "g.png", files)
     report.benchmark_figure(table, tmp_path / "b.png")
     assert (tmp_path / "b.png").stat().st_size > 1000
     # a model with a threshold (abc's 0.02) gets its precision/recall point; PR curves drawn
-    files = {("hic", "A", "abc", "leakage_free"): tmp_path / "s.tsv"}
+    files = {("hic", "A", "A", "abc", "leakage_free"): tmp_path / "s.tsv"}
     table = metrics.benchmark_metrics(files, 0, 0, thresholds={"abc": 0.5})
     abc = table.set_index("model").loc["abc"]
     called = scores["score"] > 0.5

@@ -24,8 +24,8 @@ def test_schema_model_enum_equals_the_registry():
     # every place that names a model refers to that one enum
     text = epiconfig.SCHEMA.read_text()
     assert (
-        text.count('$ref: "#/definitions/model"') == 6
-    )  # models, model_params, protocol_models, predict, candidates, interpret
+        text.count('$ref: "#/definitions/model"') == 7
+    )  # models, model_params, protocol_models, predict, candidates, interpret, train_groups
     assert text.count("cnn_gru") == 1  # the enum; the models default lists others
 
 
@@ -42,10 +42,13 @@ def test_every_entry_is_complete_and_its_builder_resolves():
         "speid", "simple_cnn", "simple_cnn_transfer", "epi_cnn", "epi_resnet", "xiao_seq_cnn",
         "xiao_seq_attention", "xiao_seq_resnet", "seq_epi", "cnn_gru",
     ]  # fmt: skip
-    assert registry.names("baseline") == ["distance", "gbm", "abc"]
+    assert registry.names("baseline") == ["distance", "gbm", "abc", "e2g", "e2g_gbm"]
     assert [n for n in registry.names() if registry.spec(n).reads_elements] == ["abc"]
+    assert [n for n in registry.names() if registry.spec(n).needs_elements] == [
+        "abc", "e2g", "e2g_gbm",
+    ]  # fmt: skip
     inputs = registry.SEQUENCE_INPUTS + registry.SIGNAL_INPUTS + registry.SIGNAL_WINDOW_INPUTS
-    inputs += registry.ABC_INPUT
+    inputs += registry.ABC_INPUT + registry.PAIR_FEATURE_INPUT
     for name, spec in registry.MODELS.items():
         assert spec.name == name and spec.kind in registry.KINDS and spec.source
         assert set(spec.inputs) <= set(inputs + registry.DISTANCE_INPUT)

@@ -53,7 +53,8 @@ def demo_run(demo_results, tmp_path_factory):
     wd = tmp_path_factory.mktemp("repeat")
     shutil.copytree(ROOT / "config", wd / "config")
     cfg = yaml.safe_load((wd / "config" / "demo.yaml").read_text())
-    cfg.update(REPEAT, benchmarks={}, interpret={})
+    cfg.update(REPEAT, benchmarks={}, interpret={}, train_groups={})
+    del cfg["candidates"]["genome_wide_e2g"]  # its train group learns from a benchmark
     cfg["train"]["jobs"] = "per_cell"
     (wd / "config" / "repeat.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     run_snakemake(wd, "--cores", "2", "--configfile", "config/repeat.yaml")
@@ -208,7 +209,8 @@ def test_end_to_end_metrics_and_report(demo_run):
                 assert (d / "model.keras").exists() and (d / "history.tsv").exists()
                 assert "epoch 1/" in (d / "train.log").read_text()
     # the independent benchmark: every model beside the distance score, held-out chromosomes
-    every = pd.read_csv(wd / "results" / "benchmark_metrics.tsv", sep="\t")
+    table = pd.read_csv(wd / "results" / "benchmark_metrics.tsv", sep="\t")
+    every = table[table["trained_on"] == "CellA"]
     assert set(every["benchmark"]) == {"demo_bengi", "demo_genes", "demo_crispri"}
     for name, sub in every.groupby("benchmark"):
         sub = sub.set_index("model")
@@ -222,6 +224,24 @@ def test_end_to_end_metrics_and_report(demo_run):
             # the gene-side truth (activity x contact, genes competing): the
             # Activity-by-Contact model ranks its pairs better than distance alone
             assert sub.loc["abc", "aupr"] > sub.loc["distance_prior", "aupr"], name
+    # e2g trained on natural-ratio labels (train group demo_links: demo_genes off chr1-2) beats
+    # distance and abc on the gene-side benchmarks' held-out chromosome (the same pairs)
+    pooled = table[table["trained_on"] == "demo_links"].set_index(["benchmark", "model"])
+    assert set(pooled.index.get_level_values(1)) == {"e2g", "e2g_gbm", "distance_prior"}
+    for name in ("demo_genes", "demo_crispri"):
+        cell = every[every["benchmark"] == name].set_index("model")
+        assert pooled.loc[(name, "e2g"), "n"] == cell.loc["abc", "n"]
+        assert pooled.loc[(name, "e2g"), "aupr"] > cell.loc["abc", "aupr"], name
+        assert pooled.loc[(name, "e2g"), "aupr"] > cell.loc["distance_prior", "aupr"], name
+        assert pooled.loc[(name, "e2g_gbm"), "aupr"] > cell.loc["distance_prior", "aupr"], name
+    coef = pd.read_csv(wd / "results/models/e2g/leakage_free/demo_links/coefficients.tsv", sep="\t")
+    coef = coef.set_index("feature")["coefficient"]
+    # the truth's own terms: promoter activity x contact shared among the enhancer's genes
+    assert coef["promoter_contact_share"] > 0 and coef["gene_rank"] < 0
+    features = pd.read_csv(wd / "results/benchmark/demo_genes/features/pair_features.tsv", sep="\t")
+    assert len(features) == len(
+        pd.read_csv(wd / "results/benchmark/demo_genes/pairs.tsv", sep="\t")
+    )
     bench = every[every["benchmark"] == "demo_bengi"].set_index("model")
     scores = pd.read_csv(
         wd / "results" / "benchmarks" / "demo_bengi" / "gbm__leakage_free.tsv", sep="\t"
@@ -231,7 +251,7 @@ def test_end_to_end_metrics_and_report(demo_run):
     # at the natural ratio, distance carries signal (the grammar decays with distance)
     assert bench.loc["distance_prior", "aupr"] > 1.3 * bench.loc["distance_prior", "base_rate"]
     assert "## Independent benchmarks" in summary and "abc above its threshold 0.02" in summary
-    assert "P@70%R" in summary
+    assert "P@70%R" in summary and "| demo_genes | CellA | demo_links | e2g |" in summary
     assert (wd / "results" / "report" / "benchmarks.png").stat().st_size > 0
     # the CRISPRi table's rows with IncludeInModel FALSE are not scored
     crispri = pd.read_csv(wd / "resources" / "demo" / "crispri.txt", sep="\t")
@@ -330,7 +350,8 @@ def test_predict_own_pairs(demo_run):
 
 def test_candidates_score_every_pair_as_the_predict_rule_does(demo_run):
     """Each genome-wide candidate set has every same-chromosome enhancer x TSS pair within its
-    limit once, and a candidate that is a labelled test pair gets that pair's prediction."""
+    limit once, and a candidate that is a labelled test pair gets that pair's prediction (a
+    train group's model: its score of that benchmark pair)."""
     wd = demo_run[0]
     cfg = yaml.safe_load((wd / "config" / "demo.yaml").read_text())
     cols = ["chrom", "start", "end", "name"]
@@ -339,16 +360,24 @@ def test_candidates_score_every_pair_as_the_predict_rule_does(demo_run):
     tss = read_bed(wd / "resources" / "demo" / "tss.bed")
     cross = enh.merge(tss, on="chrom", suffixes=("_e", "_p"))
     centre_gap = ((cross.start_e + cross.end_e) // 2 - cross.start_p).abs()
-    pairs = pd.read_csv(wd / "results" / "CellA" / "pairs.tsv", sep="\t")
-    pairs["tss"] = (pairs.promoter_start + pairs.promoter_end) // 2
+    assert {e.get("train_group") for e in cfg["candidates"].values()} == {None, "demo_links"}
     for name, entry in cfg["candidates"].items():
         scores = pd.read_csv(wd / "results" / "candidates" / name / "scores.tsv.gz", sep="\t")
         assert len(scores) == int((centre_gap <= entry["max_distance"]).sum()) > 10_000
         assert not scores.duplicated(["enhancer_name", "promoter_name"]).any()
-        pred = pd.read_csv(
-            wd / "results" / "predictions" / entry["model"] / "leakage_free" / "CellA__CellA.tsv",
-            sep="\t",
-        ).merge(pairs, on="pair_id")
+        if entry.get("train_group"):
+            sample = wd / "results" / "benchmark" / "demo_genes"
+            path = (
+                f"benchmarks/demo_genes/{entry['train_group']}/{entry['model']}__leakage_free.tsv"
+            )
+        else:
+            sample = wd / "results" / "CellA"
+            path = f"predictions/{entry['model']}/leakage_free/CellA__CellA.tsv"
+        pairs = pd.read_csv(sample / "pairs.tsv", sep="\t")
+        pairs["tss"] = (pairs.promoter_start + pairs.promoter_end) // 2
+        pred = pd.read_csv(wd / "results" / path, sep="\t").merge(
+            pairs, on="pair_id", suffixes=("_x", "")
+        )
         both = pred.merge(
             scores,
             left_on=["enhancer_chrom", "enhancer_start", "enhancer_end", "tss"],

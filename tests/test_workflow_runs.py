@@ -1,6 +1,7 @@
 """End-to-end Snakemake runs of their own (not the shared demo run): chromosome
-cross-validation and abc with a cell line's Hi-C. A file apart from test_workflow.py so that
-pytest-xdist (``make test``: ``--dist loadfile``) runs them beside the shared demo run."""
+cross-validation, abc with a cell line's Hi-C, and a cell line with natural-ratio labels. A
+file apart from test_workflow.py so that pytest-xdist (``make test``: ``--dist loadfile``)
+runs them beside the shared demo run."""
 
 import shutil
 
@@ -95,7 +96,7 @@ def test_abc_reads_a_cell_lines_hic(tmp_path):
     shutil.copytree(ROOT / "config", tmp_path / "config")
     cfg = yaml.safe_load((tmp_path / "config" / "demo.yaml").read_text())
     cfg.update(models=["abc"], protocol=["leakage_free"], protocol_models={}, only="CellA")
-    cfg.update(predict={}, candidates={}, interpret={})
+    cfg.update(predict={}, candidates={}, interpret={}, train_groups={})
     cfg["benchmarks"] = {k: v for k, v in cfg["benchmarks"].items() if k == "demo_crispri"}
     config = tmp_path / "config" / "hic.yaml"
     config.write_text(yaml.safe_dump(cfg, sort_keys=False))
@@ -122,7 +123,8 @@ def test_abc_reads_a_cell_lines_hic(tmp_path):
     config.write_text(yaml.safe_dump(cfg, sort_keys=False))
     scores = tmp_path / "results" / "benchmarks" / "demo_crispri" / "abc__leakage_free.tsv"
     target = str(scores.relative_to(tmp_path))
-    run_snakemake(tmp_path, target, "--cores", "2", "--configfile", str(config))
+    pair_features = "results/benchmark/demo_crispri/features/pair_features.tsv"
+    run_snakemake(tmp_path, target, pair_features, "--cores", "2", "--configfile", str(config))
     features = tmp_path / "results" / "CellA" / "features"
     with np.load(features / "abc_contact.npz") as z:
         assert int(z["resolution"]) == res and int(z["band"]) == 1000
@@ -142,3 +144,34 @@ def test_abc_reads_a_cell_lines_hic(tmp_path):
         got["score"], hic.score_pairs(bench), rtol=2e-5, atol=1e-9
     )  # 6 digits
     assert not np.allclose(got["score"], plain.score_pairs(bench))
+    # e2g's pair features read the same Hi-C contact
+    feats = pd.read_csv(tmp_path / pair_features, sep="\t").set_index("pair_id")
+    feats = feats.loc[got["pair_id"]]
+    np.testing.assert_allclose(feats["abc_score"], got["score"], rtol=2e-5, atol=1e-9)
+
+
+def test_a_cell_line_with_natural_ratio_labels_trains_like_targetfinder(tmp_path):
+    """A cell line whose pairs are BENGI-format labels at the natural ratio (the demo's gene
+    truth) trains every configured model under leakage_free with its chromosome hold-out, like
+    TargetFinder labels; there e2g ranks the held-out pairs above distance."""
+    from .conftest import ROOT
+
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    cfg = yaml.safe_load((tmp_path / "config" / "demo.yaml").read_text())
+    cfg["cell_lines"]["CellA"]["pairs"] = {
+        "url": "resources/demo/genes_benchmark.bengi.tsv",
+        "format": "bengi",
+    }
+    cfg.update(models=["distance", "e2g"], protocol=["leakage_free"], protocol_models={})
+    cfg.update(only="CellA", predict={}, candidates={}, interpret={}, benchmarks={})
+    cfg.update(train_groups={}, evaluation={"bootstrap": 50})
+    config = tmp_path / "config" / "natural.yaml"
+    config.write_text(yaml.safe_dump(cfg, sort_keys=False))
+    run_snakemake(tmp_path, "results/metrics.tsv", "--cores", "2", "--configfile", str(config))
+    metrics = pd.read_csv(tmp_path / "results" / "metrics.tsv", sep="\t").set_index("model")
+    assert set(metrics.index) == {"distance", "e2g"} and metrics["n"].nunique() == 1
+    assert metrics["base_rate"].iloc[0] < 0.1  # the natural ratio, not TargetFinder's 1:4
+    assert metrics.loc["e2g", "aupr"] > metrics.loc["distance", "aupr"]
+    pairs = pd.read_csv(tmp_path / "results" / "CellA" / "pairs.tsv", sep="\t")
+    test = pairs[pairs["split"] == "test"]
+    assert set(test["enhancer_chrom"]) == {"chr1"} and len(test) == metrics["n"].iloc[0]

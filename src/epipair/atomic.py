@@ -43,10 +43,11 @@ def atomic_path(path, suffix: str | None = None):
             tmp.unlink()
 
 
-def write_tsv(df: pd.DataFrame, path) -> None:
-    """Write a table as TSV atomically, with stable float formatting."""
+def write_tsv(df: pd.DataFrame, path, float_format: str | None = None) -> None:
+    """Write a table as TSV atomically, with stable float formatting (``float_format``, e.g.
+    ``"%.8g"``: significant digits, for values of many magnitudes)."""
     with atomic_path(path) as tmp:
-        df.to_csv(tmp, sep="\t", index=False, lineterminator="\n")
+        df.to_csv(tmp, sep="\t", index=False, lineterminator="\n", float_format=float_format)
 
 
 def write_npy(array: np.ndarray, path) -> None:

@@ -8,6 +8,9 @@
 - ``gbm``: gradient boosting on per-element aggregated signal (TargetFinder's E/P feature
   idea): the maximum and the mean of every mark over the enhancer window and over the promoter
   window.
+- ``e2g``, ``e2g_gbm``: a logistic regression and gradient boosting over the pair features of
+  ``epipair.e2g`` (distance, the gene's rank, activity, contact, ABC), read from each pair
+  set's ``pair_features.tsv``.
 
 Their registry entries (``epipair.registry``) name the estimator builders below and their
 defaults. Both are trained on the same split instances as the neural models (the ``paper``
@@ -19,13 +22,14 @@ from __future__ import annotations
 import logging
 import pickle
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import registry
 from .abc import element_files
-from .atomic import atomic_path
+from .atomic import atomic_path, write_tsv
 from .data import CellData
 from .errors import EpipairError
 from .metrics import aupr, auroc, f1_at_half
@@ -81,6 +85,15 @@ def signal_summary(features, rows) -> np.ndarray:
     return summary_features(*parts)
 
 
+def read_pair_features(features, rows) -> pd.DataFrame:
+    """Rows ``rows`` of a pair set's ``pair_features.tsv`` (``epipair.e2g``), in that order."""
+    path = None if features is None else features.folder / registry.PAIR_FEATURE_FILE
+    if path is None or not path.exists():
+        raise EpipairError(f"{path or 'features'}: no pair features (rule pair_features)")
+    table = pd.read_csv(path, sep="\t")
+    return table.iloc[np.asarray(rows, dtype=np.int64)].reset_index(drop=True)
+
+
 class Baseline:
     """A fitted baseline that scores pairs from the same tables the neural models read."""
 
@@ -91,14 +104,33 @@ class Baseline:
         self.name = name
         self.reads_signal = spec.reads_signal
         self.reads_elements = spec.reads_elements
+        self.reads_pair_features = spec.reads_pair_features
         self.estimator = spec.builder_function()(spec.params(params), seed)
 
     def features(self, pairs, features, rows):
+        if self.reads_pair_features:
+            return read_pair_features(features, rows)
         if self.reads_elements:  # the pairs' coordinates
             return pairs.iloc[np.asarray(rows, dtype=np.int64)][COORD_FIELDS]
         if self.reads_signal:
             return signal_summary(features, rows)
         return distance_features(pairs, rows)
+
+    def fit_matrix(self, x, labels) -> Baseline:
+        """Fit to feature rows ``x`` (what :meth:`features` returns) and their labels."""
+        labels = np.asarray(labels)
+        if np.unique(labels).size < 2:
+            raise EpipairError(
+                f"{self.name}: the training split has {labels.size} pairs, all labelled "
+                f"{labels[0] if labels.size else '-'}; fitting needs both classes"
+            )
+        try:
+            self.estimator.fit(x, labels)
+        except (ValueError, TypeError) as exc:  # scikit-learn's check of its parameters
+            if "parameter" not in str(exc):
+                raise
+            raise EpipairError(f"config model_params.{self.name}: {exc}") from None
+        return self
 
     def fit(self, pairs, features, rows):
         if self.reads_elements:
@@ -107,18 +139,7 @@ class Baseline:
             self.estimator.load(*element_files(features.folder))
             return self
         labels = pairs["label"].to_numpy()[rows]
-        if np.unique(labels).size < 2:
-            raise EpipairError(
-                f"{self.name}: the training split has {labels.size} pairs, all labelled "
-                f"{labels[0] if labels.size else '-'}; fitting needs both classes"
-            )
-        try:
-            self.estimator.fit(self.features(pairs, features, rows), labels)
-        except (ValueError, TypeError) as exc:  # scikit-learn's check of its parameters
-            if "parameter" not in str(exc):
-                raise
-            raise EpipairError(f"config model_params.{self.name}: {exc}") from None
-        return self
+        return self.fit_matrix(self.features(pairs, features, rows), labels)
 
     def predict(self, pairs, features, rows) -> np.ndarray:
         return self.predict_matrix(self.features(pairs, features, rows))
@@ -128,7 +149,23 @@ class Baseline:
         ``abc`` a table of pair coordinates)."""
         if self.reads_elements:
             return self.estimator.score_pairs(x)
+        if self.reads_pair_features:
+            return self.estimator.predict(x)
         return self.estimator.predict_proba(x)[:, 1]
+
+    def coefficients(self) -> pd.DataFrame | None:
+        """A linear model's coefficients by feature (``e2g``), else None."""
+        get = getattr(self.estimator, "coefficients", None)
+        return get() if get is not None else None
+
+
+def write_coefficients(model: Baseline, out_model) -> None:
+    """A linear model's coefficients, logged and written beside it (``coefficients.tsv``)."""
+    table = model.coefficients()
+    if table is None:
+        return
+    log.info("%s coefficients:\n%s", model.name, table.to_string(index=False))
+    write_tsv(table, Path(out_model).with_name("coefficients.tsv"))
 
 
 def train_baseline(
@@ -177,21 +214,105 @@ def train_baseline(
         val_auroc,
         seconds,
     )
+    return save_baseline(model, labels, scores, tr_rows.size, seconds, out_model, out_history)
+
+
+def save_baseline(model, labels, scores, n_train, seconds, out_model, out_history) -> pd.DataFrame:
+    """Write a fitted baseline, its coefficients (a linear model) and its one-line history
+    (validation AUPR, AUROC and F1 of ``scores``)."""
     with atomic_path(out_model, suffix=".pkl") as tmp:
         tmp.write_bytes(pickle.dumps(model))
+    write_coefficients(model, out_model)
     history = pd.DataFrame(
         [
             {
                 "epoch": 1,
                 "stage": "fit",
                 "loss": float("nan"),
-                "val_aupr": val_aupr,
-                "val_auroc": val_auroc,
+                "val_aupr": aupr(labels, scores),
+                "val_auroc": auroc(labels, scores),
                 "val_f1": f1_at_half(labels, scores),
                 "seconds": round(seconds, 3),
-                "samples_per_s": round(tr_rows.size / max(seconds, 1e-9), 1),
+                "samples_per_s": round(n_train / max(seconds, 1e-9), 1),
             }
         ]
     )
     HISTORY.write(history, out_history)
     return history
+
+
+def chromosome_rows(pairs: pd.DataFrame, chroms) -> np.ndarray:
+    """Rows whose enhancer or promoter lies on one of ``chroms``."""
+    chroms = set(chroms)
+    on = pairs["enhancer_chrom"].isin(chroms) | pairs["promoter_chrom"].isin(chroms)
+    return on.to_numpy()
+
+
+def train_group(
+    name: str,
+    *,
+    members: dict,
+    test_chroms,
+    valid_chroms,
+    windows: dict,
+    augment: dict,
+    seed: int,
+    params: dict | None,
+    marks: list[str] | None,
+    out_model,
+    out_history,
+) -> pd.DataFrame:
+    """Fit baseline ``name`` on the pooled pairs of a train group (``config.train_groups``).
+
+    ``members``: ``{member: pair set folder}`` (``pairs.tsv`` and ``features/``); each pair is
+    read with its own folder's features (its cell line's). Pairs with an element on
+    ``test_chroms`` are left out of every member, those on ``valid_chroms`` validate, the
+    rest train: no member trains on a chromosome that the group's models are tested on.
+    """
+    from .predict import open_sample
+
+    parts = {"train": ([], []), "valid": ([], [])}
+    model = Baseline(name, int(seed), params)
+    for member, folder in members.items():
+        data = open_sample(
+            folder, "leakage_free", windows=windows, augment=augment, marks=marks, model=name
+        )
+        test = chromosome_rows(data.pairs, test_chroms)
+        valid = chromosome_rows(data.pairs, valid_chroms) & ~test
+        for split, mask in (("train", ~test & ~valid), ("valid", valid)):
+            rows = np.flatnonzero(mask)
+            parts[split][0].append(model.features(data.pairs, data.features, rows))
+            parts[split][1].append(data.labels[rows])
+        log.info(
+            "%s: %s (%s): %d training pairs (%d positive), %d validation, %d held out",
+            name,
+            member,
+            folder,
+            int((~test & ~valid).sum()),
+            int(data.labels[~test & ~valid].sum()),
+            int(valid.sum()),
+            int(test.sum()),
+        )
+
+    def stack(xs):
+        return (
+            pd.concat(xs, ignore_index=True)
+            if isinstance(xs[0], pd.DataFrame)
+            else np.concatenate(xs)
+        )
+
+    x_train, y_train = stack(parts["train"][0]), np.concatenate(parts["train"][1])
+    t0 = time.perf_counter()
+    model.fit_matrix(x_train, y_train)
+    seconds = time.perf_counter() - t0
+    y_valid = np.concatenate(parts["valid"][1])
+    scores = model.predict_matrix(stack(parts["valid"][0])) if y_valid.size else np.zeros(0)
+    log.info(
+        "%s: %d pooled training pairs from %d member(s), %d validation pairs, %.1f s",
+        name,
+        y_train.size,
+        len(members),
+        y_valid.size,
+        seconds,
+    )
+    return save_baseline(model, y_valid, scores, y_train.size, seconds, out_model, out_history)

@@ -252,9 +252,12 @@ class ChunkScorer:
         windows: dict,
         fasta=None,
         tracks=None,
+        neighbourhood=None,
         batch_size: int = 256,
     ):
+        """``neighbourhood``: the cell line's ``epipair.e2g.Neighbourhood`` (e2g's features)."""
         self.spec = registry.spec(model_name)
+        self.hood = neighbourhood
         self.name, self.models = model_name, models
         self.windows = {k: int(v) for k, v in windows.items()}
         self.fasta, self.tracks, self.batch_size = fasta, tracks, int(batch_size)
@@ -262,6 +265,8 @@ class ChunkScorer:
             raise EpipairError(f"model {model_name} reads sequence: a FASTA is needed")
         if self.spec.reads_signal and tracks is None:
             raise EpipairError(f"model {model_name} reads signal: tracks are needed")
+        if self.spec.reads_pair_features and neighbourhood is None:
+            raise EpipairError(f"model {model_name} reads pair features: elements are needed")
 
     def element_arrays(self, kind: str, chrom: str, starts: np.ndarray) -> dict:
         """The model's inputs of one element kind for windows at ``starts`` on ``chrom``."""
@@ -292,7 +297,7 @@ class ChunkScorer:
         arrays = self.element_arrays("enhancer", chrom, enh["window_start"].to_numpy()[e_u])
         arrays |= self.element_arrays("promoter", chrom, prom["window_start"].to_numpy()[p_u])
         if not self.spec.neural:
-            if self.spec.reads_elements:
+            if self.spec.needs_elements:
                 x = pd.DataFrame(
                     {
                         "enhancer_chrom": chrom,
@@ -303,6 +308,10 @@ class ChunkScorer:
                         "promoter_end": prom["end"].to_numpy()[p_ids],
                     }
                 )
+                if self.spec.reads_pair_features:
+                    from .e2g import pair_features
+
+                    x = pair_features(self.hood, x)
             elif self.spec.reads_signal:
                 e_sum = baselines.element_summary(arrays["enhancer_sig"])
                 p_sum = baselines.element_summary(arrays["promoter_sig"])
@@ -439,6 +448,8 @@ def score_candidates(
     fasta_path=None,
     tracks: list | None = None,
     fingerprint_files: list = (),
+    element_tables: tuple | None = None,
+    abc_params: dict | None = None,
     flank: int = 0,
     chunk_pairs: int = CHUNK_PAIRS,
     chunk_enhancers: int = CHUNK_ENHANCERS,
@@ -447,8 +458,10 @@ def score_candidates(
     """Score every candidate pair (see the module docstring) into ``out_scores`` (gzip TSV of
     :data:`SCORE_COLUMNS`) and ``out_top`` (TSV of :data:`TOP_COLUMNS`: the ``top_k`` best
     enhancers of each promoter). ``models``: the loaded fold models (their scores are
-    averaged); ``tracks``: ``[(mark, path, kind)]`` in the order the model was trained on.
-    Returns counts and timings."""
+    averaged); ``tracks``: ``[(mark, path, kind)]`` in the order the model was trained on;
+    ``element_tables``: the cell line's ``abc_elements.tsv``, ``abc_tss.tsv`` and
+    ``abc_contact.npz`` (e2g's pair features, with ``abc_params``' contact settings). Returns
+    counts and timings."""
     import pybedtools
 
     from .sequence import FastaReader
@@ -470,14 +483,23 @@ def score_candidates(
         "tracks": [list(t) for t in tracks or []],
         "chunk_pairs": int(chunk_pairs),
         "chunk_enhancers": int(chunk_enhancers),
+        "abc": abc_params or {},
     }
     files = [enhancers_path, promoters_path, chrom_sizes_path, *fingerprint_files]
+    files += list(element_tables or [])
     files += [p for _, p, _ in tracks or []] + ([fasta_path] if fasta_path else [])
     chunk_dir = chunk_folder(out_scores)
     _prepare_chunk_dir(chunk_dir, fingerprint(settings, files))
     spec = registry.spec(model_name)
     fasta = FastaReader(fasta_path) if spec.reads_sequence else None
     track_set = TrackSet(tracks, list(sizes)) if spec.reads_signal else None
+    hood = None
+    if spec.reads_pair_features:
+        from .e2g import neighbourhood
+
+        if not element_tables:
+            raise EpipairError(f"model {model_name} reads pair features: elements are needed")
+        hood = neighbourhood(*element_tables, abc_params)
     try:
         if track_set is not None:
             check_marks(track_set, enh, prom, windows)
@@ -495,7 +517,7 @@ def score_candidates(
         )
         scorer = ChunkScorer(
             model_name, models, windows=windows, fasta=fasta, tracks=track_set,
-            batch_size=batch_size,
+            neighbourhood=hood, batch_size=batch_size,
         )  # fmt: skip
         done = scored = 0
         t_scoring = time.perf_counter()

@@ -112,10 +112,12 @@ def check_abc(config: dict) -> None:
             f"config {crispri[0]}: format crispri names target genes by symbol; "
             "give the config key 'genes' (a TSS BED)"
         )
-    if not any(registry.spec(m).reads_elements for m in config["models"]):
+    users = [m for m in all_models(config) if registry.spec(m).needs_elements]
+    if not users:
         return
+    who = ", ".join(users)
     if not config.get("genes"):
-        raise EpipairError("config models: abc needs the config key 'genes' (a TSS BED)")
+        raise EpipairError(f"config models: {who} need(s) the config key 'genes' (a TSS BED)")
     for cell in selected_cells(config):
         hic = config["cell_lines"][cell].get("hic")
         if hic and urlparse(hic["url"]).path.lower().endswith(".hic"):
@@ -128,14 +130,14 @@ def check_abc(config: dict) -> None:
         mark = abc_tracks(config, cell)["accessibility"]
         if mark not in tracks:
             raise EpipairError(
-                f"config cell_lines.{cell}.tracks: abc reads accessibility from a track "
+                f"config cell_lines.{cell}.tracks: {who} read(s) accessibility from a track "
                 f"{mark!r}, which this cell line lacks (model_params.abc.accessibility names "
                 "another)"
             )
         key, entry = abc_elements_entry(config, cell)
         if entry.get("kind") != "peaks":
             raise EpipairError(
-                f"config cell_lines.{cell}.tracks.{key}: abc takes its candidate elements from "
+                f"config cell_lines.{cell}.tracks.{key}: {who} take(s) candidate elements from "
                 "peak summits and this track is a bigWig; give the cell line's DNase peaks as "
                 f"cell_lines.{cell}.elements (a narrowPeak file)"
             )
@@ -231,6 +233,7 @@ def check(config: dict) -> None:
                         f"windows.{shortest} ({w[shortest]})"
                     )
     model_marks(config)
+    check_train_groups(config)  # before the candidates that may name a group
     for section in ("predict", "candidates"):
         for name, entry in config.get(section, {}).items():
             _check_scoring_entry(config, f"config {section}.{name}", entry)
@@ -305,7 +308,21 @@ def check_interpret(config: dict) -> None:
 
 
 def _check_scoring_entry(config: dict, where: str, entry: dict) -> None:
-    """A ``predict`` or ``candidates`` entry names a configured model, protocol and cell line."""
+    """A ``predict`` or ``candidates`` entry names a configured model, protocol and cell line
+    (or a train group that trains the model)."""
+    group = entry.get("train_group")
+    if group is not None:
+        if group not in config.get("train_groups", {}):
+            raise EpipairError(f"{where}: train_group {group!r} is not in config 'train_groups'")
+        if entry["model"] not in group_models(config, group):
+            raise EpipairError(
+                f"{where}: model {entry['model']!r} is not among train_groups.{group}'s models"
+            )
+        if entry["cell_line"] not in config["cell_lines"]:
+            raise EpipairError(
+                f"{where}: cell_line {entry['cell_line']!r} is not in config 'cell_lines'"
+            )
+        return
     if entry["model"] not in config["models"]:
         raise EpipairError(f"{where}: model {entry['model']!r} is not in config 'models'")
     if entry["protocol"] not in config["protocol"]:
@@ -381,6 +398,88 @@ def models_for(config: dict, cells: list[str]) -> list[str]:
             )
             continue
         out.append(m)
+    return out
+
+
+def learning_baselines(models) -> list[str]:
+    """The scikit-learn models of ``models`` that fit to labels (not abc, which trains
+    nothing): those a train group can pool."""
+    return [
+        m for m in models if not registry.spec(m).neural and not registry.spec(m).reads_elements
+    ]
+
+
+def group_models(config: dict, name: str) -> list[str]:
+    """A train group's models: its ``models``, else the configured models that learn."""
+    entry = config.get("train_groups", {})[name]
+    return list(entry.get("models") or learning_baselines(config.get("models", [])))
+
+
+def all_models(config: dict) -> list[str]:
+    """The configured models and those of the train groups, each once."""
+    out = list(config.get("models", []))
+    for name in config.get("train_groups", {}):
+        out += [m for m in group_models(config, name) if m not in out]
+    return out
+
+
+def check_train_groups(config: dict) -> None:
+    """``train_groups``: members are cell lines or benchmarks (one or the other), the models
+    are scikit-learn models that learn, the benchmarks exist, and a group's name is not a cell
+    line's."""
+    cells, benchmarks = config["cell_lines"], config.get("benchmarks", {})
+    for name, entry in config.get("train_groups", {}).items():
+        where = f"config train_groups.{name}"
+        if name in cells:
+            raise EpipairError(f"{where}: the name is a cell line's; give the group another")
+        if "leakage_free" not in config["protocol"]:
+            raise EpipairError(f"{where}: groups train leakage_free models; add it to 'protocol'")
+        for member in entry["members"]:
+            if member in cells and member in benchmarks:
+                raise EpipairError(
+                    f"{where}.members: {member!r} is both a cell line and a benchmark; rename one"
+                )
+            if member not in cells and member not in benchmarks:
+                raise EpipairError(
+                    f"{where}.members: {member!r} is neither a cell line nor a benchmark"
+                )
+        models = group_models(config, name)
+        bad = [m for m in models if m not in learning_baselines([m])]
+        if bad or not models:
+            raise EpipairError(
+                f"{where}.models: {', '.join(bad) or 'none'}: a group pools the scikit-learn "
+                f"models that learn ({', '.join(learning_baselines(registry.names()))})"
+            )
+        for b in entry.get("benchmarks", []):
+            if b not in benchmarks:
+                raise EpipairError(f"{where}.benchmarks: {b!r} is not in config 'benchmarks'")
+
+
+def member_cell(config: dict, member: str) -> str:
+    """The cell line whose features a group member's pairs read."""
+    if member in config["cell_lines"]:
+        return member
+    return config["benchmarks"][member]["cell_line"]
+
+
+def train_groups(config: dict, cells) -> dict:
+    """``{group: {"members": {member: (sample, cell)}, "models": [...], "benchmarks": [...]}}``
+    of the groups whose members' cell lines are all in ``cells`` (a run with ``only`` trains
+    no group that needs another). ``sample``: the member's folder under ``results/``."""
+    out = {}
+    for name, entry in config.get("train_groups", {}).items():
+        members = {}
+        for m in entry["members"]:
+            sample = m if m in config["cell_lines"] else f"benchmark/{m}"
+            members[m] = (sample, member_cell(config, m))
+        member_cells = {c for _, c in members.values()}
+        if not member_cells <= set(cells):
+            continue
+        scored = entry.get("benchmarks") or [
+            b for b, e in config.get("benchmarks", {}).items() if e["cell_line"] in member_cells
+        ]
+        scored = [b for b in scored if config["benchmarks"][b]["cell_line"] in cells]
+        out[name] = {"members": members, "models": group_models(config, name), "benchmarks": scored}
     return out
 
 

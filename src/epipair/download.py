@@ -52,7 +52,7 @@ from urllib.parse import urlparse
 
 from . import registry
 from .atomic import atomic_path
-from .config import is_remote, local_path
+from .config import all_models, is_remote, local_path
 from .errors import EpipairError
 
 log = logging.getLogger(__name__)
@@ -148,12 +148,10 @@ def config_files(config: dict, active_only: bool = False) -> list[tuple[str, str
     keys = ("tracks",) if active_only else ("tracks", "bigwig_tracks")
     for cell, entry in config.get("cell_lines", {}).items():
         out.append((f"cell_lines.{cell}.pairs", cell, "pairs", entry["pairs"]))
-        elements = (
-            entry.get("elements") if registry.reads_elements(config.get("models", [])) else None
-        )
+        elements = entry.get("elements") if registry.needs_elements(all_models(config)) else None
         if elements and not _is_track(elements, entry):
             out.append((f"cell_lines.{cell}.elements", cell, "elements", elements))
-        if entry.get("hic") and registry.reads_elements(config.get("models", [])):
+        if entry.get("hic") and registry.needs_elements(all_models(config)):
             out.append((f"cell_lines.{cell}.hic", cell, "hic", entry["hic"]))
         for key in keys:
             for mark, track in (entry.get(key) or {}).items():

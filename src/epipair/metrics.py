@@ -151,27 +151,30 @@ def threshold_point(labels, scores, threshold: float) -> tuple[float, float]:
 def benchmark_metrics(
     score_files: dict, n_boot: int, seed: int, thresholds: dict | None = None
 ) -> pd.DataFrame:
-    """``{(benchmark, cell_line, model, protocol): path}`` -> ``tables.BENCHMARK_METRICS``.
+    """``{(benchmark, cell_line, trained_on, model, protocol): path}`` ->
+    ``tables.BENCHMARK_METRICS``; ``trained_on``: the cell line whose models scored the
+    benchmark, or a train group.
 
     Beside AUPR and AUROC: precision at 70% recall (ABC's operating point) and, for the
     models in ``thresholds`` (``{model: score}``, abc's 0.02), the precision and recall of
     ``score > threshold``. Each benchmark also gets the unsupervised reference
     ``distance_prior`` (closer scores
-    higher, no training) on the same pairs as its models: on data at the natural ratio of
-    positives, distance alone is a strong predictor, and a model should be read beside it.
+    higher, no training) on the same pairs as its models (one per ``trained_on``, whose
+    held-out chromosomes may differ): on data at the natural ratio of positives, distance
+    alone is a strong predictor, and a model should be read beside it.
     """
     rows, prior_done = [], set()
-    for (name, cell, model, protocol), path in sorted(score_files.items()):
+    for (name, cell, trained_on, model, protocol), path in sorted(score_files.items()):
         scores = BENCHMARK_SCORES.read(path)
-        key = {"benchmark": name, "cell_line": cell}
+        key = {"benchmark": name, "cell_line": cell, "trained_on": trained_on}
         stats = _benchmark_stats(scores["label"], scores["score"], n_boot, seed)
         if model in (thresholds or {}):
             t = thresholds[model]
             p, r = threshold_point(scores["label"], scores["score"], t)
             stats |= {"threshold": t, "threshold_precision": p, "threshold_recall": r}
         rows.append({**key, "model": model, "protocol": protocol, **stats})
-        if name not in prior_done:
-            prior_done.add(name)
+        if (name, trained_on) not in prior_done:
+            prior_done.add((name, trained_on))
             prior = _benchmark_stats(
                 scores["label"], -scores["distance"].to_numpy(float), n_boot, seed
             )

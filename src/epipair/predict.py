@@ -224,11 +224,14 @@ def score_benchmark(
     batch_size: int = 256,
 ) -> pd.DataFrame:
     """Score a labelled benchmark with a cell line's ``leakage_free`` models, each pair by the
-    model whose fold held out its chromosomes (pairs on training chromosomes are left out)."""
+    model whose fold held out its chromosomes (pairs on training chromosomes are left out).
+    ``folds_path``: the cell line's ``folds.tsv``, or a ``{chrom: fold}`` mapping (a train
+    group's held-out chromosomes)."""
     data = open_sample(
         sample_dir, "leakage_free", windows=windows, augment=augment, marks=marks, model=model_name
     )
-    instances = held_out_instances(data, "leakage_free", read_folds(folds_path))
+    folds = folds_path if isinstance(folds_path, dict) else read_folds(folds_path)
+    instances = held_out_instances(data, "leakage_free", folds)
     kept = sum(rows.size for _, rows, _ in instances)
     log.info(
         "%s: %d of %d pairs lie on chromosomes held out from training (%s)",

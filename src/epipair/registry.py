@@ -29,6 +29,10 @@ DISTANCE_INPUT = ("distance",)
 # and the genes' TSSs, and their Hi-C rows (results/<cell>/features/abc_elements.tsv, abc_tss.tsv,
 # abc_contact.npz; epipair.abc, epipair.hic)
 ABC_INPUT = ("abc_elements",)
+# the pair features of epipair.e2g, built from the same tables for every pair set
+# (results/<sample>/features/pair_features.tsv)
+PAIR_FEATURE_INPUT = ("pair_features",)
+PAIR_FEATURE_FILE = "pair_features.tsv"
 KINDS = ("neural", "baseline")
 # an input's suffix -> the stem of its feature files (results/<cell>/features/<kind>_<stem>.npy,
 # and <stem>_marks.txt for the signal ones)
@@ -77,6 +81,17 @@ class ModelSpec:
     def reads_elements(self) -> bool:
         """Reads the cell line's ABC candidate elements (scores pairs without training)."""
         return any(i in ABC_INPUT for i in self.inputs)
+
+    @property
+    def reads_pair_features(self) -> bool:
+        """Reads the pair features of ``epipair.e2g`` (built from the candidate elements)."""
+        return any(i in PAIR_FEATURE_INPUT for i in self.inputs)
+
+    @property
+    def needs_elements(self) -> bool:
+        """Needs the cell line's candidate elements and genes: directly (abc) or through its
+        pair features (e2g)."""
+        return self.reads_elements or self.reads_pair_features
 
     @property
     def reads_sequence(self) -> bool:
@@ -551,6 +566,25 @@ MODELS: dict[str, ModelSpec] = {
             "Fulco et al. 2019, broadinstitute/ABC-Enhancer-Gene-Prediction@1b737c6f (v0.2.2) "
             "src/predictor.py, src/hic.py, src/neighborhoods.py, src/peaks.py",
         ),
+        # ENCODE-rE2G's kind of model (Gschwind et al. 2023, EngreitzLab/ENCODE_rE2G: a logistic
+        # regression over ABC-derived features): epipair's pair features (epipair.e2g), trained
+        # on the labels it is given; e2g_gbm: gradient boosting on the same features.
+        _spec(
+            "e2g",
+            "baseline",
+            PAIR_FEATURE_INPUT,
+            "epipair.e2g:e2g_estimator",
+            "epipair, after ENCODE-rE2G (scikit-learn LogisticRegression on epipair.e2g features)",
+        ),
+        _spec(
+            "e2g_gbm",
+            "baseline",
+            PAIR_FEATURE_INPUT,
+            "epipair.e2g:e2g_gbm_estimator",
+            "epipair (scikit-learn HistGradientBoostingClassifier on epipair.e2g features)",
+            max_iter=200,
+            learning_rate=0.05,
+        ),
     )
 }
 
@@ -582,6 +616,11 @@ def reads_signal(models) -> bool:
 def reads_elements(models) -> bool:
     """Whether any of ``models`` reads a cell line's candidate elements (abc)."""
     return any(spec(m).reads_elements for m in models)
+
+
+def needs_elements(models) -> bool:
+    """Whether any of ``models`` needs a cell line's candidate elements (abc, e2g)."""
+    return any(spec(m).needs_elements for m in models)
 
 
 def reads_signal_windows(models) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -165,6 +166,7 @@ MODALITY_COLOR = {
     "sequence + epigenome": "tab:brown",
     "distance": "tab:gray",
     "activity x contact": "black",
+    "distance + activity x contact": "tab:orange",
 }
 
 
@@ -176,6 +178,8 @@ def modality(model: str) -> str:
     s = spec(model)
     if s.reads_elements:
         return "activity x contact"
+    if s.reads_pair_features:
+        return "distance + activity x contact"
     if s.reads_sequence and s.reads_signal:
         return "sequence + epigenome"
     return "sequence" if s.reads_sequence else "epigenome" if s.reads_signal else "distance"
@@ -299,11 +303,19 @@ def fold_spread(metrics: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _trained_label(row) -> str:
+    """``model``, or ``model [group]`` for a train group's model."""
+    if row.trained_on == row.cell_line or row.model == "distance_prior":
+        return row.model
+    return f"{row.model} [{row.trained_on}]"
+
+
 def benchmark_figure(bench: pd.DataFrame, path, score_files: dict | None = None) -> None:
     """Per benchmark: AUPR of each model with 95% intervals beside distance_prior and the base
     rate (red: below the distance score) and, given ``score_files`` (``{(benchmark, cell,
-    model, protocol): scores.tsv}``), every model's PR curve on one plot with distance_prior
-    (grey, dashed), abc (black) and abc's threshold as a point."""
+    trained on, model, protocol): scores.tsv}``), every model's PR curve on one plot with
+    distance_prior (grey, dashed), abc (black) and abc's threshold as a point. A model of a
+    train group is labelled ``model [group]``."""
     from sklearn.metrics import precision_recall_curve
 
     from .tables import BENCHMARK_SCORES
@@ -317,17 +329,16 @@ def benchmark_figure(bench: pd.DataFrame, path, score_files: dict | None = None)
     for ax, name in zip(axes[0], names):
         sub = bench[bench["benchmark"] == name].reset_index(drop=True)
         y = np.arange(len(sub))
-        prior = sub.loc[sub["model"] == "distance_prior", "aupr"]
-        prior = float(prior.iloc[0]) if len(prior) else np.nan
+        priors = sub[sub["model"] == "distance_prior"].set_index("trained_on")["aupr"]
         colors = [
             "tab:grey"
             if m == "distance_prior"
-            else ("tab:red" if np.isfinite(prior) and a < prior else "tab:blue")
-            for m, a in zip(sub["model"], sub["aupr"])
+            else ("tab:red" if a < priors.get(t, np.nan) else "tab:blue")
+            for m, a, t in zip(sub["model"], sub["aupr"], sub["trained_on"])
         ]
         err = np.vstack([sub["aupr"] - sub["aupr_low"], sub["aupr_high"] - sub["aupr"]])
         ax.barh(y, sub["aupr"], xerr=np.nan_to_num(err), color=colors, capsize=2)
-        ax.set_yticks(y, sub["model"], fontsize=8)
+        ax.set_yticks(y, [_trained_label(r) for r in sub.itertuples()], fontsize=8)
         if len(sub):
             ax.axvline(sub["base_rate"].iloc[0], color="black", ls=":", lw=1, label="base rate")
             cell = sub["cell_line"].iloc[0]
@@ -338,7 +349,11 @@ def benchmark_figure(bench: pd.DataFrame, path, score_files: dict | None = None)
         ax.set_xlim(0, min(1.0, 1.15 * top))
     axes[0][0].legend(fontsize=7, loc="lower right")
     for ax, name in zip(axes[1] if score_files else [], names):
-        files = {k[2]: v for k, v in score_files.items() if k[0] == name}
+        files = {
+            _trained_label(SimpleNamespace(cell_line=k[1], trained_on=k[2], model=k[3])): v
+            for k, v in score_files.items()
+            if k[0] == name
+        }
         prior_done = False
         for model, file in files.items():
             scores = BENCHMARK_SCORES.read(file)
@@ -375,10 +390,12 @@ def benchmark_markdown(bench: pd.DataFrame) -> str:
         "",
         "Pairs labelled another way (BENGI: Hi-C or ChIA-PET; CRISPRi screens: an element's",
         "perturbation changed the gene's expression; negatives not distance-matched, see the",
-        "base rate of each set), scored by the leakage_free models of a cell line on",
-        "chromosomes they never trained on. `distance_prior` ranks pairs by distance alone",
-        "(closer first), with no training; `abc` is the Activity-by-Contact model as released,",
-        "which trains nothing. P@70%R: precision at 70% recall, ABC's own operating point.",
+        "base rate of each set), scored by the leakage_free models of a cell line (or of a",
+        "train group, `trained_on`) on chromosomes they never trained on. `distance_prior`",
+        "ranks pairs by distance alone (closer first), with no training; `abc` is the",
+        "Activity-by-Contact model as released, which trains nothing; `e2g` and `e2g_gbm` learn",
+        "from distance, gene rank, activity and contact (epipair.e2g). P@70%R: precision at",
+        "70% recall, ABC's own operating point.",
         "",
     ]
     tab = bench.assign(
@@ -387,7 +404,8 @@ def benchmark_markdown(bench: pd.DataFrame) -> str:
         base_rate=bench["base_rate"].map(lambda v: f"{v:.3f}"),
         **{"P@70%R": bench["precision_at_70_recall"].map(lambda v: f"{v:.3f}")},
     )
-    cols = ["benchmark", "cell_line", "model", "protocol", "n", "n_pos", "base_rate"]
+    cols = ["benchmark", "cell_line", "trained_on", "model", "protocol", "n", "n_pos"]
+    cols += ["base_rate"]
     out += [_md_table(tab[cols + ["AUPR", "AUROC", "P@70%R"]]), ""]
     for r in bench[bench["threshold"].notna()].itertuples():
         out += [
@@ -395,15 +413,15 @@ def benchmark_markdown(bench: pd.DataFrame) -> str:
             f"{r.threshold_precision:.3f}, recall {r.threshold_recall:.3f}.",
             "",
         ]
-    for name, sub in bench.groupby("benchmark", sort=False):
+    for (name, trained_on), sub in bench.groupby(["benchmark", "trained_on"], sort=False):
         prior = sub.loc[sub["model"] == "distance_prior", "aupr"]
         if not len(prior):
             continue
         below = sub[(sub["model"] != "distance_prior") & (sub["aupr"] < prior.iloc[0])]
         if len(below):
             out += [
-                f"**{name}: {', '.join(below['model'])} score(s) below the distance score "
-                f"(AUPR {prior.iloc[0]:.3f}).**",
+                f"**{name} (models of {trained_on}): {', '.join(below['model'])} score(s) "
+                f"below the distance score (AUPR {prior.iloc[0]:.3f}).**",
                 "",
             ]
     return "\n".join(out)

@@ -132,6 +132,7 @@ BENCHMARK_METRICS = Table(
     (
         "benchmark",
         "cell_line",
+        "trained_on",  # the cell line whose models score it, or a train group
         "model",
         "protocol",
         *STATS,
@@ -140,7 +141,7 @@ BENCHMARK_METRICS = Table(
         "threshold_precision",
         "threshold_recall",
     ),  # fmt: skip
-    {"benchmark": str, "cell_line": str, "model": str, "protocol": str},
+    {"benchmark": str, "cell_line": str, "trained_on": str, "model": str, "protocol": str},
 )
 
 # results/interpret/<model>/<protocol>/<cell>/motifs.tsv: one row per motif and database (its

@@ -26,6 +26,7 @@ rule score_candidates:
         windows=candidate_windows,
         flank=FLANK,
         tracks=candidate_tracks,
+        abc=candidate_abc_params,
         backend=config["train"]["backend"],
     script:
         "../scripts/score_candidates.py"

@@ -40,8 +40,14 @@ BENCHMARKS = {n: e for n, e in config["benchmarks"].items() if e["cell_line"] in
 # (config "predict") and the labelled benchmarks
 SCORED = {f"predict/{n}": {**e["pairs"], "cell_line": e["cell_line"]} for n, e in PREDICT.items()}
 SCORED |= {f"benchmark/{n}": {**e, "labelled": True} for n, e in BENCHMARKS.items()}
-# genome-wide candidate sets of the selected cell lines
-CANDIDATES = {n: e for n, e in config["candidates"].items() if e["cell_line"] in CELLS}
+# pooled models (config train_groups) whose members' cell lines are all selected
+GROUPS = epiconfig.train_groups(config, CELLS)
+# genome-wide candidate sets of the selected cell lines (and trained groups)
+CANDIDATES = {
+    n: e
+    for n, e in config["candidates"].items()
+    if e["cell_line"] in CELLS and e.get("train_group", "") in ["", *GROUPS]
+}
 MARKS = epiconfig.model_marks(config)
 # the gene TSS file (config "genes"): abc's promoters, crispri benchmarks' target genes
 GENES = (
@@ -130,4 +136,5 @@ def all_targets():
     out += report_targets()
     out += expand(rules.score_pairs.output[0], name=PREDICT)
     out += interpret_targets()
+    out += group_model_targets()
     return out + expand(rules.score_candidates.output.scores, name=CANDIDATES)

@@ -106,3 +106,25 @@ rule abc_elements:
         abc=abc_params,
     script:
         "../scripts/abc_elements.py"
+
+
+# e2g's pair features (epipair.e2g): each pair's distance, gene rank, activity and contact
+# from its cell line's candidate elements and gene TSSs, never from the pair set itself
+rule pair_features:
+    input:
+        unpack(pair_feature_inputs),
+    output:
+        "results/{sample}/features/pair_features.tsv",
+    log:
+        "results/logs/pair_features/{sample}.log",
+    wildcard_constraints:
+        sample=SAMPLE_RE,
+    conda:
+        "../../envs/features.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        abc=abc_params,
+    script:
+        "../scripts/pair_features.py"

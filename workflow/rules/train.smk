@@ -101,3 +101,38 @@ rule train_baseline:
         marks=MARKS,
     script:
         "../scripts/train_baseline.py"
+
+
+# Pooled models (config train_groups): one per group and model, trained on the members'
+# pairs off split.test_chroms and split.valid_chroms, each pair with its cell line's features
+GROUP_DIR = "results/models/{model}/leakage_free/{group}"
+
+
+rule train_group:
+    input:
+        unpack(group_inputs),
+    output:
+        model=f"{GROUP_DIR}/model.pkl",
+        history=f"{GROUP_DIR}/history.tsv",
+    log:
+        f"{GROUP_DIR}/train.log",
+    wildcard_constraints:
+        model=_alternation(registry.names("baseline")),
+        group=_alternation(GROUPS),
+    conda:
+        "../../envs/train.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=60,
+    params:
+        members=group_members,
+        test_chroms=config["split"]["test_chroms"],
+        valid_chroms=config["split"]["valid_chroms"],
+        windows=element_windows(),
+        augment=config["augment"],
+        seed=config["train"]["seed"],
+        model_params=model_params,
+        marks=MARKS,
+    script:
+        "../scripts/train_group.py"

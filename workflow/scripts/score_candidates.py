@@ -22,6 +22,8 @@ with script(snakemake, append=True):
         fasta_path=inp.get("fasta"),
         tracks=snakemake.params.tracks,
         fingerprint_files=list(model_files(inp).values()),
+        element_tables=inp.get("elements"),
+        abc_params=snakemake.params.abc,
         out_scores=snakemake.output.scores,
         out_top=snakemake.output.top,
     )

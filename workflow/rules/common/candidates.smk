@@ -18,8 +18,12 @@ def candidate_inputs(wildcards):
     name = wildcards.name
     entry = CANDIDATES[name]
     spec = candidate_spec(wildcards)
+    if entry.get("train_group"):  # a pooled model (config train_groups)
+        models = {f"model_{SINGLE}": group_model_path(entry["model"], entry["train_group"])}
+    else:
+        models = model_inputs(entry["model"], entry["protocol"], entry["cell_line"])
     out = {
-        **model_inputs(entry["model"], entry["protocol"], entry["cell_line"]),
+        **models,
         "enhancers": candidate_source(name, "enhancers"),
         "promoters": candidate_source(name, "promoters"),
         "chrom_sizes": chrom_sizes(),
@@ -29,7 +33,14 @@ def candidate_inputs(wildcards):
         out["fai"] = genome_fasta() + ".fai"
     if spec.reads_signal:
         out["tracks"] = [path for _, path, _ in cell_track_specs(entry["cell_line"])]
+    if spec.reads_pair_features:  # e2g: the cell line's elements, genes and Hi-C rows
+        out["elements"] = list(expand(rules.abc_elements.output, cell=entry["cell_line"]))
     return out
+
+
+def candidate_abc_params(wildcards):
+    """``model_params.abc`` for a model that reads pair features (their contact settings)."""
+    return abc_params(wildcards) if candidate_spec(wildcards).reads_pair_features else {}
 
 
 def candidate_setting(key):

@@ -66,10 +66,20 @@ def feature_files(sample, model=None):
         out += expand(rules.signal_features.output, sample=sample)
     if any(s.reads_signal_windows for s in specs):
         out += expand(rules.signal_window_features.output, sample=sample)
+    if any(s.reads_pair_features for s in specs):
+        out += expand(rules.pair_features.output, sample=sample)
     if any(s.reads_elements for s in specs) and sample in ALL_CELLS:
         # a cell line's own elements; a scored pair set is scored by its cell line's abc model
         out += list(expand(rules.abc_elements.output, cell=sample))
     return out
+
+
+def pair_feature_inputs(wildcards):
+    """A pair set's pairs and its cell line's element and TSS tables and Hi-C rows."""
+    cell = sample_cell(wildcards.sample)
+    elements, tss, contact = expand(rules.abc_elements.output, cell=cell)
+    pairs = f"results/{wildcards.sample}/pairs.tsv"
+    return {"pairs": pairs, "elements": elements, "tss": tss, "contact": contact}
 
 
 def abc_track_specs(wildcards):

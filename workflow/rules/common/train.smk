@@ -85,3 +85,27 @@ def train_model_inputs(wildcards):
     files = [f for v in values for f in ([v] if isinstance(v, str) else v)]
     own = {cell_model_path(NEURAL_MODEL, c).format(**dict(wildcards)) for c in CELLS}
     return [f for f in dict.fromkeys(files) if f not in own]
+
+
+def group_members(wildcards):
+    """``{member: pair set folder}`` of a train group (results/<cell> or
+    results/benchmark/<name>)."""
+    return {m: f"results/{sample}" for m, (sample, _) in GROUPS[wildcards.group]["members"].items()}
+
+
+def group_inputs(wildcards):
+    """Each member's pairs and the features the model reads (``member_<i>_pairs``,
+    ``member_<i>_features``, in the order of the group's members)."""
+    out = {}
+    for i, (sample, _) in enumerate(GROUPS[wildcards.group]["members"].values()):
+        out[f"member_{i}_pairs"] = f"results/{sample}/pairs.tsv"
+        out[f"member_{i}_features"] = feature_files(sample, wildcards.model)
+    return out
+
+
+def group_model_path(model, group):
+    return one(rules.train_group.output.model, model=model, group=group)
+
+
+def group_model_targets():
+    return [group_model_path(m, g) for g, e in GROUPS.items() for m in e["models"]]
