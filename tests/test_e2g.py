@@ -73,11 +73,31 @@ def test_pair_features_by_hand(tmp_path):
     assert np.allclose(f["promoter_contact_share"], [9 * c[0] / den, 16 * c[1] / den, 0.0])
 
 
-def test_pair_features_refuse_trans_pairs(tmp_path):
+def test_the_pairs_own_gene_is_never_counted_and_the_window_bounds_the_share(tmp_path):
     hood, _ = neighbourhood(tmp_path)
-    pairs = pairs_to([20_250]).assign(promoter_chrom="chr2")
-    with pytest.raises(EpipairError, match="pair p0: enhancer and promoter on different"):
-        e2g.pair_features(hood, pairs)
+    # C's second TSS: its first (100,250) is nearer and in between, but it is C itself
+    f = e2g.pair_features(hood, pairs_to([100_300]))
+    assert f["gene_rank"].tolist() == [3] and f["genes_between"].tolist() == [2]
+    # with a 50-kb window, C (99 kb away) gets no share and B none of the denominator
+    small = e2g.Neighbourhood(
+        abc.AbcModel({"window": 50_000}).load(tmp_path / "e.tsv", tmp_path / "t.tsv"),
+        tmp_path / "t.tsv",
+        tmp_path / "e.tsv",
+    )
+    f = e2g.pair_features(small, pairs_to([20_250, 100_250]))
+    assert f["promoter_contact_share"].tolist() == [1.0, 0.0]
+    assert f["gene_rank"].tolist() == [1, 3]  # ranks still count every nearer gene
+
+
+def test_pairs_between_chromosomes_score_zero(tmp_path):
+    hood, _ = neighbourhood(tmp_path)
+    pairs = pairs_to([20_250, 60_250, 20_250]).assign(promoter_chrom=["chr1", "chr1", "chr2"])
+    f = e2g.pair_features(hood, pairs)
+    assert f["distance"].tolist() == [19_000, 59_000, -1] and f.iloc[2, 1:].eq(0).all()
+    x, y = planted(200, 0)
+    x.loc[:9, "distance"] = -1  # between chromosomes: left out of training, scored 0
+    model = e2g.E2gModel("logistic").fit(x, y)
+    assert (model.predict(x)[:10] == 0).all() and (model.predict(x)[10:] > 0).all()
 
 
 def test_build_pair_features_writes_one_row_per_pair(tmp_path):
@@ -228,3 +248,13 @@ def test_genes_between_counts_each_gene_once_on_either_side():
     codes = np.array([0, 1, 2, 2])  # gene 2 has two TSSs, both right of the enhancer
     got = e2g._genes_between(25.0, pos, codes, np.array([5, 15, 25, 32, 40]))
     assert got.tolist() == [2, 1, 0, 1, 1]
+
+
+def test_stale_pair_features_stop_with_their_file_named(tmp_path):
+    member(tmp_path / "a", ["chr4"] * 4, [1, 0, 1, 0], 0)
+    path = tmp_path / "a" / "features" / "pair_features.tsv"
+    pd.read_csv(path, sep="\t").iloc[:3].to_csv(path, sep="\t", index=False)
+    pairs = pd.read_csv(tmp_path / "a" / "pairs.tsv", sep="\t")
+    features = type("F", (), {"folder": tmp_path / "a" / "features"})()
+    with pytest.raises(EpipairError, match="pair_features.tsv: its pair ids are not those"):
+        Baseline("e2g").features(pairs, features, np.arange(4))

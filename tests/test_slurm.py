@@ -45,6 +45,7 @@ def test_demo_stages_and_training_through_slurm(slurm, tmp_path):
     cfg.update(
         only="CellA", models=["epi_cnn"], protocol=["leakage_free"], predict={}, candidates={}
     )
+    cfg["train_groups"] = {}
     cfg["train"].update(epochs=1, gpus=1, threads=1)
     (tmp_path / "config" / "slurm.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     targets = [

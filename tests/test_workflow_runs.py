@@ -35,7 +35,7 @@ def cv_run(tmp_path_factory):
     cfg["only"] = "CellA"
     cfg["predict"]["my_pairs"]["model"] = "gbm"
     # folds are what this run checks: no benchmarks, candidate sets or interpretation
-    cfg.update(benchmarks={}, candidates={}, interpret={})
+    cfg.update(benchmarks={}, candidates={}, interpret={}, train_groups={})
     (wd / "config" / "cv.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
     run_snakemake(wd, "--cores", "2", "--configfile", "config/cv.yaml")
     return wd

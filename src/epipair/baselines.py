@@ -85,12 +85,18 @@ def signal_summary(features, rows) -> np.ndarray:
     return summary_features(*parts)
 
 
-def read_pair_features(features, rows) -> pd.DataFrame:
-    """Rows ``rows`` of a pair set's ``pair_features.tsv`` (``epipair.e2g``), in that order."""
+def read_pair_features(pairs: pd.DataFrame, features, rows) -> pd.DataFrame:
+    """Rows ``rows`` of a pair set's ``pair_features.tsv`` (``epipair.e2g``), in that order;
+    its pair ids must be those of ``pairs`` (a stale file stops here)."""
     path = None if features is None else features.folder / registry.PAIR_FEATURE_FILE
     if path is None or not path.exists():
         raise EpipairError(f"{path or 'features'}: no pair features (rule pair_features)")
-    table = pd.read_csv(path, sep="\t")
+    table = pd.read_csv(path, sep="\t", dtype={"pair_id": str})
+    if not table["pair_id"].equals(pairs["pair_id"].astype(str).reset_index(drop=True)):
+        raise EpipairError(
+            f"{path}: its pair ids are not those of the pairs table ({len(table)} rows for "
+            f"{len(pairs)} pairs); rerun the rule pair_features"
+        )
     return table.iloc[np.asarray(rows, dtype=np.int64)].reset_index(drop=True)
 
 
@@ -109,7 +115,7 @@ class Baseline:
 
     def features(self, pairs, features, rows):
         if self.reads_pair_features:
-            return read_pair_features(features, rows)
+            return read_pair_features(pairs, features, rows)
         if self.reads_elements:  # the pairs' coordinates
             return pairs.iloc[np.asarray(rows, dtype=np.int64)][COORD_FIELDS]
         if self.reads_signal:
@@ -160,11 +166,13 @@ class Baseline:
 
 
 def write_coefficients(model: Baseline, out_model) -> None:
-    """A linear model's coefficients, logged and written beside it (``coefficients.tsv``)."""
+    """A linear model's coefficients, logged and written beside it (``coefficients.tsv``; the
+    header alone for a model without coefficients)."""
     table = model.coefficients()
     if table is None:
-        return
-    log.info("%s coefficients:\n%s", model.name, table.to_string(index=False))
+        table = pd.DataFrame(columns=["feature", "coefficient"])
+    else:
+        log.info("%s coefficients:\n%s", model.name, table.to_string(index=False))
     write_tsv(table, Path(out_model).with_name("coefficients.tsv"))
 
 

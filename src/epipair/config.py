@@ -475,9 +475,13 @@ def train_groups(config: dict, cells) -> dict:
         member_cells = {c for _, c in members.values()}
         if not member_cells <= set(cells):
             continue
-        scored = entry.get("benchmarks") or [
-            b for b, e in config.get("benchmarks", {}).items() if e["cell_line"] in member_cells
-        ]
+        scored = (
+            entry["benchmarks"]
+            if "benchmarks" in entry
+            else [
+                b for b, e in config.get("benchmarks", {}).items() if e["cell_line"] in member_cells
+            ]
+        )
         scored = [b for b in scored if config["benchmarks"][b]["cell_line"] in cells]
         out[name] = {"members": members, "models": group_models(config, name), "benchmarks": scored}
     return out

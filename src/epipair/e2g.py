@@ -17,11 +17,11 @@ interval nearest its centre) and ``W`` = ``model_params.abc.window`` (5 Mb):
 ``distance``, ``log_distance``
     ``|m - t|`` and ``log10(1 + |m - t|)``.
 ``gene_rank``
-    1 + the number of genes (distinct ``genes`` names) with a TSS closer to ``m`` than ``t``:
-    1 for the enhancer's nearest gene.
+    1 + the number of other genes (distinct ``genes`` names) with a TSS closer to ``m`` than
+    ``t``: 1 for the enhancer's nearest gene (another TSS of the pair's own gene never counts).
 ``genes_between``, ``elements_between``
-    Genes with a TSS strictly between ``m`` and ``t``; candidate elements whose midpoint lies
-    strictly between them.
+    Other genes with a TSS strictly between ``m`` and ``t``; candidate elements whose
+    midpoint lies strictly between them.
 ``contact``, ``abc_numerator``, ``abc_score``
     ABC's contact of ``m`` with ``t`` (Hi-C as ABC processes it, or its power law), the
     enhancer's activity times that contact, and the ABC score (``epipair.abc``).
@@ -30,11 +30,12 @@ interval nearest its centre) and ``W`` = ``model_params.abc.window`` (5 Mb):
 ``promoter_activity``, ``promoter_accessibility``, ``promoter_h3k27ac``
     Sums over the elements that overlap ``t`` +-500 bp (ABC's promoter class).
 ``activity_within_5kb``
-    Activity of the other elements whose midpoints lie within 5 kb of ``m`` (ENCODE-rE2G's
-    local enhancer density).
+    Activity of the elements overlapping ``m`` +-5 kb, less the enhancer's own (ENCODE-rE2G's
+    local enhancer density; 0 at least).
 ``promoter_contact_share``
     The promoter's activity x contact with ``m``, over the sum of that product over every gene
-    TSS within ``W`` of ``m``: ABC's normalisation turned around, over the enhancer's candidate
+    TSS within ``W`` of ``m`` (a gene with several TSSs counts once per TSS); 0 for a TSS
+    ``W`` or farther away: ABC's normalisation turned around, over the enhancer's candidate
     genes (what ranks a gene's candidates where nearly every enhancer has a target gene).
 
 Models see ``log1p`` of the non-negative heavy-tailed features (:data:`LOG_FEATURES`); the
@@ -150,7 +151,9 @@ class Neighbourhood:
 
     def _gene_side(self, chrom, mid, tss, dist) -> dict[str, np.ndarray]:
         """Gene rank, genes between and the promoter contact share: one pass per enhancer
-        midpoint over the gene TSSs within the window."""
+        midpoint over the gene TSSs around it (within the window, or as far as its farthest
+        pair). The pair's own gene (the gene of a ``genes`` TSS at ``t``) is never counted:
+        with several TSSs per gene, another TSS of it may lie nearer or in between."""
         n = tss.size
         rank, between, share = np.ones(n), np.zeros(n), np.zeros(n)
         if chrom not in self.genes:
@@ -158,42 +161,59 @@ class Neighbourhood:
         pos, codes = self.genes[chrom]
         act = self.promoter_sums(chrom, pos)[:, 0]
         window = self.abc.params["window"]
-        own = self.promoter_sums(chrom, tss)[:, 0] * self.abc.contact(chrom, mid, tss)
+        term = self.promoter_sums(chrom, tss)[:, 0] * self.abc.contact(chrom, mid, tss)
+        i = np.clip(np.searchsorted(pos, tss), 0, pos.size - 1)
+        own = np.where(pos[i] == tss, codes[i], -2)
         uniq, inv = np.unique(mid, return_inverse=True)
-        lo = np.searchsorted(pos, uniq - window, side="right")
-        hi = np.searchsorted(pos, uniq + window, side="left")
         order = np.argsort(inv, kind="stable")
         bounds = np.searchsorted(inv[order], np.arange(uniq.size + 1))
         for k, m in enumerate(uniq):
             rows = order[bounds[k] : bounds[k + 1]]
-            p, c = pos[lo[k] : hi[k]], codes[lo[k] : hi[k]]
-            d = np.abs(p - m)
-            by = np.argsort(d, kind="stable")
-            first = np.unique(c[by], return_index=True)[1]
-            gene_d = np.sort(d[by][first])  # each gene's nearest TSS to m
-            rank[rows] = 1 + np.searchsorted(gene_d, dist[rows], side="left")
-            den = float(np.sum(act[lo[k] : hi[k]] * self.abc.contact(chrom, m, p)))
+            reach = max(window, float(dist[rows].max()) + 1)
+            lo = np.searchsorted(pos, m - reach, side="right")
+            hi = np.searchsorted(pos, m + reach, side="left")
+            p, c = pos[lo:hi], codes[lo:hi]
+            rank[rows] = 1 + _genes_nearer(np.abs(p - m), c, dist[rows], own[rows])
+            between[rows] = _genes_between(m, p, c, tss[rows], own[rows])
+            near = np.abs(p - m) < window  # ABC's window, as for its own denominator
+            den = float(np.sum(act[lo:hi][near] * self.abc.contact(chrom, m, p[near])))
             if den > 0:
-                share[rows] = own[rows] / den
-            between[rows] = _genes_between(m, p, c, tss[rows])
+                share[rows] = np.where(dist[rows] < window, term[rows] / den, 0.0)
         return {"gene_rank": rank, "genes_between": between, "promoter_contact_share": share}
 
 
-def _first_per_gene(pos, codes):
-    """Each gene's first position in ``pos`` (one value per distinct code), sorted."""
-    return np.sort(pos[np.unique(codes, return_index=True)[1]])
+def _per_gene_first(values, codes):
+    """``(genes, value)``: each distinct code (sorted) and its first value in ``values``."""
+    genes, first = np.unique(codes, return_index=True)
+    return genes, values[first]
 
 
-def _genes_between(m: float, pos, codes, tss) -> np.ndarray:
-    """Genes with a TSS strictly between ``m`` and each of ``tss`` (``pos``: sorted TSSs with
-    gene ``codes``): a gene lies between ``m`` and ``t > m`` when its nearest TSS right of
-    ``m`` lies before ``t`` (left of ``m`` likewise)."""
+def _count_below(values, genes, limit, own) -> np.ndarray:
+    """Per ``limit``: genes whose value is below it, the ``own`` gene left out."""
+    n = np.searchsorted(np.sort(values), limit, side="left")
+    j = np.clip(np.searchsorted(genes, own), 0, max(genes.size - 1, 0))
+    counted = (genes[j] == own) & (values[j] < limit) if genes.size else np.zeros(n.size, bool)
+    return n - counted
+
+
+def _genes_nearer(d, codes, dist, own) -> np.ndarray:
+    """Genes (not ``own``) with a TSS nearer the enhancer than ``dist`` (``d``: the TSSs')."""
+    by = np.argsort(d, kind="stable")
+    genes, nearest = _per_gene_first(d[by], codes[by])
+    return _count_below(nearest, genes, dist, own)
+
+
+def _genes_between(m: float, pos, codes, tss, own=None) -> np.ndarray:
+    """Genes (not ``own``) with a TSS strictly between ``m`` and each of ``tss`` (``pos``:
+    sorted TSSs with gene ``codes``): a gene lies between ``m`` and ``t > m`` when its nearest
+    TSS right of ``m`` lies before ``t`` (left of ``m`` likewise, mirrored)."""
+    own = np.full(np.shape(tss), -2) if own is None else own
     right = pos > m
-    nearest_right = _first_per_gene(pos[right], codes[right])  # ascending: the nearest first
-    left = np.flatnonzero(pos < m)[::-1]
-    nearest_left = _first_per_gene(pos[left], codes[left])  # descending: the nearest first
-    n_right = np.searchsorted(nearest_right, tss, side="left")
-    n_left = nearest_left.size - np.searchsorted(nearest_left, tss, side="right")
+    genes_r, nearest_r = _per_gene_first(pos[right], codes[right])
+    left = np.flatnonzero(pos < m)[::-1]  # nearest first
+    genes_l, nearest_l = _per_gene_first(-pos[left], codes[left])
+    n_right = _count_below(nearest_r, genes_r, tss, own)
+    n_left = _count_below(nearest_l, genes_l, -tss, own)
     return np.where(tss > m, n_right, np.where(tss < m, n_left, 0)).astype(np.float64)
 
 
@@ -205,18 +225,14 @@ def neighbourhood(elements_path, tss_path, contact_path, abc_params: dict | None
 
 def pair_features(hood: Neighbourhood, pairs: pd.DataFrame) -> pd.DataFrame:
     """:data:`FEATURES` of ``pairs`` (the canonical coordinate columns): one row per pair, in
-    order. A pair between chromosomes is an error (its distance is undefined)."""
+    order. A pair between chromosomes gets ``distance`` -1 (as in ``pairs.tsv``) and zeros:
+    e2g leaves it out of training and scores it 0, as abc does."""
     out = pd.DataFrame(0.0, index=np.arange(len(pairs)), columns=list(FEATURES))
     chrom = pairs["enhancer_chrom"].to_numpy()
-    trans = chrom != pairs["promoter_chrom"].to_numpy()
-    if trans.any():
-        i = int(np.flatnonzero(trans)[0])
-        raise EpipairError(
-            f"pair {pairs['pair_id'].iloc[i] if 'pair_id' in pairs else i}: enhancer and "
-            "promoter on different chromosomes; e2g scores pairs within a chromosome"
-        )
-    for c in sorted(set(chrom.tolist())):
-        rows = np.flatnonzero(chrom == c)
+    cis = chrom == pairs["promoter_chrom"].to_numpy()
+    out.loc[~cis, "distance"] = -1.0
+    for c in sorted(set(chrom[cis].tolist())):
+        rows = np.flatnonzero(cis & (chrom == c))
         sub = pairs.iloc[rows]
         tss = hood.abc.gene_tss(
             c, sub["promoter_start"].to_numpy(np.int64), sub["promoter_end"].to_numpy(np.int64)
@@ -269,13 +285,23 @@ class E2gModel:
         return HistGradientBoostingClassifier(**{"random_state": self.seed, **self.params})
 
     def fit(self, table: pd.DataFrame, labels) -> E2gModel:
-        self.model = self._build().fit(model_matrix(table), np.asarray(labels))
+        """Fit to the pairs within a chromosome (those between chromosomes are left out)."""
+        cis = table["distance"].to_numpy(np.float64) >= 0
+        if not cis.all():
+            log.info("e2g: %d pair(s) between chromosomes left out of training", (~cis).sum())
+        labels = np.asarray(labels)[cis]
+        self.model = self._build().fit(model_matrix(table[cis]), labels)
         return self
 
     def predict(self, table: pd.DataFrame) -> np.ndarray:
+        """Probabilities; 0 for a pair between chromosomes."""
         if self.model is None:
             raise EpipairError("e2g: the model is not fitted")
-        return self.model.predict_proba(model_matrix(table))[:, 1]
+        cis = table["distance"].to_numpy(np.float64) >= 0
+        out = np.zeros(len(table))
+        if cis.any():
+            out[cis] = self.model.predict_proba(model_matrix(table[cis]))[:, 1]
+        return out
 
     def coefficients(self) -> pd.DataFrame | None:
         """The logistic regression's intercept and coefficients (per standard deviation of

@@ -304,8 +304,8 @@ def fold_spread(metrics: pd.DataFrame) -> pd.DataFrame:
 
 
 def _trained_label(row) -> str:
-    """``model``, or ``model [group]`` for a train group's model."""
-    if row.trained_on == row.cell_line or row.model == "distance_prior":
+    """``model``, or ``model [group]`` for a train group's model (and its distance_prior)."""
+    if row.trained_on == row.cell_line:
         return row.model
     return f"{row.model} [{row.trained_on}]"
 

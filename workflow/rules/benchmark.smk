@@ -5,8 +5,6 @@
 BENCHMARK_SCORES = "results/benchmarks/{name}/{model}__{protocol}.tsv"
 # the models that score each benchmark: the leakage_free ones
 BENCHMARK_MODELS = epiconfig.protocol_models(config, "leakage_free")
-# a train group's model on a benchmark (config train_groups)
-GROUP_SCORES = "results/benchmarks/{name}/{group}/{model}__leakage_free.tsv"
 # every benchmark score table: (benchmark, cell line, trained on, model, protocol) -> path;
 # trained on: the benchmark's cell line, or a train group
 BENCHMARK_TABLES = {
@@ -16,6 +14,7 @@ BENCHMARK_TABLES = {
     for n, e in BENCHMARKS.items()
     for m in BENCHMARK_MODELS
 }
+# a train group's models on its benchmarks (written by the group's rule, train.smk)
 BENCHMARK_TABLES |= {
     (n, BENCHMARKS[n]["cell_line"], g, m, "leakage_free"): GROUP_SCORES.format(
         name=n, group=g, model=m
@@ -53,33 +52,6 @@ rule score_benchmark:
         backend=config["train"]["backend"],
     script:
         "../scripts/score_benchmark.py"
-
-
-# a train group's model scores a benchmark on split.test_chroms (held out of every member)
-rule score_group_benchmark:
-    input:
-        unpack(group_benchmark_inputs),
-    output:
-        GROUP_SCORES,
-    log:
-        "results/logs/score_group_benchmark/{name}/{group}/{model}.log",
-    wildcard_constraints:
-        name=_alternation(BENCHMARKS),
-        group=_alternation(GROUPS),
-        model=_alternation(registry.names("baseline")),
-    conda:
-        "../../envs/train.yaml"
-    threads: 1
-    resources:
-        mem_mb=4000,
-        runtime=30,
-    params:
-        test_chroms=config["split"]["test_chroms"],
-        windows=element_windows(),
-        augment=config["augment"],
-        marks=MARKS,
-    script:
-        "../scripts/score_group_benchmark.py"
 
 
 rule benchmark_metrics:

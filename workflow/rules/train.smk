@@ -83,6 +83,7 @@ rule train_baseline:
     output:
         model=f"{MODEL_DIR}/model.pkl",
         history=f"{MODEL_DIR}/history.tsv",
+        coefficients=f"{MODEL_DIR}/coefficients.tsv",
     log:
         f"{MODEL_DIR}/train.log",
     wildcard_constraints:
@@ -103,36 +104,41 @@ rule train_baseline:
         "../scripts/train_baseline.py"
 
 
-# Pooled models (config train_groups): one per group and model, trained on the members'
-# pairs off split.test_chroms and split.valid_chroms, each pair with its cell line's features
-GROUP_DIR = "results/models/{model}/leakage_free/{group}"
+# Pooled models (config train_groups): one job per group trains each of its models on the
+# members' pairs off split.test_chroms and split.valid_chroms (each pair with its cell line's
+# features), then scores the group's benchmarks on split.test_chroms; scikit-learn models
+# train in seconds, so one job saves a Python start per model and benchmark. The outputs
+# differ per group (its models and benchmarks): one rule per group.
+for _group, _entry in GROUPS.items():
 
-
-rule train_group:
-    input:
-        unpack(group_inputs),
-    output:
-        model=f"{GROUP_DIR}/model.pkl",
-        history=f"{GROUP_DIR}/history.tsv",
-    log:
-        f"{GROUP_DIR}/train.log",
-    wildcard_constraints:
-        model=_alternation(registry.names("baseline")),
-        group=_alternation(GROUPS),
-    conda:
-        "../../envs/train.yaml"
-    threads: 1
-    resources:
-        mem_mb=4000,
-        runtime=60,
-    params:
-        members=group_members,
-        test_chroms=config["split"]["test_chroms"],
-        valid_chroms=config["split"]["valid_chroms"],
-        windows=element_windows(),
-        augment=config["augment"],
-        seed=config["train"]["seed"],
-        model_params=model_params,
-        marks=MARKS,
-    script:
-        "../scripts/train_group.py"
+    rule:
+        name:
+            group_rule_name(_group)
+        input:
+            **group_inputs(_group),
+        output:
+            models=group_outputs(_group, "model.pkl"),
+            histories=group_outputs(_group, "history.tsv"),
+            coefficients=group_outputs(_group, "coefficients.tsv"),
+            scores=group_score_paths(_group),
+        log:
+            f"results/logs/train_group/{_group}.log",
+        conda:
+            "../../envs/train.yaml"
+        threads: 1
+        resources:
+            mem_mb=4000,
+            runtime=60,
+        params:
+            models=_entry["models"],
+            members=group_members(_group),
+            benchmarks=group_benchmarks(_group),
+            test_chroms=config["split"]["test_chroms"],
+            valid_chroms=config["split"]["valid_chroms"],
+            windows=element_windows(),
+            augment=config["augment"],
+            seed=config["train"]["seed"],
+            model_params={m: config["model_params"].get(m, {}) for m in _entry["models"]},
+            marks=MARKS,
+        script:
+            "../scripts/train_group.py"

@@ -24,13 +24,3 @@ def benchmark_inputs(wildcards):
 def benchmark_thresholds():
     """``{model: threshold}`` of the models that call links above a score (abc: 0.02)."""
     return epiconfig.score_thresholds(config, BENCHMARK_MODELS)
-
-
-def group_benchmark_inputs(wildcards):
-    """The group's model and the benchmark's pairs and the features the model reads."""
-    sample = f"benchmark/{wildcards.name}"
-    return {
-        "model": group_model_path(wildcards.model, wildcards.group),
-        "pairs": one(rules.pairs_to_score.output, sample=sample),
-        "features": feature_files(sample, wildcards.model),
-    }

@@ -87,24 +87,59 @@ def train_model_inputs(wildcards):
     return [f for f in dict.fromkeys(files) if f not in own]
 
 
-def group_members(wildcards):
+# a train group's model folder and its score of a benchmark (config train_groups)
+GROUP_DIR = "results/models/{model}/leakage_free/{group}"
+GROUP_SCORES = "results/benchmarks/{name}/{group}/{model}__leakage_free.tsv"
+
+
+def group_rule_name(group):
+    """The rule of one train group (a rule name is an identifier)."""
+    safe = re.sub(r"\W", "_", group)
+    return f"train_group_{safe}"
+
+
+def group_members(group):
     """``{member: pair set folder}`` of a train group (results/<cell> or
     results/benchmark/<name>)."""
-    return {m: f"results/{sample}" for m, (sample, _) in GROUPS[wildcards.group]["members"].items()}
+    return {m: f"results/{sample}" for m, (sample, _) in GROUPS[group]["members"].items()}
 
 
-def group_inputs(wildcards):
-    """Each member's pairs and the features the model reads (``member_<i>_pairs``,
-    ``member_<i>_features``, in the order of the group's members)."""
+def group_benchmarks(group):
+    """``{benchmark: pair set folder}`` that the group's models score."""
+    return {b: f"results/benchmark/{b}" for b in GROUPS[group]["benchmarks"]}
+
+
+def group_inputs(group):
+    """Each member's and each scored benchmark's pairs and the features the group's models
+    read (``member_<i>_*``, ``benchmark_<i>_*``, in the group's order)."""
     out = {}
-    for i, (sample, _) in enumerate(GROUPS[wildcards.group]["members"].values()):
-        out[f"member_{i}_pairs"] = f"results/{sample}/pairs.tsv"
-        out[f"member_{i}_features"] = feature_files(sample, wildcards.model)
+    samples = [("member", s) for s, _ in GROUPS[group]["members"].values()]
+    samples += [("benchmark", f"benchmark/{b}") for b in GROUPS[group]["benchmarks"]]
+    for i, (role, sample) in enumerate(samples):
+        out[f"{role}_{i}_pairs"] = f"results/{sample}/pairs.tsv"
+        out[f"{role}_{i}_features"] = sorted(
+            {f for m in GROUPS[group]["models"] for f in feature_files(sample, m)}
+        )
     return out
 
 
 def group_model_path(model, group):
-    return one(rules.train_group.output.model, model=model, group=group)
+    return f"{GROUP_DIR}/model.pkl".format(model=model, group=group)
+
+
+def group_outputs(group, name):
+    """One file per model of the group, in its model order."""
+    return [f"{GROUP_DIR}/{name}".format(model=m, group=group) for m in GROUPS[group]["models"]]
+
+
+def group_score_paths(group):
+    """The group's benchmark scores: benchmark by benchmark, each model in turn."""
+    entry = GROUPS[group]
+    return [
+        GROUP_SCORES.format(name=b, group=group, model=m)
+        for b in entry["benchmarks"]
+        for m in entry["models"]
+    ]
 
 
 def group_model_targets():
