@@ -412,7 +412,10 @@ def test_train_groups_resolve_members_and_follow_only():
     groups = epiconfig.train_groups(cfg, ["CellA", "CellB", "CellC"])
     assert groups == {
         "demo_links": {
-            "members": {"demo_genes": ("benchmark/demo_genes", "CellA")},
+            "members": {
+                "demo_genes": ("benchmark/demo_genes", "CellA"),
+                "demo_bengi": ("benchmark/demo_bengi", "CellA"),
+            },
             "models": ["e2g", "e2g_gbm"],
             "benchmarks": ["demo_bengi", "demo_genes", "demo_crispri"],
         }

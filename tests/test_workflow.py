@@ -224,14 +224,16 @@ def test_end_to_end_metrics_and_report(demo_run):
             # the gene-side truth (activity x contact, genes competing): the
             # Activity-by-Contact model ranks its pairs better than distance alone
             assert sub.loc["abc", "aupr"] > sub.loc["distance_prior", "aupr"], name
-    # e2g trained on natural-ratio labels (train group demo_links: demo_genes off chr1-2) beats
-    # distance and abc on the gene-side benchmarks' held-out chromosome (the same pairs)
+    # e2g trained on natural-ratio labels (train group demo_links: demo_genes and demo_bengi
+    # off chr1-2) beats distance on every benchmark's held-out chromosome (the same pairs) and
+    # abc on the gene-side ones (on demo_bengi it ties abc: 0.123 against 0.120)
     pooled = table[table["trained_on"] == "demo_links"].set_index(["benchmark", "model"])
     assert set(pooled.index.get_level_values(1)) == {"e2g", "e2g_gbm", "distance_prior"}
-    for name in ("demo_genes", "demo_crispri"):
+    for name in ("demo_genes", "demo_crispri", "demo_bengi"):
         cell = every[every["benchmark"] == name].set_index("model")
         assert pooled.loc[(name, "e2g"), "n"] == cell.loc["abc", "n"]
-        assert pooled.loc[(name, "e2g"), "aupr"] > cell.loc["abc", "aupr"], name
+        if name != "demo_bengi":
+            assert pooled.loc[(name, "e2g"), "aupr"] > cell.loc["abc", "aupr"], name
         assert pooled.loc[(name, "e2g"), "aupr"] > cell.loc["distance_prior", "aupr"], name
         assert pooled.loc[(name, "e2g_gbm"), "aupr"] > cell.loc["distance_prior", "aupr"], name
     coef = pd.read_csv(wd / "results/models/e2g/leakage_free/demo_links/coefficients.tsv", sep="\t")
