@@ -699,16 +699,14 @@ def candidate_data(quick=False):
 
 def candidate_models():
     """Model files for the candidate benchmark (cached)."""
-    import pickle
-
-    gbm_path, epi_path = CACHE / "candidates_gbm.pkl", CACHE / "candidates_epi_cnn.keras"
+    gbm_path, epi_path = CACHE / "candidates_gbm.skops", CACHE / "candidates_epi_cnn.keras"
     if not gbm_path.exists():
-        from epipair.baselines import Baseline
+        from epipair.baselines import Baseline, write_model
 
         rng = np.random.default_rng(0)
         model = Baseline("gbm", 0, {"max_iter": 100})
         model.estimator.fit(rng.random((2000, 20)), rng.random(2000) < 0.2)
-        gbm_path.write_bytes(pickle.dumps(model))
+        write_model(model, gbm_path)
     if not epi_path.exists():
         os.environ.setdefault("KERAS_BACKEND", "tensorflow")
         from epipair.models import build
@@ -722,12 +720,10 @@ def candidate_element_models(files):
     """CellA's ABC element tables (cached) and the abc and e2g model files: abc loads the
     tables, e2g is a logistic regression fitted to random pair features (its scoring cost does
     not depend on the weights)."""
-    import pickle
-
     import pandas as pd
 
     from epipair import abc, e2g
-    from epipair.baselines import Baseline
+    from epipair.baselines import Baseline, write_model
 
     folder = CACHE / "candidates_abc"
     tables = abc.element_files(folder)
@@ -741,7 +737,7 @@ def candidate_element_models(files):
                            out_contact=tables[2])  # fmt: skip
     out = {}
     for name in ("abc", "e2g"):
-        path = CACHE / f"candidates_{name}.pkl"
+        path = CACHE / f"candidates_{name}.skops"
         if not path.exists():
             model = Baseline(name, 0, None)
             if name == "abc":
@@ -750,7 +746,7 @@ def candidate_element_models(files):
                 rng = np.random.default_rng(0)
                 x = pd.DataFrame(rng.random((2000, len(e2g.FEATURES))), columns=e2g.FEATURES)
                 model.estimator.fit(x, rng.random(2000) < 0.2)
-            path.write_bytes(pickle.dumps(model))
+            write_model(model, path)
         out[name] = path
     return out, [str(t) for t in tables]
 

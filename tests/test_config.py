@@ -43,7 +43,7 @@ def test_unknown_key_is_named():
         epiconfig.validate(cfg)
 
 
-@pytest.mark.parametrize("bad", ["../evil", "a/b", "-x", "", "K562 "])
+@pytest.mark.parametrize("bad", ["../evil", "a/b", "-x", "", "K562 ", "C" * 260])
 def test_bad_cell_and_mark_names(bad):
     cfg = demo_config()
     cfg["cell_lines"][bad] = copy.deepcopy(cfg["cell_lines"]["CellA"])
@@ -425,3 +425,35 @@ def test_train_groups_resolve_members_and_follow_only():
     pooled = epiconfig.train_groups(epiconfig.validate(cfg), ["CellA", "CellB"])["pooled"]
     assert pooled["members"]["CellB"] == ("CellB", "CellB")
     assert pooled["models"] == ["distance", "gbm", "e2g", "e2g_gbm"]  # the configured learners
+
+
+@pytest.mark.parametrize("key", ["split", "evaluation", "train"])
+def test_negative_seeds_are_refused_by_the_schema(key):
+    cfg = demo_config()
+    cfg.setdefault(key, {})["seed"] = -1
+    with pytest.raises(WorkflowError, match="seed"):
+        epiconfig.validate(cfg)
+    cfg[key]["seed"] = 2**31 - 1  # the largest accepted
+    epiconfig.validate(cfg)
+
+
+def test_an_empty_selection_is_refused_naming_the_key():
+    """`models: []`, `only: ","` or protocol_models that leave no run: refused at start-up,
+    not by the reports after the features are built."""
+    cfg = epiconfig.validate(demo_config())
+    alone = dict(cfg, models=[], train_groups={}, predict={}, candidates={})
+    with pytest.raises(EpipairError, match=r"config models: empty; name at least one model \("):
+        epiconfig.check(alone)
+    # a train group alone is something to train (the real-data BENGI study runs so)
+    groups = dict(cfg, models=[], predict={})
+    groups["candidates"] = {"genome_wide_e2g": cfg["candidates"]["genome_wide_e2g"]}
+    epiconfig.check(groups)
+    with pytest.raises(EpipairError, match="config only: ',' selects no cell line; name one"):
+        epiconfig.check(dict(cfg, only=" , "))
+    with pytest.raises(EpipairError, match="config protocol_models: no model of abc runs"):
+        epiconfig.check(dict(alone, models=["abc"], protocol=["paper"]))
+    with pytest.raises(EpipairError, match="simple_cnn_transfer pre-train.*no model is left"):
+        epiconfig.models_for(dict(alone, models=["simple_cnn_transfer"]), ["CellA"])
+    assert epiconfig.models_for(dict(cfg, models=["simple_cnn_transfer", "gbm"]), ["CellA"]) == [
+        "gbm"
+    ]

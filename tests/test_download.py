@@ -60,7 +60,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         n = Handler.counts[self.path] = Handler.counts.get(self.path, 0) + 1
         rng = self.headers.get("Range")
-        if self.path == "/data.bin":
+        if self.path == "/data.bin" or self.path.startswith("/data.bin?"):
+            return self._send(PAYLOAD)
+        if self.path == "/private.bin":  # HTTP Basic, alice:S3cretPW
+            if self.headers.get("Authorization") != "Basic YWxpY2U6UzNjcmV0UFc=":
+                return self._send(b"who are you", status=401)
             return self._send(PAYLOAD)
         if self.path == "/altered.bin":
             return self._send(ALTERED)
@@ -240,7 +244,9 @@ def test_partial_file_of_a_killed_run_is_resumed(server, tmp_path, caplog):
     url = f"{server}/resumable.bin"
     # what a SIGKILL left behind: the partial file and the validator of its first answer
     (tmp_path / "k.bin.part").write_bytes(PAYLOAD[:300_000])
-    (tmp_path / "k.bin.part.json").write_text(f'{{"url": "{url}", "validator": "\\"v1\\""}}')
+    # (the URL as its sha256: a URL may carry a token, which is kept nowhere on disk)
+    url_id = hashlib.sha256(url.encode()).hexdigest()
+    (tmp_path / "k.bin.part.json").write_text(f'{{"url": "{url_id}", "validator": "\\"v1\\""}}')
     download.fetch(url, dest, SHA)
     assert dest.read_bytes() == PAYLOAD and leftovers(tmp_path) == []
     assert not (tmp_path / "k.bin.part.json").exists()
@@ -426,3 +432,68 @@ def test_genome_is_staged_under_resources_never_beside_the_users_file(tmp_path):
     assert plain.is_symlink() and plain.read_text() == ">old\nACGT\n"
     assert (user / "hg19.fa").stat().st_mode == mode
     assert sorted(p.name for p in user.iterdir()) == ["hg19.fa", "hg19.fa.gz"]
+
+
+def test_symbolic_links_where_downloads_write_are_refused(tmp_path):
+    """A link planted at a .part file or a lock file must not send bytes (or a truncation)
+    to the file it points at."""
+    src = tmp_path / "src.bin"
+    src.write_bytes(PAYLOAD)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious")
+    res = tmp_path / "resources"
+    res.mkdir()
+    (res / "pairs.csv.part").symlink_to(outside)
+    with pytest.raises(EpipairError, match=r"pairs\.csv\.part: is a symbolic link"):
+        download.fetch(str(src), res / "pairs.csv", SHA, root=res)
+    assert outside.read_text() == "precious" and not (res / "pairs.csv").exists()
+    assert (res / "pairs.csv.part").is_symlink()
+    # the lock files' flock companions (opened at start-up, on a dry run too)
+    for name in ("downloads.verified.tsv", "downloads.lock.tsv"):
+        (res / f"{name}.flock").symlink_to(outside)
+    with pytest.raises(EpipairError, match=r"downloads\.verified\.tsv\.flock: is a symbolic"):
+        download.file_digests(src, res / "downloads.verified.tsv")
+    with pytest.raises(EpipairError, match=r"downloads\.lock\.tsv\.flock: is a symbolic"):
+        download.record_lock(res / "downloads.lock.tsv", "https://h/x", SHA, 1)
+    assert outside.read_text() == "precious"
+
+
+def test_tokens_and_passwords_are_printed_nowhere(server, tmp_path, caplog, monkeypatch):
+    caplog.set_level("INFO")
+    lock = tmp_path / "resources" / "downloads.lock.tsv"
+    url = f"{server}/data.bin?token=T0psecret&acc=X"
+    download.fetch(url, tmp_path / "resources" / "d.bin", lock=lock)
+    assert f"{server}/data.bin?token=***&acc=***" in caplog.text
+    assert "T0psecret" not in caplog.text + lock.read_text() + download.lock_as_yaml(lock)
+    # the lock verifies a later download of the same URL (looked up as printed)
+    download.fetch(url, tmp_path / "resources" / "d2.bin", lock=lock)
+    with pytest.raises(EpipairError) as err:
+        download.fetch(f"{server}/nothing?sig=T0psecret", tmp_path / "e.bin")
+    assert "HTTP 404" in str(err.value) and "T0psecret" not in str(err.value)
+    # a password in the URL is refused (urllib would not send it anyway): ~/.netrc carries it
+    with_password = f"http://alice:S3cretPW@{server.removeprefix('http://')}/private.bin"
+    with pytest.raises(EpipairError, match="~/.netrc") as err:
+        download.fetch(with_password, tmp_path / "p.bin")
+    assert "S3cretPW" not in str(err.value) and "***@127.0.0.1" in str(err.value)
+    config = {"cell_lines": {"A": {"pairs": {"url": with_password}}}}
+    with pytest.raises(EpipairError, match="config cell_lines.A.pairs: .*~/.netrc") as err:
+        download.check_config_urls(config, MANIFEST)
+    assert "S3cretPW" not in str(err.value)
+    netrc_file = tmp_path / "netrc"
+    netrc_file.write_text("machine 127.0.0.1 login alice password S3cretPW\n")
+    netrc_file.chmod(0o600)
+    with pytest.raises(EpipairError, match="HTTP 401"):
+        download.fetch(f"{server}/private.bin", tmp_path / "p.bin", SHA)
+    monkeypatch.setenv("NETRC", str(netrc_file))
+    download.fetch(f"{server}/private.bin", tmp_path / "p.bin", SHA)
+    assert (tmp_path / "p.bin").read_bytes() == PAYLOAD
+
+
+def test_a_file_url_with_a_host_part_is_refused(tmp_path):
+    with pytest.raises(EpipairError, match=r"file:///absolute/path .*\(resources/pairs\.csv\)"):
+        download.check_url("file://resources/pairs.csv")
+    download.check_url("file:///abs/pairs.csv")
+    download.check_url("file://localhost/abs/pairs.csv")
+    config = {"cell_lines": {"A": {"pairs": {"url": "file://resources/pairs.csv"}}}}
+    with pytest.raises(EpipairError, match="config cell_lines.A.pairs: file://resources"):
+        download.check_config_urls(config, MANIFEST)

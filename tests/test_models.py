@@ -256,3 +256,20 @@ def test_keras_starts_without_tensorflows_start_up_lines():
     )
     real = "W0000 something TensorFlow really warns about\n"
     assert without_startup_noise(noise + real + noise) == real
+
+
+def test_a_keras_file_that_would_run_code_is_refused_in_one_line(tmp_path):
+    """Keras' safe mode refuses a Lambda layer's Python function; epipair says so in one line
+    naming the file (no traceback), wherever a model is loaded (predict, seq_epi's parts)."""
+    import keras
+
+    from epipair.predict import load_model
+
+    inp = keras.Input((3,))
+    model = keras.Model(inp, keras.layers.Lambda(lambda x: x * 2)(inp))
+    path = tmp_path / "model.keras"
+    model.save(path)
+    with pytest.raises(EpipairError, match="refused by Keras' safe mode") as err:
+        load_model(path)
+    assert str(err.value).startswith(f"{path}: ") and "Lambda" in str(err.value)
+    assert "\n" not in str(err.value)

@@ -52,7 +52,7 @@ def test_every_entry_is_complete_and_its_builder_resolves():
     for name, spec in registry.MODELS.items():
         assert spec.name == name and spec.kind in registry.KINDS and spec.source
         assert set(spec.inputs) <= set(inputs + registry.DISTANCE_INPUT)
-        assert spec.file_name == ("model.keras" if spec.neural else "model.pkl")
+        assert spec.file_name == ("model.keras" if spec.neural else "model.skops")
         assert spec.paper in PAPER_SCHEMES
         assert all(registry.spec(p).neural for p in spec.parts)
         if spec.neural:  # the demo trains every model at its demo size (one place: here)

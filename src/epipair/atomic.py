@@ -7,12 +7,15 @@ when complete, so a killed job leaves either the old file, or nothing, never a t
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .errors import EpipairError
 
 
 def _umask() -> int:
@@ -41,6 +44,31 @@ def atomic_path(path, suffix: str | None = None):
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def open_no_follow(path, mode: str = "wb"):
+    """Open ``path`` for writing (``"wb"``: truncate, ``"ab"``: append; ``"w"``/``"a"`` as
+    text), never through a symbolic link: a link planted where epipair writes (a ``.part``
+    file, a lock file) would otherwise send the bytes, or a truncation, to the file it points
+    at. A link is refused with a message naming it."""
+    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    flags |= os.O_APPEND if mode.startswith("a") else os.O_TRUNC
+    try:
+        fd = os.open(path, flags, 0o666)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            refuse_link(path)
+        raise
+    return os.fdopen(fd, mode)
+
+
+def refuse_link(path) -> None:
+    """Stop, naming ``path``, when it is a symbolic link (see :func:`open_no_follow`)."""
+    if Path(path).is_symlink():
+        raise EpipairError(
+            f"{path}: is a symbolic link; epipair never writes through one (remove it, and "
+            "check where it points)"
+        )
 
 
 def write_tsv(df: pd.DataFrame, path, float_format: str | None = None) -> None:

@@ -14,13 +14,15 @@
 
 Their registry entries (``epipair.registry``) name the estimator builders below and their
 defaults. Both are trained on the same split instances as the neural models (the ``paper``
-protocol's duplicated positives included) and saved with pickle as ``model.pkl``.
+protocol's duplicated positives included) and saved as ``model.skops``: skops' format, which
+holds the fitted parameters; reading it (``epipair.predict.load_baseline``) builds no object of
+a type outside a fixed list (a pickle runs whatever code its author chose when it is read;
+epipair reads none).
 """
 
 from __future__ import annotations
 
 import logging
-import pickle
 import time
 from pathlib import Path
 
@@ -165,6 +167,15 @@ class Baseline:
         return get() if get is not None else None
 
 
+def write_model(model: Baseline, path) -> None:
+    """Write a fitted baseline to ``path`` in skops' format, atomically (read back by
+    ``epipair.predict.load_baseline``, which builds no type outside its fixed list)."""
+    import skops.io
+
+    with atomic_path(path, suffix=".skops") as tmp:
+        skops.io.dump(model, tmp)
+
+
 def write_coefficients(model: Baseline, out_model) -> None:
     """A linear model's coefficients, logged and written beside it (``coefficients.tsv``; the
     header alone for a model without coefficients)."""
@@ -228,8 +239,7 @@ def train_baseline(
 def save_baseline(model, labels, scores, n_train, seconds, out_model, out_history) -> pd.DataFrame:
     """Write a fitted baseline, its coefficients (a linear model) and its one-line history
     (validation AUPR, AUROC and F1 of ``scores``)."""
-    with atomic_path(out_model, suffix=".pkl") as tmp:
-        tmp.write_bytes(pickle.dumps(model))
+    write_model(model, out_model)
     write_coefficients(model, out_model)
     history = pd.DataFrame(
         [

@@ -11,7 +11,7 @@ from . import registry
 from .errors import EpipairError
 
 log = logging.getLogger(__name__)
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # shipped inside the package, so an installed (not editable) epipair validates too
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
 # config["train"] keys that are resources of a job, not settings of its result: changing
@@ -234,6 +234,7 @@ def check(config: dict) -> None:
                     )
     model_marks(config)
     check_train_groups(config)  # before the candidates that may name a group
+    check_selection(config)  # a train group may be all there is to train
     for section in ("predict", "candidates"):
         for name, entry in config.get(section, {}).items():
             _check_scoring_entry(config, f"config {section}.{name}", entry)
@@ -273,6 +274,32 @@ def protocol_models(config: dict, protocol: str) -> list[str]:
         if (wanted is None or m in wanted)
         and (protocol == "leakage_free" or not registry.spec(m).reads_elements)
     ]
+
+
+def check_selection(config: dict) -> None:
+    """Something to train and evaluate: a train group (``train_groups``) of the selected cell
+    lines, or ``models`` not empty and at least one model running under a configured
+    protocol (``protocol_models``; abc under leakage_free only). Else the features would be
+    built and the reports fail at the end (``only`` naming no cell line stops in
+    :func:`selected_cells`)."""
+    if groups_train(config, selected_cells(config)):
+        return
+    if not config["models"]:
+        raise EpipairError(
+            f"config models: empty; name at least one model (known: {', '.join(registry.names())}) "
+            "or a train_groups entry"
+        )
+    if not runs(config):
+        raise EpipairError(
+            f"config protocol_models: no model of {', '.join(config['models'])} runs under "
+            f"protocol(s) {', '.join(config['protocol'])} (abc runs under leakage_free only); "
+            "name one for at least one protocol"
+        )
+
+
+def groups_train(config: dict, cells) -> bool:
+    """Whether a train group of ``cells`` trains a model (:func:`train_groups`)."""
+    return any(g["models"] for g in train_groups(config, cells).values())
 
 
 def runs(config: dict) -> list[tuple[str, str]]:
@@ -398,6 +425,12 @@ def models_for(config: dict, cells: list[str]) -> list[str]:
             )
             continue
         out.append(m)
+    if config["models"] and not out and not groups_train(config, cells):
+        raise EpipairError(
+            f"config models: {', '.join(config['models'])} pre-train(s) on the other cell lines "
+            f"and only {', '.join(cells)} is selected: no model is left to run; select more cell "
+            "lines (config only) or add a model"
+        )
     return out
 
 
@@ -494,6 +527,11 @@ def selected_cells(config: dict) -> list[str]:
     if not only:
         return cells
     wanted = [c.strip() for c in only.split(",") if c.strip()]
+    if not wanted:
+        raise EpipairError(
+            f"config only: {only!r} selects no cell line; name one or more of {', '.join(cells)} "
+            "(empty: all)"
+        )
     unknown = [c for c in wanted if c not in cells]
     if unknown:
         raise EpipairError(
@@ -513,6 +551,21 @@ def train_params(config: dict) -> dict:
 
 def is_remote(url: str) -> bool:
     return urlparse(url).scheme in ("http", "https")
+
+
+def redact_url(url: str) -> str:
+    """``url`` as epipair prints it and records it in the lock file: user information (a
+    name may be a token) and the values of query parameters (tokens, signatures) replaced by
+    ``***``; the request uses the URL itself."""
+    parsed = urlparse(url)
+    netloc = parsed.netloc
+    if "@" in netloc:
+        netloc = f"***@{netloc.rpartition('@')[2]}"
+    query = "&".join(
+        f"{key}=***" if sep else key
+        for key, sep, _ in (part.partition("=") for part in parsed.query.split("&") if part)
+    )
+    return parsed._replace(netloc=netloc, query=query).geturl()
 
 
 def local_path(url: str) -> str:

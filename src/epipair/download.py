@@ -35,6 +35,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as _dt
 import fcntl
@@ -42,6 +43,7 @@ import gzip
 import hashlib
 import json
 import logging
+import netrc
 import os
 import shutil
 import time
@@ -51,8 +53,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from . import registry
-from .atomic import atomic_path
-from .config import all_models, is_remote, local_path
+from .atomic import atomic_path, open_no_follow, refuse_link
+from .config import all_models, is_remote, local_path, redact_url
 from .errors import EpipairError
 
 log = logging.getLogger(__name__)
@@ -145,6 +147,9 @@ def config_files(config: dict, active_only: bool = False) -> list[tuple[str, str
     if "url" in config.get("genome", {}):
         genome = config["genome"]
         out.append(("genome", "genome", genome.get("name", "genome"), genome))
+        if genome.get("chrom_sizes"):
+            sizes = {"url": genome["chrom_sizes"]}
+            out.append(("genome.chrom_sizes", "genome", "chrom_sizes", sizes))
     keys = ("tracks",) if active_only else ("tracks", "bigwig_tracks")
     for cell, entry in config.get("cell_lines", {}).items():
         out.append((f"cell_lines.{cell}.pairs", cell, "pairs", entry["pairs"]))
@@ -228,11 +233,35 @@ def planned_downloads(config: dict, manifest_path) -> dict[str, dict]:
     return out
 
 
+def check_url(url: str) -> None:
+    """A URL epipair can fetch without printing a secret: scheme ``https``, ``http``, ``file``
+    or a plain path; no user name or password (they go in ``~/.netrc``); a ``file`` URL
+    without a host (``file://resources/x`` would silently read ``/x``)."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https", "file", ""):
+        raise EpipairError(
+            f"{redact_url(url)}: URL scheme {parsed.scheme!r} not allowed (https, http, file, path)"
+        )
+    if parsed.scheme == "file" and parsed.netloc not in ("", "localhost"):
+        raise EpipairError(
+            f"{url}: a file URL with a host part ({parsed.netloc!r}); write file:///absolute/path "
+            f"(three slashes), or the path itself ({parsed.netloc}{parsed.path})"
+        )
+    if parsed.username is not None or parsed.password is not None:
+        raise EpipairError(
+            f"{redact_url(url)}: a URL must not carry a user name or password (they would be "
+            f"printed in logs and the lock file); put them in ~/.netrc as 'machine "
+            f"{parsed.hostname} login <user> password <password>', which downloads read"
+        )
+
+
 def check_config_urls(config: dict, manifest_path) -> None:
-    """Every TargetFinder URL of the config must be in the manifest (run at start-up)."""
+    """Every URL of the config is one :func:`check_url` accepts, and every TargetFinder URL is
+    in the manifest (run at start-up)."""
     manifest = read_manifest(manifest_path)
     for where, url in config_urls(config):
         try:
+            check_url(url)
             expected_blob(url, manifest)
         except EpipairError as exc:
             raise EpipairError(f"config {where}: {exc}") from None
@@ -246,7 +275,23 @@ def _validator(headers) -> str | None:
     return headers.get("Last-Modified")
 
 
+def _netrc_auth(host: str) -> str | None:
+    """``Basic`` credentials for ``host`` from ``~/.netrc`` (or the file ``$NETRC`` names), if
+    it has them: the way to give a password, which a URL must not carry (it would be printed)."""
+    try:
+        found = netrc.netrc(os.environ.get("NETRC") or None).authenticators(host)
+    except (FileNotFoundError, netrc.NetrcParseError):
+        return None
+    if not found:
+        return None
+    login, _, password = found
+    return "Basic " + base64.b64encode(f"{login}:{password or ''}".encode()).decode()
+
+
 def _http_to(url: str, part: Path, timeout: float) -> None:
+    shown = redact_url(url)
+    # the URL itself is not kept on disk: it may carry a token
+    url_id = hashlib.sha256(url.encode()).hexdigest()
     meta = part.with_name(part.name + ".json")
     have = part.stat().st_size if part.exists() else 0
     validator = None
@@ -255,15 +300,18 @@ def _http_to(url: str, part: Path, timeout: float) -> None:
             began = json.loads(meta.read_text())
         except (OSError, ValueError):
             began = {}
-        validator = began.get("validator") if began.get("url") == url else None
+        validator = began.get("validator") if began.get("url") == url_id else None
         if validator is None:
             log.info(
                 "%s: %s has no record that the server's file is unchanged; starting over",
-                url,
+                shown,
                 part.name,
             )
             have = 0
     req = urllib.request.Request(url, headers={"User-Agent": "epipair"})
+    auth = _netrc_auth(urlparse(url).hostname or "")
+    if auth:  # not sent on to another host when redirected
+        req.add_unredirected_header("Authorization", auth)
     if have:
         req.add_header("Range", f"bytes={have}-")
         req.add_header("If-Range", validator)
@@ -274,38 +322,39 @@ def _http_to(url: str, part: Path, timeout: float) -> None:
             part.unlink()
             return _http_to(url, part, timeout)
         kind = TransientError if exc.code >= 500 else EpipairError
-        raise kind(f"{url}: HTTP {exc.code} {exc.reason}") from None
+        raise kind(f"{shown}: HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise TransientError(f"{url}: cannot connect: {getattr(exc, 'reason', exc)}") from None
+        raise TransientError(f"{shown}: cannot connect: {getattr(exc, 'reason', exc)}") from None
     with resp:
         resumed = bool(have) and resp.status == 206
         if have and not resumed:
             log.info(
                 "%s: the server sent the whole file (it changed since %s began, or it ignores "
                 "Range); starting over",
-                url,
+                shown,
                 part.name,
             )
         if not resumed:  # a fresh start: remember what proves a later resume safe
-            meta.write_text(json.dumps({"url": url, "validator": _validator(resp.headers)}))
+            with open_no_follow(meta, "w") as fh:
+                fh.write(json.dumps({"url": url_id, "validator": _validator(resp.headers)}))
         expected = resp.headers.get("Content-Length")
         expected = int(expected) if expected is not None else None
         got = 0
-        with open(part, "ab" if resumed else "wb") as fh:
+        with open_no_follow(part, "ab" if resumed else "wb") as fh:
             try:
                 for block in iter(lambda: resp.read(CHUNK), b""):
                     fh.write(block)
                     got += len(block)
             except (TimeoutError, OSError) as exc:
                 raise TransientError(
-                    f"{url}: transfer interrupted after {got} bytes ({exc})"
+                    f"{shown}: transfer interrupted after {got} bytes ({exc})"
                 ) from None
         if expected is not None and got != expected:
             raise TransientError(
-                f"{url}: truncated body: Content-Length {expected}, received {got} bytes"
+                f"{shown}: truncated body: Content-Length {expected}, received {got} bytes"
             )
         if resumed:
-            log.info("%s: resumed at byte %d (If-Range %s)", url, have, validator)
+            log.info("%s: resumed at byte %d (If-Range %s)", shown, have, validator)
 
 
 def mirror_path(mirror, url: str) -> Path:
@@ -317,7 +366,7 @@ def mirror_path(mirror, url: str) -> Path:
 @contextlib.contextmanager
 def _locked(lock_path: Path):
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(str(lock_path) + ".flock", "w") as fh:
+    with open_no_follow(str(lock_path) + ".flock", "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -326,7 +375,8 @@ def _locked(lock_path: Path):
 
 
 def read_lock(lock_path) -> dict[str, dict]:
-    """``{url: {sha256, bytes, date}}`` from the lock file (empty when absent)."""
+    """``{url: {sha256, bytes, date}}`` from the lock file (empty when absent); URLs as
+    :func:`epipair.config.redact_url` shows them (look them up with that)."""
     lock_path = Path(lock_path)
     out = {}
     if not lock_path.exists():
@@ -345,7 +395,7 @@ def record_lock(lock_path, url: str, sha256: str, nbytes: int) -> None:
     lock_path = Path(lock_path)
     with _locked(lock_path):
         entries = read_lock(lock_path)
-        entries[url] = {
+        entries[redact_url(url)] = {
             "sha256": sha256,
             "bytes": str(nbytes),
             "date": _dt.date.today().isoformat(),
@@ -393,19 +443,20 @@ def fetch(
     """Fetch ``url`` to ``dest``; see the module docstring. Returns the observed sha256."""
     dest = Path(dest)
     _inside(dest, root)
-    scheme = urlparse(url).scheme
-    if scheme not in ("http", "https", "file", ""):
-        raise EpipairError(f"{url}: URL scheme {scheme!r} not allowed (https, http, file, path)")
+    check_url(url)
+    shown = redact_url(url)
     expected = sha256
-    locked = read_lock(lock).get(url) if (lock and not sha256 and not git_blob) else None
+    locked = read_lock(lock).get(shown) if (lock and not sha256 and not git_blob) else None
     if locked:
         expected = locked["sha256"]
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
+    refuse_link(part)
+    refuse_link(part.with_name(part.name + ".json"))
     source = url
     if is_remote(url) and mirror and mirror_path(mirror, url).is_file():
         source = str(mirror_path(mirror, url))
-        log.info("%s: taken from the mirror %s", url, source)
+        log.info("%s: taken from the mirror %s", shown, source)
     if is_remote(source):
         for attempt in range(1, attempts + 1):
             try:
@@ -423,20 +474,21 @@ def fetch(
         src = Path(local_path(source))
         if not src.is_file():
             raise EpipairError(f"{url}: local file not found")
-        shutil.copyfile(src, part)
+        with open(src, "rb") as fin, open_no_follow(part, "wb") as fout:
+            shutil.copyfileobj(fin, fout, CHUNK)
     observed, blob = _digests(part)
     part.with_name(part.name + ".json").unlink(missing_ok=True)
     if git_blob and blob != git_blob:
         part.unlink()
         raise EpipairError(
-            f"{url}: git blob id mismatch: expected {git_blob} (the repository's own, "
+            f"{shown}: git blob id mismatch: expected {git_blob} (the repository's own, "
             f"resources/targetfinder_manifest.tsv), observed {blob}; file removed"
         )
     if expected and observed != expected:
         part.unlink()
         what = "lock file" if locked else "config"
         raise EpipairError(
-            f"{url}: sha256 mismatch: expected {expected} ({what}), observed {observed}; "
+            f"{shown}: sha256 mismatch: expected {expected} ({what}), observed {observed}; "
             "file removed"
         )
     nbytes = part.stat().st_size
@@ -445,10 +497,10 @@ def fetch(
         remember_verified(Path(lock).parent / VERIFIED, dest, observed, blob)
     if lock and not sha256 and not git_blob and not locked and is_remote(url):
         record_lock(lock, url, observed, nbytes)
-        log.info("%s: no sha256 configured; recorded %s in %s", url, observed, lock)
+        log.info("%s: no sha256 configured; recorded %s in %s", shown, observed, lock)
     log.info(
         "%s -> %s (%d bytes, sha256 %s%s)",
-        url,
+        shown,
         dest,
         nbytes,
         observed,
@@ -519,7 +571,7 @@ def verify_existing(config: dict, manifest_path, lock, cache) -> list[str]:
         if path.is_dir():
             raise EpipairError(f"config {where}: {entry['url']} is a directory, not a file")
         sha = entry.get("sha256") or (
-            locked.get(entry["url"], {}).get("sha256") if remote else None
+            locked.get(redact_url(entry["url"]), {}).get("sha256") if remote else None
         )
         blob = entry.get("git_blob") or (expected_blob(entry["url"], manifest) if remote else None)
         if not (sha or blob) or not path.is_file():

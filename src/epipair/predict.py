@@ -3,8 +3,9 @@
 The test set of cell line B is B's *test split*: under ``leakage_free`` its held-out
 chromosomes (the cell lines share one genome, so B's pairs on A's training chromosomes would
 leak sequence into a cross-cell-line test); under ``random_holdout`` its randomly held-out
-pairs (``holdout_split``), unshifted; under ``paper`` the test instances of the model's own
-paper scheme (``splits_paper.tsv``: shifted copies, or pairs it trained on, as published).
+pairs (``splits_paper.tsv``, scheme ``random_holdout``), unshifted; under ``paper`` the test
+instances of the model's own paper scheme (``splits_paper.tsv``: shifted copies, or pairs it
+trained on, as published).
 Metrics of the scores are ``epipair.metrics``' business.
 
 Keras is imported only to load and run a neural model; scoring with a baseline loads none.
@@ -13,7 +14,8 @@ Keras is imported only to load and run a neural model; scoring with a baseline l
 from __future__ import annotations
 
 import logging
-import pickle
+import re
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,16 +33,85 @@ from .tables import BENCHMARK_SCORES, PREDICTIONS, read_folds
 log = logging.getLogger(__name__)
 
 
+# The types that epipair's own baselines hold beyond those skops trusts by default
+# (scikit-learn's estimators, numpy arrays, Python containers): loading a model file that
+# holds any other type stops before anything is built. A fixed list, never the file's own.
+BASELINE = "epipair.baselines.Baseline"
+TRUSTED_TYPES = (
+    BASELINE,
+    "epipair.abc.AbcModel",
+    "epipair.e2g.E2gModel",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+)
+RETRAIN = "retrain it (delete the file) and never copy model files from elsewhere"
+
+
 def load_model(path):
-    """A trained model: a pickled baseline (``.pkl``) or a Keras model (``.keras``)."""
+    """A trained model: a baseline (``.skops``, :func:`load_baseline`) or a Keras model
+    (``.keras``, :func:`load_keras`). Neither reader runs code of the file; any other file (a
+    pickled ``model.pkl`` of an earlier version) stops, naming it."""
     path = Path(path)
-    if path.suffix == ".pkl":
-        return pickle.loads(path.read_bytes())
+    if path.suffix == ".skops":
+        return load_baseline(path)
+    if path.suffix == ".keras":
+        return load_keras(path)
+    raise EpipairError(
+        f"{path}: not a model file epipair reads (.skops or .keras; a pickle is never read, as "
+        "reading one runs its code); retrain the model"
+    )
+
+
+def load_baseline(path):
+    """A baseline written by ``epipair.baselines.write_model``. Anything else stops, naming
+    the file: a pickle or another non-skops file, a skops file holding a type outside
+    :data:`TRUSTED_TYPES` (skops checks before it builds any object, so no code of the file
+    runs), or one holding something other than a baseline."""
+    import skops.io
+    from skops.io.exceptions import UntrustedTypesFoundException
+
+    path = Path(path)
+    try:
+        model = skops.io.load(path, trusted=list(TRUSTED_TYPES))
+    except UntrustedTypesFoundException:
+        # the audit again, for the names alone (it builds nothing)
+        found = set(skops.io.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+        found = ", ".join(sorted(found))
+        raise EpipairError(
+            f"{path}: not an epipair baseline model (untrusted types: {found}); {RETRAIN}"
+        ) from None
+    except zipfile.BadZipFile:
+        raise EpipairError(
+            f"{path}: not an epipair baseline model (not a skops file; a pickle is never "
+            f"read, as reading one runs its code); {RETRAIN}"
+        ) from None
+    except (OSError, ImportError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        cause = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise EpipairError(f"{path}: unreadable baseline model ({cause}); {RETRAIN}") from None
+    if f"{type(model).__module__}.{type(model).__qualname__}" != BASELINE:
+        raise EpipairError(
+            f"{path}: not an epipair baseline model (it holds a {type(model).__name__}); {RETRAIN}"
+        )
+    return model
+
+
+def load_keras(path):
+    """A Keras model, in Keras' safe mode: a file that would run code of its own when loaded
+    (a ``Lambda`` layer's Python function) stops with one line naming it."""
     import keras
 
     from . import models  # noqa: F401  (registers the custom layers)
 
-    return keras.models.load_model(path)
+    try:
+        return keras.models.load_model(path, safe_mode=True)
+    except (ValueError, TypeError) as exc:  # TypeError: Keras' wrapper of a nested one
+        if "safe_mode" not in str(exc):
+            raise
+        why = re.search(r"Requested the deserialization of [^.\n]*", str(exc))
+        first = why.group(0) if why else str(exc).strip().splitlines()[0]
+        raise EpipairError(
+            f"{path}: refused by Keras' safe mode, as loading it would run code of the file "
+            f"({first}); {RETRAIN}"
+        ) from None
 
 
 def predict_outputs(model, features: Features, names, rows, shifts, batch_size: int):
@@ -114,8 +185,8 @@ def held_out_by_chromosome(pairs: pd.DataFrame, folds: dict[str, str]) -> dict[s
 def held_out_instances(data: CellData, protocol: str, train_folds: dict[str, str] | None):
     """``[(fold, rows, shifts)]``: what each model of the training cell line scores.
 
-    ``paper`` and ``random_holdout``: the test instances of ``splits_paper.tsv``, or the
-    test pairs of ``holdout_split`` (one model, fold ``all``).
+    ``paper`` and ``random_holdout``: the test instances of their scheme in
+    ``splits_paper.tsv`` (one model, fold ``all``).
     ``leakage_free`` on the training cell line itself (``train_folds`` None): each fold's
     test split. On another cell line or a benchmark: the pairs on chromosomes that a fold
     held out (:func:`held_out_by_chromosome`), since the cell lines share one genome.

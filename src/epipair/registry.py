@@ -75,7 +75,7 @@ class ModelSpec:
     @property
     def file_name(self) -> str:
         """The trained model's file under ``results/models/<model>/<protocol>/<cell>/``."""
-        return "model.keras" if self.neural else "model.pkl"
+        return "model.keras" if self.neural else "model.skops"
 
     @property
     def reads_elements(self) -> bool:
