@@ -306,3 +306,41 @@ def test_bengi_genes_sharing_a_tss_follow_the_duplicate_rule(tmp_path, caplog):
     assert df["source_line"].tolist() == [2] and df["label"].tolist() == [1]
     assert "2 rows, 2 enhancer-gene pairs" in caplog.text
     assert "dropped 1 duplicate pair row(s)" in caplog.text
+
+
+def test_bengi_enhancer_id_reused_for_another_region_stays_two_enhancers(tmp_path, caplog):
+    import logging
+
+    other = BENGI_ROWS[1].replace("chr1\t10000\t10400\t", "chr1\t20000\t20400\t", 1)
+    other = other.replace("0\t3000.0", "1\t6000.0", 1)
+    with caplog.at_level(logging.INFO, logger="epipair.pairs"):
+        df = read_pairs(bengi(tmp_path, [BENGI_ROWS[1], other]), "bengi", SIZES)
+    # one id, two regions, one gene: two enhancer-gene pairs (they used to collapse into one)
+    assert df["enhancer_start"].tolist() == [10000, 20000]
+    assert df["label"].tolist() == [0, 1]
+    assert "1 enhancer id(s) name more than one region" in caplog.text
+    assert "'chr1:10000-10400|GM12878|EH1' is chr1:10000-10400 and chr1:20000-20400" in caplog.text
+
+
+def test_labelled_pairs_between_chromosomes_are_left_out(tmp_path, caplog):
+    """distance_prior would rank a pair between chromosomes (distance -1) closest of all."""
+    import logging
+
+    trans = BENGI_ROWS[3].replace(
+        "\tchr2\t8801\t10801\tchr2:9300", "\tchr1\t8801\t10801\tchr1:9300"
+    )
+    with caplog.at_level(logging.INFO, logger="epipair.pairs"):
+        df = read_pairs(bengi(tmp_path, [BENGI_ROWS[0], trans]), "bengi", SIZES)
+    assert df["source_line"].tolist() == [1]
+    assert "left out 1 pair(s) whose enhancer and promoter lie on different chromosomes" in (
+        caplog.text
+    )
+    # pairs to score keep them (a sequence model can score them); distance_prior ranks them last
+    assert len(read_pairs(bengi(tmp_path, [BENGI_ROWS[0], trans]), "bengi", SIZES, False)) == 2
+    import numpy as np
+    import pandas as pd
+
+    from epipair.metrics import distance_score
+
+    scores = pd.DataFrame({"distance": [-1, 5000, 0]})
+    assert np.argsort(-distance_score(scores)).tolist() == [2, 1, 0]

@@ -98,6 +98,8 @@ def test_merge_spans():
     [
         ("c1\t30\t10\t.\t0\t.\t1.0\n", r"p.bed:1: peak end \(10\) is not after start \(30\)"),
         ("c1\t10\t30\t.\t0\t.\t-1.0\n", r"p.bed:1: signalValue '-1.0' is negative"),
+        # float32 would make it inf
+        ("c1\t10\t30\t.\t0\t.\t1e39\n", r"p.bed:1: signalValue '1e39' .* beyond float32"),
         ("c1\t10\t30\n", r"p.bed:1: peak file needs at least 7"),
         ("c1\tx\t30\t.\t0\t.\t1\n", r"p.bed:1: start, end or signalValue is not a number"),
     ],
@@ -228,3 +230,21 @@ def test_sliding_windows_by_hand_and_equal_to_the_bins_at_bin_offsets(tmp_path, 
 def test_sliding_windows_must_tile_the_element_window():
     with pytest.raises(EpipairError, match="signal_window must be a multiple of"):
         tracks.sliding_signal([], np.array(["c1"]), np.array([0]), 1000, 45, 10)
+
+
+def test_a_track_of_another_assembly_is_named(tmp_path):
+    """Same chromosome names, other lengths: read at the wrong places unless compared."""
+    bw = write_bigwig(tmp_path / "t.bw", {"c1": 1000, "chrM": 90}, [("c1", [0], [10], [1.0])])
+    spec = [("H3K27ac", str(bw), "bigwig")]
+    chroms, starts = np.array(["c1"]), np.array([0])
+    sizes = {"c1": 1200, "chrM": 92}  # mitochondria differ between hg19 and GRCh37: left alone
+    with pytest.raises(EpipairError, match=r"t.bw: mark H3K27ac: chromosome c1 is 1,000 bp in the "
+                       r"track but is 1,200 bp in the genome"):  # fmt: skip
+        tracks.binned_signal(spec, chroms, starts, 100, 10, sizes)
+    tracks.binned_signal(spec, chroms, starts, 100, 10, {"c1": 1000, "chrM": 92})
+    peaks = write(tmp_path / "p.bed", "c1\t10\t30\t.\t0\t.\t1\nc1\t900\t1100\t.\t0\t.\t1\n")
+    with pytest.raises(EpipairError, match=r"chromosome c1 has a peak ending at 1,100 in the"):
+        tracks.sliding_signal(
+            [("m", str(peaks), "peaks")], chroms, starts, 100, 20, 10, {"c1": 1000}
+        )
+    tracks.sliding_signal([("m", str(peaks), "peaks")], chroms, starts, 100, 20, 10, {"c1": 1200})

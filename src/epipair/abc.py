@@ -394,7 +394,7 @@ def build_elements(
     sums = np.zeros((len(elements), len(tracks)))
     signal = [i for i, (_, _, kind) in enumerate(tracks) if kind != "bam"]
     if signal:
-        with TrackSet([tracks[i] for i in signal], list(sizes)) as ts:
+        with TrackSet([tracks[i] for i in signal], list(sizes), sizes) as ts:
             sums[:, signal] = ts.interval_sums(*coords)
     for i, (role, path, kind) in enumerate(tracks):
         if kind == "bam":

@@ -492,7 +492,7 @@ def score_candidates(
     _prepare_chunk_dir(chunk_dir, fingerprint(settings, files))
     spec = registry.spec(model_name)
     fasta = FastaReader(fasta_path) if spec.reads_sequence else None
-    track_set = TrackSet(tracks, list(sizes)) if spec.reads_signal else None
+    track_set = TrackSet(tracks, list(sizes), sizes) if spec.reads_signal else None
     hood = None
     if spec.reads_pair_features:
         from .e2g import neighbourhood

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from .errors import EpipairError
+
+
+def open_text(path):
+    """Text of a plain or gzip file; a UTF-8 byte-order mark is dropped, CRLF read as LF."""
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rt", newline="", encoding="utf-8-sig")
+    return open(path, newline="", encoding="utf-8-sig")
 
 
 def read_chrom_sizes(path) -> dict[str, int]:
@@ -16,36 +26,42 @@ def read_chrom_sizes(path) -> dict[str, int]:
     path = Path(path)
     if not path.exists():
         raise EpipairError(f"{path}: chromosome sizes file not found")
-    with open(path) as fh:
-        for lineno, line in enumerate(fh, 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split()
-            if len(parts) < 2:
-                raise EpipairError(f"{path}:{lineno}: expected 'name<TAB>length', got {line!r}")
-            try:
-                length = int(parts[1])
-            except ValueError:
-                raise EpipairError(
-                    f"{path}:{lineno}: length of {parts[0]!r} is not an integer: {parts[1]!r}"
-                ) from None
-            if length <= 0:
-                raise EpipairError(f"{path}:{lineno}: length of {parts[0]!r} must be positive")
-            if parts[0] in sizes:
-                raise EpipairError(f"{path}:{lineno}: chromosome {parts[0]!r} listed twice")
-            sizes[parts[0]] = length
+    try:
+        with open_text(path) as fh:
+            lines = fh.read().splitlines()
+    except (EOFError, OSError) as exc:
+        raise EpipairError(f"{path}: damaged gzip file: {exc}") from None
+    except UnicodeDecodeError:
+        raise EpipairError(f"{path}: not a text file of chromosome sizes") from None
+    for lineno, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) < 2:
+            raise EpipairError(f"{path}:{lineno}: expected 'name<TAB>length', got {line!r}")
+        try:
+            length = int(parts[1])
+        except ValueError:
+            raise EpipairError(
+                f"{path}:{lineno}: length of {parts[0]!r} is not an integer: {parts[1]!r}"
+            ) from None
+        if length <= 0:
+            raise EpipairError(f"{path}:{lineno}: length of {parts[0]!r} must be positive")
+        if parts[0] in sizes:
+            raise EpipairError(f"{path}:{lineno}: chromosome {parts[0]!r} listed twice")
+        sizes[parts[0]] = length
     if not sizes:
         raise EpipairError(f"{path}: no chromosomes")
     return sizes
 
 
-_MITO = {"M", "MT", "chrM", "chrMT"}
+MITOCHONDRIA = {"M", "MT", "chrM", "chrMT"}
 
 
 def other_spellings(name: str) -> list[str]:
     """Other spellings of a chromosome name under the UCSC/Ensembl conventions."""
-    if name in _MITO:
+    if name in MITOCHONDRIA:
         return ["chrM", "MT", "M", "chrMT"]
     if name.startswith("chr"):
         return [name[3:]]

@@ -48,6 +48,7 @@ import pandas as pd
 
 from .errors import EpipairError
 from .genome import chrom_name_map
+from .genome import open_text as _open_text
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +70,6 @@ BENGI_COLUMNS = [
     "label", "distance", "enhancer_chrom", "enhancer_start", "enhancer_end", "enhancer_id",
     "promoter_chrom", "promoter_start", "promoter_end", "tss_id",
 ]  # fmt: skip
-
-
-def _open_text(path: Path):
-    """Text of a plain or gzip file; a UTF-8 byte-order mark is dropped, CRLF read as LF."""
-    with open(path, "rb") as fh:
-        magic = fh.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.open(path, "rt", newline="", encoding="utf-8-sig")
-    return open(path, newline="", encoding="utf-8-sig")
 
 
 def _read_targetfinder(path: Path, labelled: bool = True) -> pd.DataFrame:
@@ -307,10 +299,32 @@ def _closest_tss(out: pd.DataFrame, df: pd.DataFrame, path: Path) -> pd.DataFram
     rows. ``out`` holds the checked rows of ``df``, in the same order.
     """
     tmp = out.assign(
-        _enh=df["enhancer_name"].to_numpy(),
+        _id=df["enhancer_name"].to_numpy(),
         _gene=df["promoter_name"].to_numpy(),
         _dist=df["distance"].to_numpy(),
     )
+    # an enhancer is its coordinates: an id reused for another region is another enhancer
+    tmp["_enh"] = (
+        tmp["enhancer_chrom"].astype(str)
+        + ":"
+        + tmp["enhancer_start"].astype(str)
+        + "-"
+        + tmp["enhancer_end"].astype(str)
+    )
+    regions_per_id = tmp.groupby("_id", sort=False)["_enh"].nunique()
+    reused = regions_per_id[regions_per_id > 1]
+    if len(reused):
+        name = reused.index[0]
+        rows = tmp[tmp["_id"] == name].drop_duplicates("_enh")
+        log.warning(
+            "%s: %d enhancer id(s) name more than one region, each kept as its own enhancer: "
+            "%r is %s (lines %s)",
+            path,
+            len(reused),
+            name,
+            " and ".join(rows["_enh"].head(2)),
+            " and ".join(str(n) for n in rows["source_line"].head(2)),
+        )
     by_pair = tmp.groupby(["_enh", "_gene"], sort=False)["label"]
     tmp["label"] = by_pair.transform("max")
     disagree = int((by_pair.nunique() > 1).sum())
@@ -329,6 +343,24 @@ def _closest_tss(out: pd.DataFrame, df: pd.DataFrame, path: Path) -> pd.DataFram
         disagree,
     )
     return kept[INGEST_COLUMNS].reset_index(drop=True)
+
+
+def _drop_trans(out: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Labelled pairs with the enhancer and the promoter on different chromosomes left out
+    (counted in the log): no distance, no contact, and no benchmark asks about them."""
+    trans = (out["enhancer_chrom"] != out["promoter_chrom"]).to_numpy()
+    if not trans.any():
+        return out
+    log.warning(
+        "%s: left out %d pair(s) whose enhancer and promoter lie on different chromosomes "
+        "(first at line %d)",
+        path,
+        int(trans.sum()),
+        out["source_line"].iloc[int(np.flatnonzero(trans)[0])],
+    )
+    if trans.all():
+        raise EpipairError(f"{path}: no pairs left: every enhancer is on another chromosome")
+    return out[~trans].reset_index(drop=True)
 
 
 def _check_integer(df: pd.DataFrame, field: str, path: Path) -> np.ndarray:
@@ -488,6 +520,8 @@ def read_pairs(
         out = out[~same].reset_index(drop=True)
         if len(out) == 0:
             raise EpipairError(f"{path}: no pairs left: every enhancer is its promoter")
+    if labelled:
+        out = _drop_trans(out, path)
     if conflicts:
         log.warning("%s: %d pair(s) listed with both labels were kept as label 1", path, conflicts)
     log.info(

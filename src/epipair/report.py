@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path, write_text, write_tsv
+from .metrics import distance_score
 from .splits import SINGLE
 from .tables import BENCHMARK_METRICS, INTERPRET_MOTIFS, METRICS, PREDICTIONS
 
@@ -359,7 +360,7 @@ def benchmark_figure(bench: pd.DataFrame, path, score_files: dict | None = None)
             scores = BENCHMARK_SCORES.read(file)
             curves = [(model, scores["score"].to_numpy(float))]
             if not prior_done:
-                curves.append(("distance_prior", -scores["distance"].to_numpy(float)))
+                curves.append(("distance_prior", distance_score(scores)))
                 prior_done = True
             for label, s in curves:
                 prec, rec, _ = precision_recall_curve(scores["label"], s)

@@ -237,12 +237,68 @@ def _fasta_problem(exc: Exception) -> str:
     return text
 
 
-def index_fasta(fasta_path, fai_path) -> None:
-    """Build the ``.fai`` index of a FASTA with pyfaidx, written atomically to ``fai_path``."""
+def _check_line_ends(fasta_path) -> None:
+    """Old Mac line endings (carriage returns, no line feeds) make the whole file one line
+    (one "sequence" named after the first header and everything after it)."""
+    with open(fasta_path, "rb") as fh:
+        head = fh.read(1 << 20)
+    if head[:2] == b"\x1f\x8b":  # bgzip: compressed bytes say nothing of line ends
+        return
+    if b"\r" in head and b"\n" not in head:
+        raise EpipairError(
+            f"{fasta_path}: lines end with carriage returns only (old Mac line endings); "
+            "convert them, e.g. tr '\\r' '\\n' < in.fa > out.fa"
+        )
+
+
+def fai_lengths(fai_path) -> dict[str, int]:
+    """``{sequence name: length}`` of a ``.fai`` index."""
+    out = {}
+    for line in Path(fai_path).read_text().splitlines():
+        name, length = line.split("\t")[:2]
+        out[name] = int(length)
+    return out
+
+
+def check_sizes_match(fai_path, sizes: dict[str, int], sizes_path) -> None:
+    """Stop when ``genome.chrom_sizes`` and the FASTA disagree on a chromosome's length (the
+    pairs are checked against the one, the sequence read from the other), naming the
+    chromosome and both lengths; chromosomes only one of them lists are left alone."""
+    fasta = fai_lengths(fai_path)
+    fasta_file = str(fai_path).removesuffix(".fai")
+    for chrom, length in sizes.items():
+        if chrom in fasta and fasta[chrom] != length:
+            raise EpipairError(
+                f"{sizes_path}: chromosome {chrom!r} is {length:,} bp there but {fasta[chrom]:,} "
+                f"bp in {fasta_file} (another assembly?); give the chromosome sizes of the FASTA's "
+                "assembly"
+            )
+    if fasta and not set(fasta) & set(sizes):
+        raise EpipairError(
+            f"{sizes_path}: no chromosome in common with {fasta_file} (its first: "
+            f"{next(iter(fasta))!r}); give the chromosome sizes of the FASTA's assembly"
+        )
+
+
+def check_existing_index(fasta_path, sizes_path) -> None:
+    """:func:`check_sizes_match` for an index built by an earlier run, when both files are
+    there (at start-up: the chromosome sizes may have changed since)."""
+    from .genome import read_chrom_sizes
+
+    fai = Path(str(fasta_path) + ".fai")
+    if fai.is_file() and Path(sizes_path).is_file():
+        check_sizes_match(fai, read_chrom_sizes(sizes_path), sizes_path)
+
+
+def index_fasta(fasta_path, fai_path, sizes_path=None) -> None:
+    """Build the ``.fai`` index of a FASTA with pyfaidx, written atomically to ``fai_path``;
+    with ``sizes_path``, the FASTA's lengths must be those of the chromosome sizes file."""
     import pyfaidx
 
     from .atomic import atomic_path
+    from .genome import read_chrom_sizes
 
+    _check_line_ends(fasta_path)
     with atomic_path(fai_path) as tmp:
         tmp.unlink()
         try:
@@ -250,4 +306,6 @@ def index_fasta(fasta_path, fai_path) -> None:
         except (pyfaidx.FastaIndexingError, ValueError) as exc:  # ValueError: a duplicate name
             raise EpipairError(f"{fasta_path}: cannot index FASTA: {_fasta_problem(exc)}") from None
         fa.close()
+        if sizes_path is not None:
+            check_sizes_match(tmp, read_chrom_sizes(sizes_path), sizes_path)
     log.info("%s: indexed %s", fasta_path, fai_path)

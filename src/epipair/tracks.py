@@ -23,12 +23,14 @@ from pathlib import Path
 import numpy as np
 
 from .errors import EpipairError
-from .genome import other_spellings
+from .genome import MITOCHONDRIA, other_spellings
 from .pairs import data_lines
 
 log = logging.getLogger(__name__)
 
 KINDS = ("bigwig", "peaks")
+# signal is kept as float32: a larger value would become inf
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class BigWigTrack:
@@ -90,9 +92,10 @@ class PeakTrack:
                     raise EpipairError(
                         f"{self.path}:{lineno}: peak end ({e}) is not after start ({s})"
                     )
-                if not np.isfinite(v) or v < 0:
+                if not np.isfinite(v) or v < 0 or v > FLOAT32_MAX:
                     raise EpipairError(
-                        f"{self.path}:{lineno}: signalValue {parts[6]!r} is negative or not finite"
+                        f"{self.path}:{lineno}: signalValue {parts[6]!r} is negative, not finite "
+                        f"or beyond float32's range ({FLOAT32_MAX:.3g})"
                     )
                 per_chrom.setdefault(parts[0], []).append((s, e, v))
         except (UnicodeDecodeError, OSError, EOFError) as exc:
@@ -274,14 +277,37 @@ def empty_marks(signals, tracks) -> None:
             raise EpipairError(msg)
 
 
+def check_track_lengths(track, names: dict, sizes: dict[str, int], mark: str) -> None:
+    """Stop when a track is of another assembly: a bigWig whose chromosome length differs
+    from the genome's, or a peak past the genome's end of its chromosome; names the track,
+    the chromosome and both lengths. (Same names, other lengths: read at the wrong places.)"""
+    for chrom, name in names.items():
+        # mitochondria: hg19's chrM (16,571 bp) is not GRCh37's MT (16,569): no EPI there
+        if name is None or chrom not in sizes or chrom in MITOCHONDRIA:
+            continue
+        theirs, ours = track.chroms[name], sizes[chrom]
+        if isinstance(track, BigWigTrack) and theirs != ours:
+            what = f"is {theirs:,} bp in the track"
+        elif isinstance(track, PeakTrack) and theirs > ours:
+            what = f"has a peak ending at {theirs:,} in the track"
+        else:
+            continue
+        raise EpipairError(
+            f"{track.path}: mark {mark}: chromosome {chrom} {what} but is {ours:,} bp in the "
+            "genome (chrom_sizes): a track of another assembly?"
+        )
+
+
 class TrackSet:
     """Tracks ``[(mark, path, kind), ...]`` opened once, for many extractions (a genome-wide
     scoring run extracts chunk after chunk; a peak file is parsed only once). Use as a context
     manager, or call :meth:`close`."""
 
-    def __init__(self, tracks: list[tuple[str, str, str]], chroms=()):
+    def __init__(self, tracks: list[tuple[str, str, str]], chroms=(), sizes=None):
         """``chroms``: genome chromosomes to reconcile with each track's naming now (one log
-        line per track); others are reconciled when first asked for."""
+        line per track); others are reconciled when first asked for. ``sizes`` (the genome's
+        ``{chromosome: length}``): each track must agree with them on ``chroms``
+        (:func:`check_track_lengths`)."""
         self.specs = list(tracks)
         self._open: list = []
         self._names: list[dict] = []
@@ -290,7 +316,10 @@ class TrackSet:
             for mark, path, kind in self.specs:
                 track = open_track(path, kind)
                 self._open.append(track)
-                self._names.append(track_chrom_names(track.chroms, list(chroms), mark, path))
+                names = track_chrom_names(track.chroms, list(chroms), mark, path)
+                self._names.append(names)
+                if sizes is not None:
+                    check_track_lengths(track, names, sizes, mark)
         except BaseException:
             self.close()
             raise
@@ -395,9 +424,11 @@ def binned_signal(
     starts: np.ndarray,
     width: int,
     bin_size: int,
+    sizes: dict[str, int] | None = None,
 ) -> np.ndarray:
-    """Signal ``[n, marks, width // bin_size]`` for ``tracks`` = [(mark, path, kind), ...]."""
-    with TrackSet(tracks, sorted(set(np.asarray(chroms).tolist()))) as ts:
+    """Signal ``[n, marks, width // bin_size]`` for ``tracks`` = [(mark, path, kind), ...];
+    with the genome's ``sizes``, the tracks' chromosome lengths are checked against them."""
+    with TrackSet(tracks, sorted(set(np.asarray(chroms).tolist())), sizes) as ts:
         out = ts.binned(chroms, starts, width, bin_size)
     log.info("%d tracks: %d windows binned", len(tracks), np.asarray(starts).size)
     return out
@@ -410,12 +441,14 @@ def sliding_signal(
     width: int,
     window: int,
     step: int,
+    sizes: dict[str, int] | None = None,
 ) -> np.ndarray:
     """Mean signal over ``window`` bp every ``step`` bp (Xiao et al.'s input: 50 bp every 10 bp,
     296 positions over 3 kb): ``[n, marks, (width - window) // step + 1]`` float32.
 
     Exact: each mark is binned at ``step`` resolution (:meth:`TrackSet.binned`) and the
-    ``window // step`` consecutive bin means are averaged.
+    ``window // step`` consecutive bin means are averaged. ``sizes``: as for
+    :func:`binned_signal`.
     """
-    with TrackSet(tracks, sorted(set(np.asarray(chroms).tolist()))) as ts:
+    with TrackSet(tracks, sorted(set(np.asarray(chroms).tolist())), sizes) as ts:
         return ts.sliding(chroms, starts, width, window, step)

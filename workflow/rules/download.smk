@@ -46,7 +46,8 @@ if not DEMO:
 
 rule index_fasta:
     input:
-        "resources/{folder}/{name}.fa",
+        fasta="resources/{folder}/{name}.fa",
+        chrom_sizes=chrom_sizes(),
     output:
         "resources/{folder}/{name}.fa.fai",
     log:

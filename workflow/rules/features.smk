@@ -35,6 +35,7 @@ rule signal_features:
     input:
         pairs="results/{sample}/pairs.tsv",
         tracks=track_files,
+        chrom_sizes=chrom_sizes(),
     output:
         enhancer="results/{sample}/features/enhancer_signal.npy",
         promoter="results/{sample}/features/promoter_signal.npy",
@@ -60,6 +61,7 @@ rule signal_window_features:
     input:
         pairs="results/{sample}/pairs.tsv",
         tracks=track_files,
+        chrom_sizes=chrom_sizes(),
     output:
         enhancer="results/{sample}/features/enhancer_signal_windows.npy",
         promoter="results/{sample}/features/promoter_signal_windows.npy",

@@ -1,7 +1,8 @@
-"""Build the .fai index of a FASTA (epipair.sequence.index_fasta)."""
+"""Build the .fai index of a FASTA and check its lengths against the chromosome sizes
+(epipair.sequence.index_fasta)."""
 
 from epipair.sequence import index_fasta
 from epipair.smk import script
 
 with script(snakemake):
-    index_fasta(snakemake.input[0], snakemake.output[0])
+    index_fasta(snakemake.input.fasta, snakemake.output[0], snakemake.input.chrom_sizes)

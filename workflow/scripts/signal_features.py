@@ -13,4 +13,5 @@ with script(snakemake):
         out_prom=snakemake.output.promoter,
         out_marks=snakemake.output.marks,
         sliding=snakemake.rule == "signal_window_features",
+        chrom_sizes_path=snakemake.input.chrom_sizes,
     )
