@@ -96,16 +96,31 @@ def workdir(tmp_path):
     return tmp_path
 
 
-def region_outputs(folder: Path) -> dict:
-    """The output keyword arguments of ``pipeline.build_regions``, in ``folder`` with the
-    workflow's file names."""
-    return {
-        "out_pairs": folder / "pairs.tsv",
-        "out_paper": folder / "splits_paper.tsv",
-        "out_audit": folder / "leakage_audit.tsv",
-        "out_folds": folder / "folds.tsv",
-        "out_fold_splits": folder / "splits_folds.tsv",
-    }
+def build_regions(ingested: Path, folder: Path, *, cell, windows, augment, split, chrom_sizes_path):
+    """What rules ``regions`` and ``random_splits`` write, in ``folder`` with the workflow's
+    file names (pairs.tsv, folds, splits_paper.tsv, leakage_audit.tsv); returns the pairs."""
+    from epipair import pipeline
+
+    pairs = pipeline.build_regions(
+        ingested,
+        chrom_sizes_path=chrom_sizes_path,
+        cell=cell,
+        windows=windows,
+        augment=augment,
+        split=split,
+        out_pairs=folder / "pairs.tsv",
+        out_folds=folder / "folds.tsv",
+        out_fold_splits=folder / "splits_folds.tsv",
+    )
+    pipeline.build_random_splits(
+        folder / "pairs.tsv",
+        cell=cell,
+        augment=augment,
+        split=split,
+        out_paper=folder / "splits_paper.tsv",
+        out_audit=folder / "leakage_audit.tsv",
+    )
+    return pairs
 
 
 def write(path: Path, text: str) -> Path:
@@ -144,14 +159,14 @@ def build_demo_cell(demo_dir, cell: str, out: Path) -> Path:
         chrom_sizes_path=files["chrom_sizes"],
         out_path=out / "ingested.tsv",
     )
-    pipeline.build_regions(
+    build_regions(
         out / "ingested.tsv",
+        out,
         chrom_sizes_path=files["chrom_sizes"],
         cell=cell,
         windows=DEMO_WINDOWS,
         augment=DEMO_AUGMENT,
         split=DEMO_SPLIT,
-        **region_outputs(out),
     )
     feats = out / "features"
     pipeline.sequence_features(

@@ -53,7 +53,7 @@ def test_bengi_pairs_train_like_any_labels(demo_dir, tmp_path):
     """format: bengi as a cell line's labels: ingest, windows, both protocols' splits."""
     from epipair import pipeline
 
-    from .conftest import DEMO_AUGMENT, DEMO_SPLIT, DEMO_WINDOWS, region_outputs
+    from .conftest import DEMO_AUGMENT, DEMO_SPLIT, DEMO_WINDOWS, build_regions
 
     files = demo.demo_files(demo_dir)
     raw = pd.read_csv(files["benchmark"], sep="\t", header=None)
@@ -65,14 +65,14 @@ def test_bengi_pairs_train_like_any_labels(demo_dir, tmp_path):
     )
     genes = raw[9].str.split("|").str[2]
     assert len(df) == raw.groupby([raw[5], genes]).ngroups  # one row per enhancer-gene pair
-    pairs = pipeline.build_regions(
+    pairs = build_regions(
         tmp_path / "ingested.tsv",
+        tmp_path,
         chrom_sizes_path=files["chrom_sizes"],
         cell="BengiCell",
         windows=DEMO_WINDOWS,
         augment=DEMO_AUGMENT,
         split=DEMO_SPLIT,
-        **region_outputs(tmp_path),
     )
     assert set(pairs["split"]) == {"train", "valid", "test"}
     assert set(pairs.loc[pairs["split"] == "test", "enhancer_chrom"]) == {"chr1"}

@@ -167,7 +167,6 @@ def member(folder, chroms, labels, seed):
         distance=1000,
         group=0,
         split="train",
-        holdout_split="train",
         enhancer_window_start=1_000,
         promoter_window_start=19_250,
         source_line=np.arange(n) + 2,
@@ -199,7 +198,7 @@ def test_train_group_pools_members_off_the_held_out_chromosomes(tmp_path, caplog
         train_group(
             "e2g",
             members={"a": tmp_path / "a"},
-            out_model=tmp_path / "m0.pkl",
+            out_model=tmp_path / "m0.skops",
             out_history=tmp_path / "h0.tsv",
             **kwargs,
         )
@@ -207,7 +206,7 @@ def test_train_group_pools_members_off_the_held_out_chromosomes(tmp_path, caplog
     history = train_group(
         "e2g",
         members={"a": tmp_path / "a", "b": tmp_path / "b"},
-        out_model=tmp_path / "m.pkl",
+        out_model=tmp_path / "m.skops",
         out_history=tmp_path / "h.tsv",
         **kwargs,
     )

@@ -7,7 +7,7 @@ import pytest
 from epipair import pipeline
 from epipair.tracks import binned_signal
 
-from .conftest import ROOT, SHARED_DATA, region_outputs
+from .conftest import ROOT, SHARED_DATA, build_regions
 
 pytestmark = [
     pytest.mark.realdata,
@@ -47,14 +47,14 @@ def test_ingest_and_audit_real_cell_line(cell, tmp_path):
     )
     assert len(df) == CELLS[cell]
     assert 0.04 < df["label"].mean() < 0.06
-    pairs = pipeline.build_regions(
+    pairs = build_regions(
         tmp_path / "ingested.tsv",
+        tmp_path,
         chrom_sizes_path=SIZES,
         cell=cell,
         windows=WINDOWS,
         augment=AUGMENT,
         split=SPLIT,
-        **region_outputs(tmp_path),
     )
     audit = pd.read_csv(tmp_path / "leakage_audit.tsv", sep="\t").set_index("protocol")
     # nearly every positive shares an element with another pair (DESIGN section 5)

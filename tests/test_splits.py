@@ -95,21 +95,21 @@ def test_paper_split_augments_then_splits():
 
 def test_random_holdout_holds_pairs_out_before_augmentation():
     df, ec, pc = toy_pairs()
-    df["holdout_split"] = splits.random_holdout_split(
-        df, seed=1, test_fraction=0.1, valid_fraction=0.1
-    )
+    holdout = splits.random_holdout_instances(df, seed=1, test_fraction=0.1, valid_fraction=0.1)
+    assert (holdout["scheme"] == "random_holdout").all() and (holdout["shift"] == 0).all()
+    df["holdout_split"] = holdout["split"].to_numpy()
     labels = df["label"].to_numpy()
     # stratified: each label keeps its share in the test set (at the labels' positive share)
     for cls in (0, 1):
         n = int((labels == cls).sum())
         assert ((df["holdout_split"] == "test") & (labels == cls)).sum() == max(int(0.1 * n), 1)
-    te_rows, te_shifts = splits.split_instances(df, None, "random_holdout", "test")
+    te_rows, te_shifts = splits.split_instances(df, holdout, "random_holdout", "test")
     assert (te_shifts == 0).all() and te_rows.size == (df["holdout_split"] == "test").sum()
     # training positives are augmented after the split, on the fly: every copy is of a
     # training pair, so no test positive has a copy in training
     from epipair.data import AugmentedInstances
 
-    tr_rows, _ = splits.split_instances(df, None, "random_holdout", "train")
+    tr_rows, _ = splits.split_instances(df, holdout, "random_holdout", "train")
     rows, shifts = AugmentedInstances(tr_rows, labels, 20, 300, seed=0).draw(0)
     assert not np.isin(rows, te_rows).any() and (shifts != 0).any()
     audit = splits.leakage_audit(df, ec, pc, df["pair_id"][rows], df["pair_id"][te_rows])

@@ -89,10 +89,13 @@ def test_demo_features_end_to_end(demo_run):
         # random_holdout: no copy of a test positive in training, shared elements remain
         assert audit.loc["random_holdout", "test_pos_copy_in_train"] == 0
         assert audit.loc["random_holdout", "test_share_element_in_train"] > 0
-        assert set(pairs["holdout_split"]) == {"train", "valid", "test"}
+        random = pd.read_csv(wd / "results" / cell / "splits_paper.tsv", sep="\t")
+        holdout = random[random["scheme"] == "random_holdout"]
+        assert set(holdout["split"]) == {"train", "valid", "test"}
+        assert sorted(holdout["pair_id"]) == sorted(pairs["pair_id"])
         from epipair.splits import PAPER_SCHEMES
 
-        assert (wd / "results" / "logs" / "regions" / f"{cell}.log").read_text().count(
+        assert (wd / "results" / "logs" / "random_splits" / f"{cell}.log").read_text().count(
             "leakage audit"
         ) == 2 + len(PAPER_SCHEMES)
 

@@ -56,10 +56,16 @@ def test_transfer_model_reads_the_other_cell_lines(workdir):
     block = block.rsplit("rule train_neural:", 1)[1]
     assert "results/NHEK/features/enhancer_sequence.npy" in block
     assert "results/K562/features/enhancer_sequence.npy" in block
-    one = run_snakemake(workdir, *args, "only=K562")
+    one = run_snakemake(workdir, *args[:-1], "models=[simple_cnn_transfer,distance]", "only=K562")
     text = one.stdout + one.stderr
     assert "simple_cnn_transfer pre-trains on the other cell lines" in text
     assert "rule train_neural" not in text and "NHEK" not in one.stdout
+    # left out, it leaves no model: refused at start-up, before any job
+    none = run_snakemake(workdir, *args, "only=K562", check=False)
+    text = none.stdout + none.stderr
+    assert none.returncode != 0 and "Traceback" not in text
+    assert "config models: simple_cnn_transfer pre-train(s) on the other cell lines" in text
+    assert "no model is left to run" in text
 
 
 def test_epigenome_only_plans_no_fasta(workdir):
@@ -77,6 +83,20 @@ def test_only_one_cell_line(workdir):
     bad = run_snakemake(workdir, "-n", "--cores", "8", "--config", "only=K999", check=False)
     assert bad.returncode != 0
     assert "unknown cell line(s) K999" in bad.stdout + bad.stderr
+
+
+def test_only_plans_no_other_cell_lines_jobs(workdir):
+    """`only` leaves out the other cell lines' predict sets (config predict), benchmarks,
+    candidates and groups: the demo's predict set of CellA is not planned with only=CellB."""
+    proc = run_snakemake(
+        workdir, "-n", "--configfile", "config/demo.yaml", "--config", "only=CellB"
+    )
+    results = [p for p in planned_outputs(proc.stdout) if p.startswith("results/")]
+    assert "results/CellB/pairs.tsv" in results
+    assert [p for p in results if "CellA" in p or p.startswith("results/predict/")] == []
+    empty = run_snakemake(workdir, "-n", "--config", "only=,", check=False)
+    text = empty.stdout + empty.stderr
+    assert empty.returncode != 0 and "config only: ',' selects no cell line" in text
 
 
 def test_bad_pairs_file_fails_with_one_line(workdir):

@@ -65,16 +65,16 @@ def build_regions(
     augment: dict,
     split: dict,
     out_pairs,
-    out_paper,
-    out_audit,
     out_folds,
     out_fold_splits,
 ) -> pd.DataFrame:
-    """Windows, groups, both protocols' splits and the leakage audit of one cell line.
+    """Windows, groups and the ``leakage_free`` split of one cell line.
 
     ``out_folds``/``out_fold_splits``: the held-out chromosomes and splits of the
     ``leakage_free`` models, per cross-validation fold when ``split["folds"]`` is set, else
-    of the single split (fold ``all``).
+    of the single split (fold ``all``). ``augment``: its ``max_shift`` (the flank stored
+    around each window) is all that is read; the random protocols' splits are
+    :func:`build_random_splits`'s.
     """
     sizes = read_chrom_sizes(chrom_sizes_path)
     df = pd.read_csv(ingested_path, sep="\t", dtype={"enhancer_chrom": str, "promoter_chrom": str})
@@ -84,47 +84,15 @@ def build_regions(
     df["split"] = splits.leakage_free_split(
         df, split["test_chroms"], split["valid_chroms"], source=source
     )
-    paper = splits.paper_splits(
-        df,
-        augment["positives"],
-        flank,
-        split["seed"],
-        split["paper_test_fraction"],
-        split["paper_valid_fraction"],
-        augment.get("grid_step"),
-        (split["test_chroms"], split["valid_chroms"]),
-    )
-    df["holdout_split"] = splits.random_holdout_split(
-        df, split["seed"], split["paper_test_fraction"], split["paper_valid_fraction"]
-    )
-    sides = [
-        ("leakage_free", df["pair_id"], df["split"]),
-        ("random_holdout", df["pair_id"], df["holdout_split"]),
-    ]
-    sides += [
-        (f"paper:{scheme}", sub["pair_id"], sub["split"])
-        for scheme, sub in paper.groupby("scheme", sort=False)
-    ]
-    audits = []
-    for protocol, ids, side in sides:
-        train_ids, test_ids = ids[side == "train"], ids[side == "test"]
-        audit = splits.leakage_audit(df, enh_c, prom_c, train_ids, test_ids)
-        audits.append({"cell_line": cell, "protocol": protocol, **audit})
-        log.info(
-            "leakage audit %s: %.1f%% of %d test pairs share an element with training; "
-            "%.1f%% of test positives have a copy in training",
-            protocol,
-            100 * audit["test_share_element_in_train"],
-            audit["n_test_pairs"],
-            100 * audit["test_pos_copy_in_train"],
-        )
     counts = df.groupby("split")["label"].agg(["size", "sum"])
     for name, row in counts.iterrows():
         log.info("split %s: %d pairs, %d positives", name, row["size"], row["sum"])
+    counts = np.bincount(np.concatenate([enh_c, prom_c]))
+    shared = (counts[enh_c] > 1) | (counts[prom_c] > 1)
     log.info(
         "%d groups; %.1f%% of positives share an element with another pair",
         df["group"].nunique(),
-        100 * audits[0]["pos_share_element"],
+        100 * shared[df["label"].to_numpy() == 1].mean(),
     )
     if split.get("folds"):
         folds = splits.chromosome_folds(df, int(split["folds"]), source=source)
@@ -140,11 +108,58 @@ def build_regions(
     else:
         folds, fold_table = splits.single_split_table(df, split["test_chroms"])
     PAIRS.write(df[list(PAIRS.columns)], out_pairs)
-    PAPER_SPLIT.write(paper, out_paper)
-    write_tsv(pd.DataFrame(audits), out_audit)
     FOLDS.write(pd.DataFrame({"chrom": list(folds), "fold": list(folds.values())}), out_folds)
     FOLD_SPLITS.write(fold_table, out_fold_splits)
     return df
+
+
+def build_random_splits(
+    pairs_path, *, cell: str, augment: dict, split: dict, out_paper, out_audit
+) -> pd.DataFrame:
+    """The random protocols' instances of one cell line (``splits_paper.tsv``: each paper
+    scheme's, augmented before the split as published, and ``random_holdout``'s) and the
+    leakage audit of every protocol. Its own rule: ``split.paper_*`` and ``augment.positives``
+    change these alone, not pairs.tsv and what reads only it."""
+    df = read_pairs_table(pairs_path)
+    enh_c, prom_c = regions.element_clusters(df)
+    paper = splits.paper_splits(
+        df,
+        augment["positives"],
+        int(augment["max_shift"]),
+        split["seed"],
+        split["paper_test_fraction"],
+        split["paper_valid_fraction"],
+        augment.get("grid_step"),
+        (split["test_chroms"], split["valid_chroms"]),
+    )
+    holdout = splits.random_holdout_instances(
+        df, split["seed"], split["paper_test_fraction"], split["paper_valid_fraction"]
+    )
+    sides = [
+        ("leakage_free", df["pair_id"], df["split"]),
+        ("random_holdout", holdout["pair_id"], holdout["split"]),
+    ]
+    sides += [
+        (f"paper:{scheme}", sub["pair_id"], sub["split"])
+        for scheme, sub in paper.groupby("scheme", sort=False)
+    ]
+    paper = pd.concat([paper, holdout], ignore_index=True)
+    audits = []
+    for protocol, ids, side in sides:
+        train_ids, test_ids = ids[side == "train"], ids[side == "test"]
+        audit = splits.leakage_audit(df, enh_c, prom_c, train_ids, test_ids)
+        audits.append({"cell_line": cell, "protocol": protocol, **audit})
+        log.info(
+            "leakage audit %s: %.1f%% of %d test pairs share an element with training; "
+            "%.1f%% of test positives have a copy in training",
+            protocol,
+            100 * audit["test_share_element_in_train"],
+            audit["n_test_pairs"],
+            100 * audit["test_pos_copy_in_train"],
+        )
+    PAPER_SPLIT.write(paper, out_paper)
+    write_tsv(pd.DataFrame(audits), out_audit)
+    return paper
 
 
 def prepare_pairs_to_score(
@@ -166,7 +181,7 @@ def prepare_pairs_to_score(
     df, _, _ = _with_windows_and_groups(
         df, sizes, windows, int(augment["max_shift"]), name, f"predict {name}"
     )
-    df["split"] = df["holdout_split"] = "test"
+    df["split"] = "test"
     PAIRS.write(df[list(PAIRS.columns)], out_pairs)
     return df
 
@@ -200,16 +215,19 @@ def signal_features(
     out_prom,
     out_marks,
     sliding: bool = False,
+    chrom_sizes_path=None,
 ):
     """float32 ``[n, marks, bins]`` per element kind, marks in ``tracks`` order: bin means
     (``windows.signal_bin``) or, with ``sliding``, means over ``windows.signal_window`` bp every
     ``windows.signal_step`` bp (``epipair.tracks.sliding_signal``).
 
     ``tracks``: ``[(mark, path, kind), ...]``. The mark names are written to ``out_marks``.
+    With ``chrom_sizes_path``, a track of another assembly (other chromosome lengths) stops.
     """
     if not tracks:
         raise EpipairError(f"{pairs_path}: no tracks configured for signal features")
     df = read_pairs_table(pairs_path)
+    sizes = read_chrom_sizes(chrom_sizes_path) if chrom_sizes_path else None
     signals = {}
     for kind in ("enhancer", "promoter"):
         chroms = df[f"{kind}_chrom"].to_numpy()
@@ -223,9 +241,10 @@ def signal_features(
                 width,
                 int(windows["signal_window"]),
                 int(windows["signal_step"]),
+                sizes,
             )
         else:
-            sig = binned_signal(tracks, chroms, starts, width, int(windows["signal_bin"]))
+            sig = binned_signal(tracks, chroms, starts, width, int(windows["signal_bin"]), sizes)
         signals[kind] = sig
         log.info(
             "%s: signal %s, mean per mark %s",

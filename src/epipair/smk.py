@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import sys
 from pathlib import Path
@@ -10,6 +11,20 @@ from pathlib import Path
 from .errors import EpipairError
 
 LOG_FORMAT = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def canonical(value):
+    """``value`` with every mapping's keys sorted, recursively (lists and tuples keep their
+    order): a rule's params built from a config section. Snakemake compares params by their
+    ``repr``, so the order of keys in the config file (or of the schema's defaults, filled in
+    after the keys given) would otherwise rerun jobs whose result does not change."""
+    if isinstance(value, dict):
+        return {k: canonical(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(canonical(v) for v in value)
+    return value
 
 
 def model_files(inputs) -> dict:
@@ -23,19 +38,25 @@ def train_kwargs(inputs, pretrain_cells) -> dict:
     ``features``, ``pretrain_<i>_*`` in the order of ``pretrain_cells``, ``part_<model>``)."""
     return {
         "pairs_path": inputs["pairs"],
-        "paper_path": inputs["paper"],
+        "paper_path": optional_input(inputs, "paper"),
         "folds_path": inputs["folds"],
         "features_dir": Path(inputs["features"][0]).parent,
         "pretrain": {
             cell: {
                 "pairs": inputs[f"pretrain_{i}_pairs"],
-                "paper": inputs[f"pretrain_{i}_paper"],
+                "paper": optional_input(inputs, f"pretrain_{i}_paper"),
                 "features_dir": Path(inputs[f"pretrain_{i}_features"][0]).parent,
             }
             for i, cell in enumerate(pretrain_cells)
         },
         "parts": {k.removeprefix("part_"): v for k, v in inputs.items() if k.startswith("part_")},
     }
+
+
+def optional_input(inputs, key):
+    """``inputs[key]``, or ``None`` where the job has no such input (``splits_paper.tsv`` of a
+    leakage_free job)."""
+    return inputs[key] if key in inputs.keys() else None
 
 
 def predict_kwargs(inputs, tests, folds) -> dict:
@@ -84,13 +105,20 @@ def script(snakemake, append: bool = False):
     # a line per job)
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.WARNING)
-    handlers = [console]
+    handlers, unwritable = [console], None
     if len(snakemake.log):
-        handlers.append(logging.FileHandler(snakemake.log[0], mode="a" if append else "w"))
+        try:
+            handlers.append(logging.FileHandler(snakemake.log[0], mode="a" if append else "w"))
+        except OSError as exc:  # a read-only or full results/: say so on the console
+            unwritable = disk_problem(exc) or f"{snakemake.log[0]}: cannot open the log ({exc})"
     for h in handlers:
         h.setFormatter(LOG_FORMAT)
     logging.basicConfig(level=logging.INFO, handlers=handlers, force=True)
     log = logging.getLogger("epipair")
+    if unwritable:
+        log.error("%s", unwritable)
+        logging.shutdown()
+        sys.exit(1)
     log.info("rule %s, wildcards %s", snakemake.rule, dict(snakemake.wildcards))
     try:
         yield log
@@ -98,4 +126,35 @@ def script(snakemake, append: bool = False):
         log.error("%s", exc)
         logging.shutdown()
         sys.exit(1)
+    except OSError as exc:
+        outputs = [str(o) for o in snakemake.output]
+        problem = disk_problem(exc, outputs[0] if outputs else None)
+        if problem is None:
+            raise
+        log.error("%s", problem)
+        logging.shutdown()
+        sys.exit(1)
     log.info("done")
+
+
+# what a job cannot fix by itself: where it writes is full, read-only or not its own
+DISK_PROBLEMS = {
+    errno.ENOSPC: "no space left on the device; free some and rerun",
+    errno.EDQUOT: "disk quota exceeded; free some space and rerun",
+    errno.EROFS: "read-only file system; run where results/ can be written",
+    errno.EACCES: "permission denied; make the folder writable (or run as its owner)",
+    errno.EPERM: "operation not permitted; make the folder writable (or run as its owner)",
+}
+
+
+def disk_problem(exc: OSError, output=None) -> str | None:
+    """One line for an error of the file system (full, read-only, not writable) naming the
+    file and its folder (``output``, the job's first output, when the error names no file);
+    ``None`` for other errors (they keep their traceback)."""
+    why = DISK_PROBLEMS.get(exc.errno)
+    if why is None:
+        return None
+    path = exc.filename or output
+    if not path:
+        return f"cannot write: {why}"
+    return f"cannot write {path} (folder {Path(path).parent}): {why}"

@@ -222,6 +222,16 @@ def paper_splits(
     return pd.concat(parts, ignore_index=True)[["scheme", "pair_id", "shift", "split"]]
 
 
+def random_holdout_instances(
+    pairs: pd.DataFrame, seed: int, test_fraction: float, valid_fraction: float
+) -> pd.DataFrame:
+    """``random_holdout``'s rows of ``splits_paper.tsv``: every pair once, unshifted, split by
+    :func:`random_holdout_split` (scheme ``random_holdout``)."""
+    split = random_holdout_split(pairs, seed, test_fraction, valid_fraction)
+    ids = pairs["pair_id"].to_numpy()
+    return pd.DataFrame({"scheme": "random_holdout", "pair_id": ids, "shift": 0, "split": split})
+
+
 def random_holdout_split(
     pairs: pd.DataFrame, seed: int, test_fraction: float, valid_fraction: float
 ) -> np.ndarray:
@@ -292,8 +302,9 @@ def split_instances(
 
     ``leakage_free``: the pairs whose ``split`` column says so (or, for a cross-validation
     ``fold``, whose row of ``splits_folds.tsv`` does), unshifted (training positives are
-    augmented later, on the fly). ``random_holdout``: likewise from ``holdout_split``.
-    ``paper``: the instances of ``splits_paper.tsv`` (of one scheme: the caller filters).
+    augmented later, on the fly). ``paper`` and ``random_holdout``: the instances of
+    ``splits_paper.tsv`` (of one scheme, scheme ``random_holdout`` for the latter: the caller
+    filters); random_holdout's are unshifted, and augmented on the fly like leakage_free's.
     """
     if protocol == "leakage_free" and fold != SINGLE:
         if fold_table is None:
@@ -304,16 +315,17 @@ def split_instances(
         if rows.isna().any() or (sub.empty and split == "test"):
             raise EpipairError(f"splits_folds.tsv does not match pairs.tsv (fold {fold}); rerun")
         return rows.to_numpy(dtype=np.int64), np.zeros(len(sub), dtype=np.int64)
-    if protocol in ("leakage_free", "random_holdout"):
-        column = "split" if protocol == "leakage_free" else "holdout_split"
-        rows = np.flatnonzero(pairs[column].to_numpy() == split)
+    if protocol == "leakage_free":
+        rows = np.flatnonzero(pairs["split"].to_numpy() == split)
         return rows, np.zeros(rows.size, dtype=np.int64)
-    if protocol == "paper":
+    if protocol in ("paper", "random_holdout"):
+        if paper is None:
+            raise EpipairError(f"protocol {protocol}: no splits_paper.tsv given")
         index = pd.Series(np.arange(len(pairs)), index=pairs["pair_id"].to_numpy())
         sub = paper[paper["split"] == split]
         rows = index.reindex(sub["pair_id"].to_numpy())
         if rows.isna().any():
-            raise EpipairError("splits_paper.tsv names pairs that pairs.tsv lacks; rerun regions")
+            raise EpipairError("splits_paper.tsv names pairs that pairs.tsv lacks; rerun")
         return rows.to_numpy(dtype=np.int64), sub["shift"].to_numpy(dtype=np.int64)
     raise EpipairError(f"unknown protocol {protocol!r}")
 

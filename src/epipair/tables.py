@@ -54,8 +54,9 @@ class Table:
 
 
 # results/<cell>/pairs.tsv: the original element coordinates, the leakage-free split
-# (``split``), the random_holdout split (``holdout_split``) and the model windows (end = start
-# + window width); source_line is the line in the labels file.
+# (``split``) and the model windows (end = start + window width); source_line is the line in
+# the labels file. The random protocols' splits are splits_paper.tsv's (their own rule: their
+# settings rerun nothing that reads pairs.tsv alone).
 PAIRS = Table(
     "pairs.tsv",
     (
@@ -65,7 +66,6 @@ PAIRS = Table(
         "distance",
         "group",
         "split",
-        "holdout_split",
         "enhancer_window_start",
         "promoter_window_start",
         "source_line",
@@ -75,12 +75,12 @@ PAIRS = Table(
         "enhancer_chrom": str,
         "promoter_chrom": str,
         "split": str,
-        "holdout_split": str,
     },
     keep_na_strings=True,
 )
-# results/<cell>/splits_paper.tsv: the paper protocol's instances per scheme (each model's own
-# published protocol; a shifted copy of a pair is one row).
+# results/<cell>/splits_paper.tsv: the instances of the random protocols: each ``paper`` scheme
+# (each model's own published protocol; a shifted copy of a pair is one row) and
+# ``random_holdout`` (scheme ``random_holdout``: every pair once, unshifted).
 PAPER_SPLIT = Table(
     "splits_paper.tsv",
     ("scheme", "pair_id", "shift", "split"),
@@ -171,16 +171,18 @@ def read_pairs_table(path) -> pd.DataFrame:
 def read_split_tables(
     pairs_path, paper_path, protocol: str, folds_path=None, scheme: str = "augment_then_split"
 ):
-    """``(pairs, paper, fold_splits)``: the pairs table; the paper split of ``scheme`` when
-    ``protocol`` is paper; the cross-validation splits when ``folds_path`` is given (else
-    ``None``)."""
+    """``(pairs, paper, fold_splits)``: the pairs table; the instances of ``scheme`` when
+    ``protocol`` is paper (of scheme ``random_holdout`` under that protocol) from
+    ``splits_paper.tsv``, else ``None``; the cross-validation splits when ``folds_path`` is
+    given (else ``None``)."""
     pairs = PAIRS.read(pairs_path)
     paper = None
-    if protocol == "paper":
+    if protocol in ("paper", "random_holdout"):
+        scheme = scheme if protocol == "paper" else "random_holdout"
         paper = PAPER_SPLIT.read(paper_path)
         paper = paper[paper["scheme"] == scheme].reset_index(drop=True)
         if paper.empty:
-            raise EpipairError(f"{paper_path}: no instances of paper scheme {scheme!r}; rerun")
+            raise EpipairError(f"{paper_path}: no instances of scheme {scheme!r}; rerun")
     fold_splits = FOLD_SPLITS.read(folds_path) if folds_path is not None else None
     return pairs, paper, fold_splits
 

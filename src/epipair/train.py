@@ -2,10 +2,10 @@
 
 One call of :func:`train_neural` trains one model for one cell line under one protocol:
 
-- instances per split come from ``epipair.splits.split_instances`` (``leakage_free`` and
-  ``random_holdout``: pairs.tsv's ``split`` or ``holdout_split``, training positives augmented
-  on the fly; ``paper``: splits_paper.tsv's shifted instances, drawn before the split as
-  published);
+- instances per split come from ``epipair.splits.split_instances`` (``leakage_free``:
+  pairs.tsv's ``split``, ``random_holdout``: splits_paper.tsv's unshifted rows of scheme
+  ``random_holdout``, training positives augmented on the fly; ``paper``: splits_paper.tsv's
+  shifted instances, drawn before the split as published);
 - Adam on binary cross-entropy; after each epoch the exact validation AUPR
   (``sklearn.metrics.average_precision_score`` on the whole validation split) decides early
   stopping (``patience``) and the best weights; under ``paper``, a model whose released
@@ -44,7 +44,7 @@ from .atomic import atomic_path, write_text
 from .data import AugmentedInstances, CellData, FixedInstances, UndersampledInstances
 from .errors import EpipairError
 from .metrics import aupr, auroc, f1_at_half
-from .predict import predict_outputs, predict_scores
+from .predict import load_keras, predict_outputs, predict_scores
 from .splits import AUGMENTED_AFTER_SPLIT, PAPER_SCHEMES, SINGLE
 from .tables import HISTORY
 
@@ -52,8 +52,11 @@ log = logging.getLogger(__name__)
 
 
 def input_files(pairs_path, paper_path, folds_path, features_dir, names) -> dict[str, Path]:
-    """``{role: path}`` of every file a training run reads (tables and the model's features)."""
-    files = {"pairs": pairs_path, "paper": paper_path}
+    """``{role: path}`` of every file a training run reads (tables and the model's features;
+    ``paper_path`` None: a leakage_free run, which reads no random split)."""
+    files = {"pairs": pairs_path}
+    if paper_path is not None:
+        files["paper"] = paper_path
     if folds_path is not None:
         files["folds"] = folds_path
     for name in names:
@@ -274,7 +277,7 @@ def train_neural(
 
     state = ckpt.load()
     if state is not None:
-        model = keras.models.load_model(ckpt.last)
+        model = load_keras(ckpt.last)
         state.setdefault("best", state.pop("best_aupr", -1.0))  # an earlier version's name
         log.info("resuming from %s after epoch %d", ckpt.folder, state["epoch"])
     else:
@@ -506,7 +509,7 @@ def build_combined(model_name: str, parts: dict | None, params: dict, features, 
         raise EpipairError(
             f"{model_name} combines trained {', '.join(wanted)}; not given: {missing}"
         )
-    loaded = {p: keras.models.load_model(parts[p]) for p in wanted}
+    loaded = {p: load_keras(parts[p]) for p in wanted}
     model = build_xiao_combined(loaded, params)
     head_in = keras.Model(model.inputs, model.get_layer("features").output)
     rows = np.unique(rows)

@@ -47,7 +47,7 @@ rule score_benchmark:
     params:
         models=benchmark_models,
         windows=element_windows(),
-        augment=config["augment"],
+        augment=flank_params(),
         marks=MARKS,
         backend=config["train"]["backend"],
     script:

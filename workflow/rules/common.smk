@@ -10,8 +10,10 @@ from epipair import demo as epidemo
 from epipair import download as epidownload
 from epipair import interpret as epiinterpret
 from epipair import registry
+from epipair import sequence as episequence
 from epipair.errors import EpipairError
-from epipair.splits import PROTOCOLS, SINGLE, fold_path_part
+from epipair.smk import canonical
+from epipair.splits import AUGMENTED_AFTER_SPLIT, PROTOCOLS, SINGLE, fold_path_part
 
 # the TargetFinder repository's tree at the pinned commit: its git blob ids verify downloads
 MANIFEST = os.path.join(workflow.basedir, "resources", "targetfinder_manifest.tsv")
@@ -31,23 +33,37 @@ except EpipairError as exc:
 DEMO = "demo" in config["genome"]
 ALL_CELLS = list(config["cell_lines"])
 CELLS = epiconfig.selected_cells(config)
-# a model that pre-trains on the other cell lines needs two; with `only` one it is left out
-config["models"] = epiconfig.models_for(config, CELLS)
-PREDICT = config["predict"]
+try:
+    # a model that pre-trains on the other cell lines needs two; with `only` one it is left out
+    config["models"] = epiconfig.models_for(config, CELLS)
+    epiconfig.check_selection(config)  # something is left to train and evaluate
+except EpipairError as exc:
+    raise WorkflowError(str(exc)) from None
+
+
+def selected_entry(entry):
+    """A predict or candidates entry that this run scores: its cell line is selected
+    (config only) and its model is trained (not left out by models_for), or its train group is
+    trained (GROUPS)."""
+    if entry["cell_line"] not in CELLS:
+        return False
+    if entry.get("train_group"):
+        return entry["train_group"] in GROUPS
+    return entry["model"] in config["models"]
+
+
+# pooled models (config train_groups) whose members' cell lines are all selected
+GROUPS = epiconfig.train_groups(config, CELLS)
+# your own pair sets of the selected cell lines (a run with `only` scores no other's)
+PREDICT = {n: e for n, e in config["predict"].items() if selected_entry(e)}
 # benchmarks of the selected cell lines (a run with `only` scores no other cell line's models)
 BENCHMARKS = {n: e for n, e in config["benchmarks"].items() if e["cell_line"] in CELLS}
 # pair sets that trained models score, by their folder under results/: your own pairs
 # (config "predict") and the labelled benchmarks
 SCORED = {f"predict/{n}": {**e["pairs"], "cell_line": e["cell_line"]} for n, e in PREDICT.items()}
 SCORED |= {f"benchmark/{n}": {**e, "labelled": True} for n, e in BENCHMARKS.items()}
-# pooled models (config train_groups) whose members' cell lines are all selected
-GROUPS = epiconfig.train_groups(config, CELLS)
-# genome-wide candidate sets of the selected cell lines (and trained groups)
-CANDIDATES = {
-    n: e
-    for n, e in config["candidates"].items()
-    if e["cell_line"] in CELLS and e.get("train_group", "") in ["", *GROUPS]
-}
+# genome-wide candidate sets of the selected cell lines (and trained models or groups)
+CANDIDATES = {n: e for n, e in config["candidates"].items() if selected_entry(e)}
 MARKS = epiconfig.model_marks(config)
 # the gene TSS file (config "genes"): abc's promoters, crispri benchmarks' target genes
 GENES = (
@@ -57,7 +73,7 @@ GENES = (
 )
 FLANK = config["augment"]["max_shift"]
 # config["train"] without resources: a cluster tweak of threads or runtime retrains nothing
-TRAIN_PARAMS = epiconfig.train_params(config)
+TRAIN_PARAMS = canonical(epiconfig.train_params(config))
 # every (model, protocol) trained and evaluated (config protocol and protocol_models)
 RUNS = epiconfig.runs(config)
 DEMO_CELLS = list(epidemo.DEMO_CELLS)
@@ -91,6 +107,27 @@ def element_windows(*keys):
     return {k: config["windows"][k] for k in ("enhancer", "promoter", *keys)}
 
 
+def flank_params():
+    """``augment`` of the jobs that augment nothing: the flank stored around each window
+    (max_shift) alone, so that augment.positives or grid_step rerun none of them."""
+    return {"max_shift": FLANK}
+
+
+def split_params(*keys):
+    """The named ``split`` settings (those set) in canonical order, as params; the random
+    splits' fractions and seed then rerun no leakage-free job."""
+    return canonical({k: config["split"][k] for k in keys if k in config["split"]})
+
+
+def train_augment(wildcards):
+    """``augment`` of a training job: all of it (canonical key order) under the protocols that
+    augment training positives on the fly (epipair.splits.AUGMENTED_AFTER_SPLIT), else the flank
+    alone (paper: its instances, shifts included, are splits_paper.tsv's rows)."""
+    if wildcards.protocol in AUGMENTED_AFTER_SPLIT:
+        return canonical(config["augment"])
+    return flank_params()
+
+
 def one(template, **wildcards):
     """One path from a rule's output template (rules.<name>.output.<key>) and wildcards."""
     (path,) = expand(template, **wildcards)
@@ -113,9 +150,17 @@ def genome_fasta():
 
 
 def chrom_sizes():
+    """The chromosome sizes file: the user's own, or its download target when a URL."""
     if DEMO:
         return "resources/demo/genome.chrom.sizes"
-    return config["genome"]["chrom_sizes"]
+    return epidownload.source_target(config["genome"]["chrom_sizes"], "genome", "chrom_sizes")
+
+
+# the chromosome sizes against a FASTA index of an earlier run (rule index_fasta checks a new one)
+try:
+    episequence.check_existing_index(genome_fasta(), chrom_sizes())
+except EpipairError as exc:
+    raise WorkflowError(str(exc)) from None
 
 
 wildcard_constraints:

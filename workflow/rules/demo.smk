@@ -27,6 +27,6 @@ if DEMO:
         conda:
             "../../envs/features.yaml"
         params:
-            settings=config["genome"]["demo"],
+            settings=canonical(config["genome"]["demo"]),
         script:
             "../scripts/demo_data.py"

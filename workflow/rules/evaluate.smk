@@ -33,7 +33,7 @@ rule predict:
         tests=TESTS,
         folds=protocol_folds,
         windows=element_windows(),
-        augment=config["augment"],
+        augment=flank_params(),
         marks=MARKS,
         backend=config["train"]["backend"],
     script:

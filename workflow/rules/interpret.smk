@@ -11,7 +11,7 @@ rule jaspar_motifs:
     conda:
         "../../envs/train.yaml"
     params:
-        jaspar=config["interpret"]["jaspar"],
+        jaspar=canonical(config["interpret"]["jaspar"]),
     script:
         "../scripts/jaspar_motifs.py"
 
@@ -40,9 +40,9 @@ rule interpret:
         runtime=240,
     params:
         windows=element_windows(),
-        augment=config["augment"],
+        augment=flank_params(),
         marks=MARKS,
-        settings=epiinterpret.settings(config["interpret"]),
+        settings=canonical(epiinterpret.settings(config["interpret"])),
         backend=config["train"]["backend"],
     script:
         "../scripts/interpret.py"

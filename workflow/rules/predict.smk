@@ -23,7 +23,7 @@ rule pairs_to_score:
         labelled=scored_setting("labelled"),
         cell_type=scored_setting("cell_type"),
         windows=element_windows(),
-        augment=config["augment"],
+        augment=flank_params(),
     script:
         "../scripts/pairs_to_score.py"
 
@@ -47,7 +47,7 @@ rule score_pairs:
         model=predict_setting("model"),
         labelled=predict_setting("labelled"),
         windows=element_windows(),
-        augment=config["augment"],
+        augment=flank_params(),
         marks=MARKS,
         backend=config["train"]["backend"],
     script:

@@ -1,4 +1,6 @@
-# Labels -> canonical pairs table -> windows, groups, splits and the leakage audit.
+# Labels -> canonical pairs table -> windows, groups and the leakage-free split; the random
+# protocols' splits and the leakage audit in a rule of their own (their settings, such as
+# split.paper_test_fraction, rerun nothing that reads pairs.tsv alone).
 
 
 rule ingest:
@@ -29,8 +31,6 @@ rule regions:
         chrom_sizes=chrom_sizes(),
     output:
         pairs="results/{cell}/pairs.tsv",
-        paper="results/{cell}/splits_paper.tsv",
-        audit="results/{cell}/leakage_audit.tsv",
         folds="results/{cell}/folds.tsv",
         fold_splits="results/{cell}/splits_folds.tsv",
     log:
@@ -44,7 +44,31 @@ rule regions:
         runtime=30,
     params:
         windows=element_windows(),
-        augment=config["augment"],
-        split=config["split"],
+        augment=flank_params(),
+        split=split_params("test_chroms", "valid_chroms", "folds"),
     script:
         "../scripts/regions.py"
+
+
+rule random_splits:
+    input:
+        pairs=rules.regions.output.pairs,
+    output:
+        paper="results/{cell}/splits_paper.tsv",
+        audit="results/{cell}/leakage_audit.tsv",
+    log:
+        "results/logs/random_splits/{cell}.log",
+    group:
+        "regions"
+    conda:
+        "../../envs/features.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=30,
+    params:
+        augment=canonical(config["augment"]),
+        split=split_params(
+            "seed", "paper_test_fraction", "paper_valid_fraction", "test_chroms", "valid_chroms"
+        ),
+    script:
+        "../scripts/random_splits.py"

@@ -5,7 +5,7 @@ PUBLISHED = os.path.join(workflow.basedir, "resources", "published.tsv")
 
 rule leakage_report:
     input:
-        expand(rules.regions.output.audit, cell=CELLS),
+        expand(rules.random_splits.output.audit, cell=CELLS),
     output:
         report(
             "results/report/leakage.tsv",

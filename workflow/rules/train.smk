@@ -29,7 +29,7 @@ if TRAIN_JOBS == "per_cell":
             runtime=config["train"]["runtime"],
         params:
             windows=element_windows(),
-            augment=config["augment"],
+            augment=train_augment,
             train=TRAIN_PARAMS,
             model_params=model_params,
             marks=MARKS,
@@ -65,7 +65,7 @@ else:
             runtime=config["train"]["runtime"] * len(CELLS),
         params:
             windows=element_windows(),
-            augment=config["augment"],
+            augment=train_augment,
             train=TRAIN_PARAMS,
             model_params=model_params,
             marks=MARKS,
@@ -81,7 +81,7 @@ rule train_baseline:
     input:
         unpack(train_inputs),
     output:
-        model=f"{MODEL_DIR}/model.pkl",
+        model=f"{MODEL_DIR}/model.skops",
         history=f"{MODEL_DIR}/history.tsv",
         coefficients=f"{MODEL_DIR}/coefficients.tsv",
     log:
@@ -96,7 +96,7 @@ rule train_baseline:
         runtime=60,
     params:
         windows=element_windows(),
-        augment=config["augment"],
+        augment=flank_params(),
         seed=config["train"]["seed"],
         model_params=model_params,
         marks=MARKS,
@@ -117,7 +117,7 @@ for _group, _entry in GROUPS.items():
         input:
             **group_inputs(_group),
         output:
-            models=group_outputs(_group, "model.pkl"),
+            models=group_outputs(_group, "model.skops"),
             histories=group_outputs(_group, "history.tsv"),
             coefficients=group_outputs(_group, "coefficients.tsv"),
             scores=group_score_paths(_group),
@@ -136,9 +136,9 @@ for _group, _entry in GROUPS.items():
             test_chroms=config["split"]["test_chroms"],
             valid_chroms=config["split"]["valid_chroms"],
             windows=element_windows(),
-            augment=config["augment"],
+            augment=flank_params(),
             seed=config["train"]["seed"],
-            model_params={m: config["model_params"].get(m, {}) for m in _entry["models"]},
+            model_params=group_model_params(_group),
             marks=MARKS,
         script:
             "../scripts/train_group.py"

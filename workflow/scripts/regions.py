@@ -1,4 +1,4 @@
-"""Windows, groups, splits and leakage audit (epipair.pipeline.build_regions)."""
+"""Windows, groups and the leakage-free split (epipair.pipeline.build_regions)."""
 
 from epipair.pipeline import build_regions
 from epipair.smk import script
@@ -12,8 +12,6 @@ with script(snakemake):
         augment=snakemake.params.augment,
         split=snakemake.params.split,
         out_pairs=snakemake.output.pairs,
-        out_paper=snakemake.output.paper,
-        out_audit=snakemake.output.audit,
         out_folds=snakemake.output.folds,
         out_fold_splits=snakemake.output.fold_splits,
     )

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from epipair.baselines import train_baseline
-from epipair.smk import script
+from epipair.smk import optional_input, script
 from epipair.splits import fold_from_path
 
 with script(snakemake):
@@ -12,7 +12,7 @@ with script(snakemake):
         snakemake.wildcards.model,
         snakemake.wildcards.protocol,
         pairs_path=snakemake.input.pairs,
-        paper_path=snakemake.input.paper,
+        paper_path=optional_input(snakemake.input, "paper"),
         folds_path=snakemake.input.folds,
         fold=fold_from_path(snakemake.wildcards.fold),
         features_dir=Path(features[0]).parent if features else None,

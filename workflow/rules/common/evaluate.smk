@@ -12,7 +12,7 @@ def predict_inputs(wildcards):
         out[f"folds_{a}"] = one(rules.regions.output.folds, cell=a)
     for test in dict.fromkeys(b for _, b in TESTS):
         out[f"pairs_{test}"] = one(rules.regions.output.pairs, cell=test)
-        out[f"paper_{test}"] = one(rules.regions.output.paper, cell=test)
+        out |= random_splits_input(f"paper_{test}", protocol, test)
         out[f"fold_splits_{test}"] = one(rules.regions.output.fold_splits, cell=test)
         for i, f in enumerate(feature_files(test, model)):
             out[f"features_{test}_{i}"] = f

@@ -99,7 +99,7 @@ def abc_track_specs(wildcards):
 def abc_params(wildcards):
     """``model_params`` of the model that reads the candidate elements (abc)."""
     (model,) = [m for m in registry.names() if registry.spec(m).reads_elements]
-    return config["model_params"].get(model, {})
+    return canonical(config["model_params"].get(model, {}))
 
 
 def abc_track_files(wildcards):

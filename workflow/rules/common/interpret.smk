@@ -21,7 +21,7 @@ def interpret_inputs(wildcards):
     out = {
         **model_inputs(w.model, w.protocol, w.cell),
         "pairs": one(rules.regions.output.pairs, cell=w.cell),
-        "paper": one(rules.regions.output.paper, cell=w.cell),
+        **random_splits_input("paper", w.protocol, w.cell),
         "folds": one(rules.regions.output.fold_splits, cell=w.cell),
         "features": feature_files(w.cell, w.model),
     }

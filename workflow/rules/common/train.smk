@@ -4,19 +4,20 @@ from types import SimpleNamespace
 
 
 def train_inputs(wildcards):
-    """pairs.tsv, the paper and fold splits and the features the model reads; for a model
-    that pre-trains, the pairs, paper split and features of each other cell line too
-    (``pretrain_<i>_*``, in the order of ``pretrain_cells``); for a model that combines
-    others, their trained models (``part_<model>``)."""
+    """pairs.tsv, the fold splits (and the random splits, under paper or random_holdout) and
+    the features the model reads; for a model that pre-trains, the pairs, random splits and
+    features of each other cell line too (``pretrain_<i>_*``, in the order of
+    ``pretrain_cells``); for a model that combines others, their trained models
+    (``part_<model>``)."""
     out = {
         "pairs": one(rules.regions.output.pairs, cell=wildcards.cell),
-        "paper": one(rules.regions.output.paper, cell=wildcards.cell),
+        **random_splits_input("paper", wildcards.protocol, wildcards.cell),
         "folds": one(rules.regions.output.fold_splits, cell=wildcards.cell),
         "features": feature_files(wildcards.cell, wildcards.model),
     }
     for i, cell in enumerate(pretrain_cells(wildcards)):
         out[f"pretrain_{i}_pairs"] = one(rules.regions.output.pairs, cell=cell)
-        out[f"pretrain_{i}_paper"] = one(rules.regions.output.paper, cell=cell)
+        out |= random_splits_input(f"pretrain_{i}_paper", wildcards.protocol, cell)
         out[f"pretrain_{i}_features"] = feature_files(cell, wildcards.model)
     for part in registry.spec(wildcards.model).parts:  # trained first, same protocol and fold
         out[f"part_{part}"] = one(
@@ -29,6 +30,14 @@ def train_inputs(wildcards):
     return out
 
 
+def random_splits_input(key, protocol, cell):
+    """``{key: splits_paper.tsv}`` of ``cell`` under the protocols that read it (paper,
+    random_holdout); none under leakage_free, whose jobs its settings must not rerun."""
+    if protocol == "leakage_free":
+        return {}
+    return {key: one(rules.random_splits.output.paper, cell=cell)}
+
+
 def pretrain_cells(wildcards):
     """The other selected cell lines, for a model that pre-trains on them (else none)."""
     if not registry.spec(wildcards.model).pretrain:
@@ -37,7 +46,7 @@ def pretrain_cells(wildcards):
 
 
 def model_params(wildcards):
-    return config["model_params"].get(wildcards.model, {})
+    return canonical(config["model_params"].get(wildcards.model, {}))
 
 
 def model_paths(model, protocol, cell):
@@ -123,8 +132,13 @@ def group_inputs(group):
     return out
 
 
+def group_model_params(group):
+    """``{model: model_params}`` of the group's models (canonical key order)."""
+    return canonical({m: config["model_params"].get(m, {}) for m in GROUPS[group]["models"]})
+
+
 def group_model_path(model, group):
-    return f"{GROUP_DIR}/model.pkl".format(model=model, group=group)
+    return f"{GROUP_DIR}/model.skops".format(model=model, group=group)
 
 
 def group_outputs(group, name):
