@@ -29,11 +29,26 @@ prediction does not saturate them):
 The models are written with ``keras.ops`` and run on every backend; the gradient itself is
 each backend's own (TensorFlow's tape, ``jax.grad``, PyTorch's autograd), chosen by
 :func:`gradients`.
+
+Reproducibility: nothing here draws a random number. TF-MoDISco's Leiden clusterings run
+from the fixed seeds 1..``modisco_leiden_runs`` (modisco-lite's ``LeidenCluster``: the best
+modularity is kept, a tie goes to the first seed) and its merging subsample comes from
+``RandomState(1234)``; its numba kernels and Tomtom's give the same result on any number of
+threads; numpy's BLAS runs on one thread inside TF-MoDISco (:func:`one_blas_thread`); the
+best-scored pairs are picked by a stable sort. The backend's gradients do change in the last
+bits with its thread count, so the workflow runs it on one thread (with numba on the job's
+threads). The same model and inputs then give the same ``motifs.tsv`` and attributions byte
+for byte (tests/test_interpret_repro.py: two fresh runs, numba and BLAS on two threads and
+on one). Across machines they need not: the backend's kernels (oneDNN, Eigen) pick their
+instructions by CPU, so round-off differs in the attributions and, far more, in the trained
+weights; a motif whose match sits near q = 0.05 can then pass on one machine and not on
+another (README, "What the models learned").
 """
 
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -224,6 +239,20 @@ def reference_effect(ism: np.ndarray, onehot: np.ndarray) -> np.ndarray:
     return -ism.sum(axis=-1) / alternatives
 
 
+@contextmanager
+def one_blas_thread():
+    """numpy's BLAS on one thread inside the block (``threadpoolctl``, which scikit-learn
+    brings): a dot product split over threads adds its partial sums in an order set by their
+    number, so a result could depend on the machine's core count."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn requires it
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
 def modisco_motifs(
     onehot: np.ndarray, hypothetical: np.ndarray, *, prefix: str, trim_bits: float, **options
 ) -> list[mt.Motif]:
@@ -235,9 +264,10 @@ def modisco_motifs(
     ``modiscolite.tfmodisco.TFMoDISco``."""
     from modiscolite.tfmodisco import TFMoDISco
 
-    pos, neg = TFMoDISco(
-        np.asarray(onehot, dtype=np.float32), np.asarray(hypothetical, np.float32), **options
-    )
+    with one_blas_thread():
+        pos, neg = TFMoDISco(
+            np.asarray(onehot, dtype=np.float32), np.asarray(hypothetical, np.float32), **options
+        )
     out = []
     for sign, patterns in (("pos", pos), ("neg", neg)):
         for i, pattern in enumerate(patterns or []):
