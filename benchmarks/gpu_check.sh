@@ -20,13 +20,13 @@ KERAS_BACKEND=torch timeout 120 python3 - "$FEATURES" "$OUT" <<'PY' 2>&1 | grep 
 import logging, sys, pathlib
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
                     handlers=[logging.StreamHandler(), logging.FileHandler(sys.argv[2] + "/train_gpu.log")])
-from epipair.train import train_neural
+from epipair.train import FeatureSettings, TrainInputs, train_neural
 f, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 w = {"enhancer": 1000, "promoter": 1000, "signal_bin": 50}
-train_neural("speid", "leakage_free", f / "pairs.tsv", f / "splits_paper.tsv", f / "features", w,
-             {"positives": 5, "max_shift": 100},
+train_neural("speid", "leakage_free", TrainInputs(f / "pairs.tsv", f / "features"),
+             FeatureSettings(w, {"positives": 5, "max_shift": 100}, None),
              {"epochs": 3, "batch_size": 64, "learning_rate": 1e-3, "patience": 5, "seed": 0},
-             {"filters": 1024, "kernel": 40, "pool": 20}, None,
+             {"filters": 1024, "kernel": 40, "pool": 20},
              pathlib.Path("/tmp/gpu_model/model.keras"), out / "history.tsv")
 PY
 fi

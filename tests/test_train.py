@@ -104,21 +104,33 @@ def run_train(name, folder, out, protocol="leakage_free", train=TRAIN, params=No
     """Train ``name`` on the demo features in ``folder`` (``params``: SMALL's by default;
     ``extra``: more keyword arguments of ``train_neural``)."""
     from epipair.baselines import train_baseline
-    from epipair.train import train_neural
+    from epipair.train import FeatureSettings, Resources, TrainInputs, train_neural
 
     spec = registry.spec(name)
-    paths = dict(
-        pairs_path=folder / "pairs.tsv",
-        paper_path=folder / "splits_paper.tsv",
-        features_dir=folder / "features",
-        out_model=out / spec.file_name,
-        out_history=out / "history.tsv",
-    )
-    common = dict(windows=DEMO_WINDOWS, augment=DEMO_AUGMENT, marks=DEMO_MARKS, **paths)
+    tables = dict(pairs_path=folder / "pairs.tsv", paper_path=folder / "splits_paper.tsv")
+    outs = dict(out_model=out / spec.file_name, out_history=out / "history.tsv")
     params = SMALL.get(name) if params is None else params
     if spec.neural:
-        return train_neural(name, protocol, train_cfg=train, model_params=params, **common, **extra)
-    return train_baseline(name, protocol, seed=train["seed"], params=params, **common)
+        inputs = TrainInputs(
+            features_dir=folder / "features",
+            pretrain=extra.pop("pretrain", {}),
+            parts=extra.pop("parts", {}),
+            **tables,
+        )
+        features = FeatureSettings(DEMO_WINDOWS, DEMO_AUGMENT, DEMO_MARKS)
+        resources = Resources(**extra)
+        return train_neural(
+            name, protocol, inputs, features, train, params, **outs, resources=resources
+        )
+    common = dict(windows=DEMO_WINDOWS, augment=DEMO_AUGMENT, marks=DEMO_MARKS, **tables, **outs)
+    return train_baseline(
+        name,
+        protocol,
+        seed=train["seed"],
+        params=params,
+        features_dir=folder / "features",
+        **common,
+    )
 
 
 @pytest.mark.parametrize("name", list(SMALL))
@@ -251,7 +263,7 @@ def test_speid_second_stage_trains_only_what_it_does_not_freeze(demo_features):
     """retraining_model3.py's second stage: convolutions and LSTM unchanged, batch
     normalisation reset, the dense layers trained on the unaugmented pairs."""
     from epipair import models
-    from epipair.train import second_stage
+    from epipair.train import ValidationSet, second_stage
 
     pairs, labels, feats, inst = loaders(demo_features)
     params = registry.spec("speid").params(dict(SMALL["speid"], second_stage=True))
@@ -260,13 +272,13 @@ def test_speid_second_stage_trains_only_what_it_does_not_freeze(demo_features):
     before = {layer.name: [w.copy() for w in layer.get_weights()] for layer in model.layers}
     rows = np.unique(inst.rows)[:256]
     history = []
+    valid = ValidationSet(
+        feats, registry.spec("speid").inputs, labels, rows[:64], np.zeros(64, int), 64
+    )
     frozen = second_stage(
         model,
-        feats,
-        registry.spec("speid").inputs,
-        labels,
+        valid,
         rows,
-        (rows[:64], np.zeros(64, int)),
         params=dict(params, second_stage_epochs=1),
         learning_rate=0.01,
         seed=0,

@@ -32,16 +32,20 @@ def model_files(inputs) -> dict:
     return {k.removeprefix("model_"): v for k, v in inputs.items() if k.startswith("model_")}
 
 
-def train_kwargs(inputs, pretrain_cells) -> dict:
-    """Keyword arguments of ``epipair.train.train_neural`` from one run's inputs (the
-    ``train_inputs`` of workflow/rules/common/train.smk: ``pairs``, ``paper``, ``folds``,
-    ``features``, ``pretrain_<i>_*`` in the order of ``pretrain_cells``, ``part_<model>``)."""
-    return {
-        "pairs_path": inputs["pairs"],
-        "paper_path": optional_input(inputs, "paper"),
-        "folds_path": inputs["folds"],
-        "features_dir": Path(inputs["features"][0]).parent,
-        "pretrain": {
+def train_inputs(inputs, pretrain_cells, fold: str):
+    """``epipair.train.TrainInputs`` of one run from its inputs (the ``train_inputs`` of
+    workflow/rules/common/train.smk: ``pairs``, ``paper`` (not under leakage_free),
+    ``folds``, ``features``, ``pretrain_<i>_*`` in the order of ``pretrain_cells``,
+    ``part_<model>``)."""
+    from .train import TrainInputs
+
+    return TrainInputs(
+        pairs_path=inputs["pairs"],
+        features_dir=Path(inputs["features"][0]).parent,
+        paper_path=optional_input(inputs, "paper"),
+        folds_path=inputs["folds"],
+        fold=fold,
+        pretrain={
             cell: {
                 "pairs": inputs[f"pretrain_{i}_pairs"],
                 "paper": optional_input(inputs, f"pretrain_{i}_paper"),
@@ -49,8 +53,8 @@ def train_kwargs(inputs, pretrain_cells) -> dict:
             }
             for i, cell in enumerate(pretrain_cells)
         },
-        "parts": {k.removeprefix("part_"): v for k, v in inputs.items() if k.startswith("part_")},
-    }
+        parts={k.removeprefix("part_"): v for k, v in inputs.items() if k.startswith("part_")},
+    )
 
 
 def optional_input(inputs, key):

@@ -34,7 +34,9 @@ import json
 import logging
 import shutil
 import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -168,88 +170,186 @@ class ModelCache:
         return model
 
 
+@dataclass(frozen=True)
+class FeatureSettings:
+    """How the features of every stage are read: ``windows``, ``augment`` (the config's
+    sections) and the signal ``marks``; built once per run."""
+
+    windows: dict
+    augment: dict
+    marks: list[str] | None
+
+    def open(self, pairs_path, paper_path, features_dir, protocol, model, **fold) -> CellData:
+        """:meth:`epipair.data.CellData.open` with these settings (``fold``: ``folds_path``
+        and ``fold`` of a cross-validation run)."""
+        return CellData.open(
+            pairs_path,
+            paper_path,
+            features_dir,
+            protocol=protocol,
+            windows=self.windows,
+            augment=self.augment,
+            marks=self.marks,
+            model=model,
+            **fold,
+        )
+
+
+@dataclass(frozen=True)
+class TrainInputs:
+    """The files one training run reads: the cell line's tables (``paper_path`` None under
+    leakage_free) and features, the fold; ``pretrain``: ``{cell line: {"pairs", "paper",
+    "features_dir"}}`` of the other cell lines, for a model that pre-trains on them
+    (``registry.ModelSpec.pretrain``); ``parts``: ``{model: trained model file}``, for a model
+    that combines others (``registry.ModelSpec.parts``)."""
+
+    pairs_path: Path
+    features_dir: Path
+    paper_path: Path | None = None
+    folds_path: Path | None = None
+    fold: str = SINGLE
+    pretrain: dict = field(default_factory=dict)
+    parts: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What a run may use, never what it computes: backend ``threads``, data-loading
+    ``workers`` and a :class:`ModelCache` shared by the runs of one process."""
+
+    threads: int | None = None
+    workers: int = 1
+    cache: ModelCache | None = None
+
+
+@dataclass(frozen=True)
+class ValidationSet:
+    """The own cell line's validation instances, scored after every epoch of every stage."""
+
+    features: Any
+    names: tuple
+    labels: np.ndarray
+    rows: np.ndarray
+    shifts: np.ndarray
+    batch_size: int
+
+    def scores(self, model) -> dict:
+        """``val_aupr``, ``val_auroc`` and ``val_f1`` of ``model`` on these instances."""
+        s = predict_scores(
+            model, self.features, self.names, self.rows, self.shifts, self.batch_size
+        )
+        y = self.labels[self.rows]
+        return {"val_aupr": aupr(y, s), "val_auroc": auroc(y, s), "val_f1": f1_at_half(y, s)}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a training schedule: ``name`` (the history's ``stage`` column), epochs,
+    batch size, the metric that decides early stopping (``monitor``) and its ``patience``
+    (``None``: every epoch runs), which weights are kept (``"best"`` or ``"last"``) and the
+    Keras class weights."""
+
+    name: str
+    epochs: int
+    batch_size: int
+    monitor: str = "val_aupr"
+    patience: int | None = None
+    keep: str = "best"
+    class_weight: dict | None = None
+
+
+@dataclass
+class Run:
+    """One training run prepared: its data, instances, batches and what keys its checkpoint."""
+
+    spec: registry.ModelSpec
+    data: CellData
+    valid: ValidationSet
+    train_rows: np.ndarray
+    train_ds: Any
+    settings: dict
+    files: dict
+    seed: int
+    recipe: dict
+    model_params: dict | None  # as configured (``settings["model_params"]``: resolved)
+
+
 def train_neural(
     model_name: str,
     protocol: str,
-    *,
-    pairs_path,
-    paper_path,
-    folds_path=None,
-    fold: str = SINGLE,
-    features_dir,
-    windows: dict,
-    augment: dict,
+    inputs: TrainInputs,
+    features: FeatureSettings,
     train_cfg: dict,
     model_params: dict | None,
-    marks: list[str] | None,
     out_model,
     out_history,
-    threads: int | None = None,
-    workers: int = 1,
-    pretrain: dict | None = None,
-    parts: dict | None = None,
-    cache: ModelCache | None = None,
+    resources: Resources | None = None,
 ) -> pd.DataFrame:
     """Train one model on the configured Keras backend; see the module docstring.
 
     ``train_cfg``: the settings that change the result (``epipair.config.train_params``);
-    ``threads`` and ``workers`` (data-loading processes) are resources. ``pretrain``: for a
-    model that pre-trains (``registry.ModelSpec.pretrain``), ``{cell line: {"pairs", "paper",
-    "folds", "features_dir"}}`` of the other cell lines (:func:`pretrain_on`). ``parts``: for a
-    model that combines others (``registry.ModelSpec.parts``), ``{model: trained model file}``
-    of the same protocol, cell line and fold (:func:`build_combined`). ``cache``: a
-    :class:`ModelCache` shared by the runs of one process (``train.jobs: per_model``). Returns
-    the history.
-    """
+    ``resources`` do not. Returns the history."""
+    resources = resources or Resources()
+    _setup_backend(train_cfg, resources.threads)
+    run = prepare(model_name, protocol, inputs, features, train_cfg, model_params, resources)
+    ckpt = Checkpoint(Path(out_model).parent / "checkpoint", run_key(run.settings, run.files))
+    model, state = resume_or_build(run, ckpt, inputs, features, train_cfg, resources.cache)
+    _log_start(model, run, protocol)
+    stage = main_stage(run, protocol, train_cfg)
+    run_stage(model, run.train_ds, stage, run.valid, state, ckpt)
+    keep_weights(model, stage, state, ckpt)
+    params = run.settings["model_params"]
+    if params.get("second_stage"):
+        second_stage(
+            model,
+            run.valid,
+            np.unique(run.train_rows),
+            params=params,
+            learning_rate=float(train_cfg["learning_rate"]),
+            seed=run.seed,
+            history=state["history"],
+        )
+    history = write_outputs(model, state["history"], out_model, out_history)
+    ckpt.remove()
+    return history
+
+
+def _setup_backend(train_cfg: dict, threads: int | None) -> None:
     backend.select(train_cfg.get("backend", "tensorflow"))
     if threads:
         backend.set_threads(threads)
-    import keras
+    backend.seed_everything(int(train_cfg["seed"]))
 
-    from . import models
+
+def prepare(model_name, protocol, inputs, features, train_cfg, model_params, resources) -> Run:
+    """Open the data, check the splits, choose the training instances and batches, and collect
+    what defines the run (its settings and input files)."""
     from .batches import PairBatches
 
-    seed = int(train_cfg["seed"])
-    backend.seed_everything(seed)
-    data = CellData.open(
-        pairs_path,
-        paper_path,
-        features_dir,
-        protocol=protocol,
-        windows=windows,
-        augment=augment,
-        marks=marks,
-        folds_path=folds_path,
-        fold=fold,
-        model=model_name,
+    fold = {"folds_path": inputs.folds_path, "fold": inputs.fold}
+    data = features.open(
+        inputs.pairs_path, inputs.paper_path, inputs.features_dir, protocol, model_name, **fold
     )
     spec = registry.spec(model_name)
-    labels, features = data.labels, data.features
     names = spec.inputs
-    data.require(names, model_name, features_dir)
-
-    tr_rows, tr_shifts = data.instances("train")
-    va_rows, va_shifts = data.instances("valid")
+    data.require(names, model_name, inputs.features_dir)
+    (tr_rows, tr_shifts), (va_rows, va_shifts) = data.instances("train"), data.instances("valid")
     for what, rows in (("training", tr_rows), ("validation", va_rows)):
-        if rows.size == 0 or labels[rows].sum() == 0:
+        if rows.size == 0 or data.labels[rows].sum() == 0:
             raise EpipairError(
-                f"{pairs_path}: the {what} split of protocol {protocol} has no positive pair"
+                f"{inputs.pairs_path}: the {what} split of protocol {protocol} has no positive pair"
             )
+    seed, bs = int(train_cfg["seed"]), int(train_cfg["batch_size"])
     # how the released script trained it under its own protocol (registry.PAPER_TRAINING)
     recipe = dict(spec.paper_training) if protocol == "paper" else {}
-    class_weight = class_weights(recipe.get("class_weight"), labels[tr_rows])
-    if protocol in AUGMENTED_AFTER_SPLIT:
-        train_inst = AugmentedInstances.configured(tr_rows, labels, augment, seed)
-    elif recipe.get("undersample"):
-        train_inst = UndersampledInstances(tr_rows, labels, seed)
-    else:
-        train_inst = FixedInstances(tr_rows, tr_shifts)
-    bs = int(train_cfg["batch_size"])
-    workers = int(workers)
+    instances = training_instances(
+        protocol, recipe, data.labels, tr_rows, tr_shifts, features, seed
+    )
+    workers = int(resources.workers)
     train_ds = PairBatches(
-        features,
-        labels,
-        train_inst,
+        data.features,
+        data.labels,
+        instances,
         names,
         bs,
         shuffle=True,
@@ -257,138 +357,161 @@ def train_neural(
         workers=workers,
         use_multiprocessing=workers > 1,
     )
-    out_dir = Path(out_model).parent
     settings = {
         "model": model_name,
         "protocol": protocol,
-        "fold": fold,
-        "windows": windows,
-        "augment": augment,
+        "fold": inputs.fold,
+        "windows": features.windows,
+        "augment": features.augment,
         "train": train_cfg,
         "model_params": spec.params(model_params),
-        "marks": marks,
+        "marks": features.marks,
     }
-    files = input_files(pairs_path, paper_path, folds_path, features_dir, names)
-    for cell, src in sorted((pretrain or {}).items()):  # pre-training data defines the run too
+    valid = ValidationSet(data.features, names, data.labels, va_rows, va_shifts, bs)
+    files = run_files(inputs, names)
+    return Run(spec, data, valid, tr_rows, train_ds, settings, files, seed, recipe, model_params)
+
+
+def training_instances(protocol, recipe, labels, rows, shifts, features, seed):
+    """The sampler of the training instances: positives augmented on the fly (the protocols
+    that augment after the split), balanced epochs (a released script that undersampled), or
+    the instances as drawn (``paper``)."""
+    if protocol in AUGMENTED_AFTER_SPLIT:
+        return AugmentedInstances.configured(rows, labels, features.augment, seed)
+    if recipe.get("undersample"):
+        return UndersampledInstances(rows, labels, seed)
+    return FixedInstances(rows, shifts)
+
+
+def run_files(inputs: TrainInputs, names) -> dict[str, Path]:
+    """Every file that defines the run (:func:`input_files`), the pre-training cell lines' and
+    the trained parts' included."""
+    files = input_files(
+        inputs.pairs_path, inputs.paper_path, inputs.folds_path, inputs.features_dir, names
+    )
+    for cell, src in sorted(inputs.pretrain.items()):  # pre-training data defines the run too
         other = input_files(src["pairs"], src["paper"], None, src["features_dir"], names)
         files.update({f"pretrain:{cell}:{role}": path for role, path in other.items()})
-    files.update({f"part:{name}": Path(path) for name, path in (parts or {}).items()})
-    ckpt = Checkpoint(out_dir / "checkpoint", run_key(settings, files))
+    files.update({f"part:{name}": Path(path) for name, path in inputs.parts.items()})
+    return files
 
+
+def resume_or_build(run: Run, ckpt, inputs, features, train_cfg, cache):
+    """``(model, state)``: resumed from the checkpoint of this run, or built (or taken back
+    from ``cache``), compiled and, for a model that pre-trains, pre-trained."""
     state = ckpt.load()
     if state is not None:
-        model = load_keras(ckpt.last)
         state.setdefault("best", state.pop("best_aupr", -1.0))  # an earlier version's name
         log.info("resuming from %s after epoch %d", ckpt.folder, state["epoch"])
+        return load_keras(ckpt.last), state
+    model = build_model(run, inputs, train_cfg, cache)
+    state = {"epoch": 0, "history": [], "best": -1.0, "best_epoch": 0, "wait": 0, "stopped": False}
+    if run.spec.pretrain:
+        if not inputs.pretrain:
+            raise EpipairError(
+                f"{run.spec.name} pre-trains on the other cell lines, but none is configured"
+            )
+        held_out = held_out_chromosomes(run.data) if run.data.protocol == "leakage_free" else set()
+        stage = Stage(
+            "pretrain",
+            int(run.settings["model_params"]["pretrain_epochs"]),
+            int(train_cfg["batch_size"]),
+        )
+        for cell, src in inputs.pretrain.items():
+            other = features.open(
+                src["pairs"], src["paper"], src["features_dir"], run.data.protocol, run.spec.name
+            )
+            pretrain_on(model, other, cell, held_out, stage, features.augment, run, state)
+    return model, state
+
+
+def build_model(run: Run, inputs: TrainInputs, train_cfg: dict, cache):
+    """A compiled model at its initial state: the one ``cache`` kept for the same model and
+    settings, or a new one (on its trained parts, for a model that combines others)."""
+    import keras
+
+    from . import models
+
+    spec, params, feats = run.spec, run.settings["model_params"], run.data.features
+    key = ModelCache.key(spec, params, feats.shapes(), train_cfg)
+    model = cache.restore(key) if cache is not None else None
+    if model is not None:
+        log.info("%s: the model of this job's previous run, reset to its initial state", spec.name)
+        return model
+    if spec.parts:
+        bs = int(train_cfg["batch_size"])
+        model = build_combined(
+            spec.name, inputs.parts, params, feats, spec.inputs, run.train_rows, bs
+        )
     else:
-        key = ModelCache.key(spec, settings["model_params"], features.shapes(), train_cfg)
-        model = cache.restore(key) if cache is not None else None
-        if model is not None:
-            log.info(
-                "%s: the model of this job's previous run, reset to its initial state", model_name
-            )
-        else:
-            if spec.parts:
-                model = build_combined(
-                    model_name, parts, settings["model_params"], features, names, tr_rows, bs
-                )
-            else:
-                model = models.build(model_name, features.shapes(), model_params)
-            model.compile(
-                optimizer=keras.optimizers.Adam(learning_rate=float(train_cfg["learning_rate"])),
-                loss="binary_crossentropy",
-            )
-            if cache is not None:
-                cache.keep(key, model)
-        state = {
-            "epoch": 0,
-            "history": [],
-            "best": -1.0,
-            "best_epoch": 0,
-            "wait": 0,
-            "stopped": False,
-        }
-        if spec.pretrain:
-            held_out = held_out_chromosomes(data) if protocol == "leakage_free" else set()
-            for cell, src in (pretrain or {}).items():
-                other = CellData.open(
-                    src["pairs"],
-                    src["paper"],
-                    src["features_dir"],
-                    protocol=protocol,
-                    windows=windows,
-                    augment=augment,
-                    marks=marks,
-                    model=model_name,
-                )
-                pretrain_on(
-                    model,
-                    other,
-                    cell,
-                    held_out,
-                    names=names,
-                    augment=augment,
-                    epochs=int(settings["model_params"]["pretrain_epochs"]),
-                    batch_size=int(train_cfg["batch_size"]),
-                    seed=seed,
-                    valid=(features, labels, va_rows, va_shifts),
-                    history=state["history"],
-                )
-            if not pretrain:
-                raise EpipairError(
-                    f"{model_name} pre-trains on the other cell lines, but none is configured"
-                )
+        model = models.build(spec.name, feats.shapes(), run.model_params)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=float(train_cfg["learning_rate"])),
+        loss="binary_crossentropy",
+    )
+    if cache is not None:
+        cache.keep(key, model)
+    return model
+
+
+def _log_start(model, run: Run, protocol: str) -> None:
     log.info(
         "model %s, protocol %s, fold %s: %d parameters; %d training instances per epoch "
         "(%d pairs), %d validation instances; device: %s",
-        model_name,
+        run.spec.name,
         protocol,
-        fold,
+        run.settings["fold"],
         model.count_params(),
-        train_ds.n_samples,
-        np.unique(tr_rows).size,
-        va_rows.size,
+        run.train_ds.n_samples,
+        np.unique(run.train_rows).size,
+        run.valid.rows.size,
         backend.describe_device(),
     )
 
-    epochs = int(train_cfg["epochs"])
-    patience = int(recipe.get("patience", train_cfg["patience"]))
-    monitor = "val_f1" if recipe.get("monitor") == "f1" else "val_aupr"
+
+def main_stage(run: Run, protocol: str, train_cfg: dict) -> Stage:
+    """The training stage: the config's epochs and patience with early stopping on the
+    validation AUPR and the best epoch kept; under ``paper``, the released script's class
+    weights, stopping metric and patience (``registry.ModelSpec.paper_training``), or, for a
+    script that kept its last epoch (``PAPER_SCHEMES``), every epoch and the last weights."""
+    recipe, epochs = run.recipe, int(train_cfg["epochs"])
+    labels = run.data.labels[run.train_rows]
+    stage = Stage(
+        "train",
+        epochs,
+        int(train_cfg["batch_size"]),
+        monitor="val_f1" if recipe.get("monitor") == "f1" else "val_aupr",
+        patience=int(recipe.get("patience", train_cfg["patience"])),
+        class_weight=class_weights(recipe.get("class_weight"), labels),
+    )
     if recipe:
         log.info(
             "paper protocol as released: class weights %s, %s, early stopping on %s (patience %d)",
-            class_weight,
+            stage.class_weight,
             "balanced epochs (negatives undersampled)"
             if recipe.get("undersample")
             else "all pairs",
-            monitor,
-            patience,
+            stage.monitor,
+            stage.patience,
         )
-    # a paper scheme whose script kept its last epoch: no early stopping, last weights
-    keep_last = protocol == "paper" and PAPER_SCHEMES[spec.paper][1]
-    if keep_last:
-        patience = epochs + 1
-        log.info(
-            "paper protocol %s: all %d epochs, last weights",
-            spec.paper,
-            epochs,
-        )
-    for epoch in range(state["epoch"], epochs):
+    if protocol == "paper" and PAPER_SCHEMES[run.spec.paper][1]:
+        log.info("paper protocol %s: all %d epochs, last weights", run.spec.paper, epochs)
+        return replace(stage, patience=None, keep="last")
+    return stage
+
+
+def run_stage(model, ds, stage: Stage, valid: ValidationSet, state: dict, ckpt) -> None:
+    """The epochs of ``stage`` from ``state["epoch"]`` on, each checkpointed, until early
+    stopping (``stage.patience`` epochs without a better ``stage.monitor``)."""
+    patience = stage.patience if stage.patience is not None else stage.epochs + 1
+    for epoch in range(state["epoch"], stage.epochs):
         if state["stopped"]:
             break
-        row = fit_epoch(
-            model,
-            train_ds,
-            epoch,
-            "train",
-            epoch + 1,
-            (features, names, labels, va_rows, va_shifts, bs),
-            class_weight,
-        )
+        row = fit_epoch(model, ds, epoch, stage.name, epoch + 1, valid, stage.class_weight)
         state["history"].append(row)
-        improved = row[monitor] > state["best"]
+        improved = row[stage.monitor] > state["best"]
         if improved:
-            state.update(best=row[monitor], best_epoch=epoch + 1, wait=0)
+            state.update(best=row[stage.monitor], best_epoch=epoch + 1, wait=0)
         else:
             state["wait"] += 1
             state["stopped"] = state["wait"] >= patience
@@ -396,7 +519,7 @@ def train_neural(
         log.info(
             "epoch %d/%d: loss %.4f, val AUPR %.4f (AUROC %.4f, F1 %.4f), %.1f samples/s%s",
             epoch + 1,
-            epochs,
+            stage.epochs,
             row["loss"],
             row["val_aupr"],
             row["val_auroc"],
@@ -405,53 +528,40 @@ def train_neural(
             ", early stop" if state["stopped"] else "",
         )
         ckpt.save(model, state, improved)
-    if keep_last:
+
+
+def keep_weights(model, stage: Stage, state: dict, ckpt) -> None:
+    """The last epoch's weights (``stage.keep == "last"``) or the best epoch's."""
+    if stage.keep == "last":
         log.info("kept the last epoch's weights (val AUPR %.4f)", state["history"][-1]["val_aupr"])
-    else:
-        model.load_weights(ckpt.best)
-        log.info("best epoch %d (%s %.4f)", state["best_epoch"], monitor, state["best"])
+        return
+    model.load_weights(ckpt.best)
+    log.info("best epoch %d (%s %.4f)", state["best_epoch"], stage.monitor, state["best"])
 
-    params = settings["model_params"]
-    if params.get("second_stage"):
-        second_stage(
-            model,
-            features,
-            names,
-            labels,
-            np.unique(tr_rows),
-            (va_rows, va_shifts),
-            params=params,
-            learning_rate=float(train_cfg["learning_rate"]),
-            seed=seed,
-            history=state["history"],
-        )
 
+def write_outputs(model, history: list, out_model, out_history) -> pd.DataFrame:
+    """``model.keras`` and ``history.tsv``, each written atomically."""
     with atomic_path(out_model, suffix=".keras") as tmp:
         model.save(tmp)
-    history = pd.DataFrame(state["history"], columns=list(HISTORY.columns))
-    HISTORY.write(history, out_history)
-    ckpt.remove()
-    return history
+    table = pd.DataFrame(history, columns=list(HISTORY.columns))
+    HISTORY.write(table, out_history)
+    return table
 
 
-def fit_epoch(model, ds, epoch: int, stage: str, number: int, valid, class_weight=None) -> dict:
-    """One epoch of ``ds`` (drawn for ``epoch``), then the validation split scored: the
-    history row (``number``: its ``epoch`` column). ``valid``: ``(features, names, labels,
-    rows, shifts, batch_size)``."""
-    features, names, labels, va_rows, va_shifts, bs = valid
+def fit_epoch(
+    model, ds, epoch: int, stage: str, number: int, valid: ValidationSet, class_weight=None
+) -> dict:
+    """One epoch of ``ds`` (drawn for ``epoch``), then ``valid`` scored: the history row
+    (``number``: its ``epoch`` column)."""
     ds.set_epoch(epoch)
     t0 = time.perf_counter()
     loss = train_batches(model, ds, class_weight)
     seconds = time.perf_counter() - t0
-    scores = predict_scores(model, features, names, va_rows, va_shifts, bs)
-    y = labels[va_rows]
     return {
         "epoch": number,
         "stage": stage,
         "loss": loss,
-        "val_aupr": aupr(y, scores),
-        "val_auroc": auroc(y, scores),
-        "val_f1": f1_at_half(y, scores),
+        **valid.scores(model),
         "seconds": round(seconds, 3),
         "samples_per_s": round(ds.n_samples / seconds, 1),
     }
@@ -539,26 +649,15 @@ def held_out_chromosomes(data: CellData) -> set[str]:
 
 
 def pretrain_on(
-    model,
-    other: CellData,
-    cell: str,
-    held_out: set[str],
-    *,
-    names,
-    augment: dict,
-    epochs: int,
-    batch_size: int,
-    seed: int,
-    valid,
-    history: list,
+    model, other: CellData, cell: str, held_out: set[str], stage: Stage, augment, run, state
 ) -> int:
-    """Zhuang et al.'s pre-training (basic_general_training.py L46-116): ``epochs`` epochs on
-    another cell line's pairs. Under ``leakage_free``: all its pairs but those on a
+    """Zhuang et al.'s pre-training (basic_general_training.py L46-116): ``stage.epochs``
+    epochs on another cell line's pairs. Under ``leakage_free``: all its pairs but those on a
     ``held_out`` chromosome (the own cell line's test and validation chromosomes, of this fold:
     the genome is shared), training positives augmented on the fly; otherwise the training
     instances of its own split under the protocol, as the script draws them per cell line.
-    ``valid``: ``(features, labels, rows, shifts)`` of the own cell line, scored after each
-    epoch for the history (stage ``pretrain:<cell>``). Returns the instances used."""
+    The own cell line's validation set (``run.valid``) is scored after each epoch for the
+    history (stage ``pretrain:<cell>``). Returns the instances used."""
     from .batches import PairBatches
 
     pairs = other.pairs
@@ -572,13 +671,14 @@ def pretrain_on(
         | pairs["promoter_chrom"].isin(held_out).to_numpy()[rows]
     )
     rows, shifts = rows[keep], shifts[keep]
-    labels = other.labels
     if other.protocol in AUGMENTED_AFTER_SPLIT:
-        inst = AugmentedInstances.configured(rows, labels, augment, seed)
+        inst = AugmentedInstances.configured(rows, other.labels, augment, run.seed)
     else:
         inst = FixedInstances(rows, shifts)
-    ds = PairBatches(other.features, labels, inst, names, batch_size, shuffle=True, seed=seed)
-    features, own_labels, va_rows, va_shifts = valid
+    names = run.spec.inputs
+    ds = PairBatches(
+        other.features, other.labels, inst, names, stage.batch_size, shuffle=True, seed=run.seed
+    )
     log.info(
         "pre-training on %s: %d instances per epoch (%d left out on held-out chromosomes %s)",
         cell,
@@ -586,14 +686,14 @@ def pretrain_on(
         int((~keep).sum()),
         ",".join(sorted(held_out)) or "none",
     )
-    for epoch in range(epochs):
-        valid_args = (features, names, own_labels, va_rows, va_shifts, batch_size)
-        history.append(fit_epoch(model, ds, epoch, f"pretrain:{cell}", epoch + 1, valid_args))
+    history, valid = state["history"], replace(run.valid, batch_size=stage.batch_size)
+    for epoch in range(stage.epochs):
+        history.append(fit_epoch(model, ds, epoch, f"pretrain:{cell}", epoch + 1, valid))
         log.info(
             "pre-training on %s, epoch %d/%d: loss %.4f, own val AUPR %.4f",
             cell,
             epoch + 1,
-            epochs,
+            stage.epochs,
             history[-1]["loss"],
             history[-1]["val_aupr"],
         )
@@ -605,11 +705,8 @@ SECOND_STAGE_FROZEN = ("Conv1D", "Bidirectional", "LSTM", "GRU")
 
 def second_stage(
     model,
-    features,
-    names,
-    labels,
+    valid: ValidationSet,
     rows,
-    valid,
     *,
     params: dict,
     learning_rate: float,
@@ -631,12 +728,57 @@ def second_stage(
       ``x**0`` under Python 2's integer division; ``sqrt``: the ``1/sqrt(class share)`` the
       script meant.
 
-    ``valid``: ``(rows, shifts)`` scored after each epoch for the history. Appends rows with
-    stage ``second_stage`` to ``history``.
+    ``valid``: the own cell line's validation set, scored after each epoch for the history
+    (at this stage's batch size). Appends rows with stage ``second_stage`` to ``history``.
     """
     import keras
 
     from .batches import PairBatches
+
+    frozen = freeze_for_second_stage(model)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy")
+    labels = valid.labels
+    if params["second_stage_class_weights"] == "sqrt":
+        share = labels[rows].mean()
+        weights = {0: float((1 / (1 - share)) ** 0.5), 1: float((1 / share) ** 0.5)}
+    else:
+        weights = {0: 1.0, 1: 1.0}
+    batch = int(params["second_stage_batch_size"])
+    ds = PairBatches(
+        valid.features,
+        labels,
+        FixedInstances(rows),
+        valid.names,
+        batch,
+        shuffle=True,
+        seed=seed + 1,
+    )
+    log.info(
+        "second stage: frozen %s; batch normalisation reset; %d pairs (%.1f%% positive); "
+        "class weights %s",
+        frozen,
+        rows.size,
+        100 * labels[rows].mean(),
+        weights,
+    )
+    valid = replace(valid, batch_size=batch)
+    for epoch in range(int(params["second_stage_epochs"])):
+        row = fit_epoch(model, ds, epoch, "second_stage", len(history) + 1, valid, weights)
+        history.append(row)
+        log.info(
+            "second stage epoch %d: loss %.4f, val AUPR %.4f",
+            epoch + 1,
+            row["loss"],
+            row["val_aupr"],
+        )
+    return frozen
+
+
+def freeze_for_second_stage(model) -> list[str]:
+    """Freeze the convolutions and (Bi)LSTMs and put every batch normalisation layer back to
+    its initial state (gamma 1, beta 0, moving mean 0, moving variance 1); returns the names
+    of the frozen layers."""
+    import keras
 
     frozen = []
     for layer in model.layers:
@@ -648,33 +790,4 @@ def second_stage(
             layer.set_weights(
                 [np.ones_like(gamma), np.zeros_like(beta), np.zeros_like(mean), np.ones_like(var)]
             )
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy")
-    if params["second_stage_class_weights"] == "sqrt":
-        share = labels[rows].mean()
-        weights = {0: float((1 / (1 - share)) ** 0.5), 1: float((1 / share) ** 0.5)}
-    else:
-        weights = {0: 1.0, 1: 1.0}
-    batch = int(params["second_stage_batch_size"])
-    ds = PairBatches(
-        features, labels, FixedInstances(rows), names, batch, shuffle=True, seed=seed + 1
-    )
-    log.info(
-        "second stage: frozen %s; batch normalisation reset; %d pairs (%.1f%% positive); "
-        "class weights %s",
-        frozen,
-        rows.size,
-        100 * labels[rows].mean(),
-        weights,
-    )
-    va_rows, va_shifts = valid
-    for epoch in range(int(params["second_stage_epochs"])):
-        valid_args = (features, names, labels, va_rows, va_shifts, batch)
-        row = fit_epoch(model, ds, epoch, "second_stage", len(history) + 1, valid_args, weights)
-        history.append(row)
-        log.info(
-            "second stage epoch %d: loss %.4f, val AUPR %.4f",
-            epoch + 1,
-            row["loss"],
-            row["val_aupr"],
-        )
     return frozen

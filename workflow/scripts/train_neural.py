@@ -2,38 +2,33 @@
 cell line, or (train.jobs: per_model) every selected cell line in turn, then its predictions
 (epipair.predict.predict_all)."""
 
-from epipair.smk import log_file, predict_kwargs, script, train_kwargs
+from epipair.smk import log_file, predict_kwargs, script, train_inputs
 from epipair.splits import SINGLE, fold_from_path
 
 with script(snakemake, append=True):
-    from epipair.train import train_neural
+    from epipair.train import FeatureSettings, ModelCache, Resources, train_neural
 
     p = snakemake.params
-    common = dict(
-        windows=p.windows,
-        augment=p.augment,
-        train_cfg=p.train,
-        model_params=p.model_params,
-        marks=p.marks,
-        threads=snakemake.threads,
-        workers=snakemake.config["train"]["workers"],
-    )
     model, protocol = snakemake.wildcards.model, snakemake.wildcards.protocol
+    features = FeatureSettings(p.windows, p.augment, p.marks)
+    workers = snakemake.config["train"]["workers"]
+    common = dict(train_cfg=p.train, model_params=p.model_params)
     if "cell" in snakemake.wildcards.keys():  # train.jobs: per_cell
+        fold = fold_from_path(snakemake.wildcards.fold)
         train_neural(
             model,
             protocol,
-            fold=fold_from_path(snakemake.wildcards.fold),
+            train_inputs(snakemake.input, p.pretrain_cells, fold),
+            features,
             out_model=snakemake.output.model,
             out_history=snakemake.output.history,
-            **train_kwargs(snakemake.input, p.pretrain_cells),
+            resources=Resources(snakemake.threads, workers),
             **common,
         )
     else:  # train.jobs: per_model
         from epipair.predict import predict_all
-        from epipair.train import ModelCache
 
-        cache = ModelCache()
+        resources = Resources(snakemake.threads, workers, ModelCache())
         for cell, out_model, out_history, log in zip(
             p.cells, snakemake.output.models, snakemake.output.histories, snakemake.log
         ):
@@ -42,10 +37,11 @@ with script(snakemake, append=True):
                 train_neural(
                     model,
                     protocol,
+                    train_inputs(run["inputs"], run["pretrain_cells"], SINGLE),
+                    features,
                     out_model=out_model,
                     out_history=out_history,
-                    **train_kwargs(run["inputs"], run["pretrain_cells"]),
-                    cache=cache,
+                    resources=resources,
                     **common,
                 )
         with log_file(snakemake.log[-1]):
