@@ -24,6 +24,8 @@ from epipair.tables import read_pairs_table
 from .conftest import DEMO_AUGMENT, DEMO_MARKS, DEMO_WINDOWS, ROOT
 
 TRAIN = {"epochs": 2, "batch_size": 64, "learning_rate": 0.002, "patience": 5, "seed": 0}
+# paper: the quick config schedule (the released ones are tested in tests/test_schedules.py)
+TRAIN["paper_schedule"] = "config"
 # the Xiao sequence models read the central part of each window; the demo presets' crop fits
 # the demo's 500-bp windows
 CENTRAL = {"central_enhancer": 300, "central_promoter": 300}

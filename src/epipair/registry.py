@@ -62,9 +62,9 @@ class ModelSpec:
     paper: str = "augment_then_split"
     # pre-trained on the other configured cell lines before training on its own
     pretrain: bool = False
-    # how ``protocol: paper`` trains it, where the released script differs from the common
-    # loop (:data:`PAPER_TRAINING` keys)
-    paper_training: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    # the released training schedule, which ``protocol: paper`` runs (:class:`StageSpec`,
+    # each value cited); ``{"default": stages, <preset>: stages}``; none: epipair's own model
+    released: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     # models trained first whose trunks this one combines (Xiao et al.'s combined model)
     parts: tuple[str, ...] = ()
 
@@ -118,6 +118,14 @@ class ModelSpec:
         keys = ("signal_bin",) if self.reads_binned_signal else ()
         return keys + (("signal_window", "signal_step") if self.reads_signal_windows else ())
 
+    def released_stage(self, name: str, model_params: dict | None = None) -> StageSpec | None:
+        """The released schedule's stage ``name`` (``train``, ``pretrain``, ``second_stage``)
+        for the configured ``model_params`` (a preset with a schedule of its own uses it);
+        ``None`` when the released code has no such stage or the model no released code."""
+        preset = (model_params or {}).get("preset")
+        stages = self.released.get(preset) or self.released.get("default", ())
+        return next((s for s in stages if s.name == name), None)
+
     def builder_function(self):
         """The builder, imported now (this may load Keras or scikit-learn)."""
         module, _, attr = self.builder.partition(":")
@@ -155,12 +163,65 @@ CHOICES = {
     "normalize": ("position", "none"),
     "init_motifs": ("none", "jaspar"),
 }
-# ``ModelSpec.paper_training`` keys: ``class_weight`` ("balanced": scikit-learn's
-# n / (2 n_class) on the training pairs, or {label: weight}); ``undersample`` (each epoch all
-# training positives and as many negatives drawn at random); ``monitor`` ("f1": early stopping
-# and the kept weights follow the validation F1 at 0.5, as Keras' ``val_f1`` did; default the
-# validation AUPR); ``patience`` (epochs without improvement)
-PAPER_TRAINING = ("class_weight", "undersample", "monitor", "patience")
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One stage of a released training schedule, as the released script ran it (``cite``:
+    its file and lines). ``data``: the instances, in words; Adam at ``learning_rate``,
+    ``batch_size``, ``epochs``; ``monitor`` (``val_f1``: early stopping on the validation F1
+    at 0.5, as Keras' ``val_f1`` did; ``None``: every epoch runs) with ``patience``; ``keep``
+    the ``best`` or the ``last`` epoch's weights; ``class_weight`` (``"balanced"``:
+    scikit-learn's n / (2 n_class) on the training pairs, or ``{label: weight}``);
+    ``undersample``: each epoch all training positives and as many negatives drawn at random;
+    ``loss``: binary cross-entropy averaged (``mean``) or ``sum``-med over the batch;
+    ``frozen`` and ``reset``: layers not trained, and reset to their initial state, in it."""
+
+    name: str
+    data: str
+    learning_rate: float
+    batch_size: int
+    epochs: int
+    cite: str
+    monitor: str | None = None
+    patience: int | None = None
+    keep: str = "last"
+    class_weight: object = None
+    undersample: bool = False
+    loss: str = "mean"
+    frozen: tuple[str, ...] = ()
+    reset: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """One line: what a report says of this stage."""
+        stop = (
+            f"early stopping on {self.monitor} (patience {self.patience})"
+            if self.monitor
+            else "no early stopping"
+        )
+        return (
+            f"{self.name}: {self.data}; Adam {self.learning_rate:g}, batch {self.batch_size}, "
+            f"{self.epochs} epochs, {stop}, {self.keep} weights ({self.cite})"
+        )
+
+
+def schedule_text(name: str, protocol: str, train: dict, model_params: dict | None) -> str:
+    """What a report says of how ``name`` trains under ``protocol`` (``train``: the config's
+    section; ``epipair.train.schedule_settings`` runs it)."""
+    spec = MODELS[name]
+    if not spec.neural:
+        return "fitted by scikit-learn (no epochs)"
+    stages = spec.released.get((model_params or {}).get("preset")) or spec.released.get("default")
+    own = f"Adam {train['learning_rate']:g}, batch {train['batch_size']}, {train['epochs']} epochs"
+    if protocol != "paper" or not stages:
+        return f"epipair's (config train): {own}, early stopping on the validation AUPR " + (
+            f"(patience {train['patience']}), best weights"
+        )
+    if train.get("paper_schedule", "released") == "released":
+        return "released: " + "; ".join(s.describe() for s in stages)
+    return f"config rates ({own}) with the released rules: " + "; ".join(
+        s.describe() for s in stages
+    )
 
 
 def check_param(where: str, value, default) -> None:
@@ -196,14 +257,13 @@ def _spec(
     presets=None,
     paper="augment_then_split",
     pretrain=False,
-    paper_training=None,
+    released=None,
     parts=(),
     **defaults,
 ) -> ModelSpec:
     presets = MappingProxyType({k: MappingProxyType(v) for k, v in (presets or {}).items()})
-    unknown = set(paper_training or {}) - set(PAPER_TRAINING)
-    if unknown:
-        raise ValueError(f"{name}: unknown paper_training key(s) {sorted(unknown)}")
+    if isinstance(released, tuple):
+        released = {"default": released}
     return ModelSpec(
         name,
         kind,
@@ -214,7 +274,7 @@ def _spec(
         presets,
         paper,
         pretrain,
-        MappingProxyType(dict(paper_training or {})),
+        MappingProxyType(dict(released or {})),
         tuple(parts),
     )
 
@@ -243,6 +303,57 @@ SIMPLE_CNN = dict(
 SIMPLE_CNN_DEMO = dict(
     filters=32, kernel=12, second_filters=16, second_kernel=8, pool=20, dense_units=64
 )
+# The released training schedules (``protocol: paper``, train.paper_schedule: released), read
+# at ma-compbio/SPEID@edb9d9b, zzUMN/Combine-CNN-Enhancer-and-Promoters@012871d and
+# menglix/EPI@a63d3fa; docs/protocols.md lists what epipair runs otherwise, and why.
+SPEID_SECOND_STAGE_EPOCHS, SPEID_SECOND_STAGE_BATCH = 360, 50  # retraining_model3.py L30, L127
+SPEID_BASIC = (
+    # Adam(lr=1e-5) (L25), batch 100 and 32 epochs (L20-21, L84-86), a checkpoint of every
+    # epoch to one path (L77-78: the last is kept), no validation split (L22, L83)
+    StageSpec("train", "every pair of the cell line", 1e-5, 100, 32,
+              "SPEID pairwise/basic_training.py L20-25, L77-78, L84-86"),
+)  # fmt: skip
+SPEID_RETRAINING = (
+    # stage 1 on the first 90% of the shuffled augmented set, batch 50, 32 epochs, the last
+    # epoch carried on (its best-val checkpoint is written, not loaded: L51)
+    StageSpec("train", "the first 90% of the shuffled augmented pairs", 1e-5, 50, 32,
+              "SPEID pairwise/frozen_model/retraining_model3.py L29-35, L42-43, L94-96"),
+    # stage 2: new batch normalisation, convolutions and LSTM frozen, the first 90% of the
+    # original pairs, class weights (1/x)**(1/2) = 1 under Python 2, no checkpoint
+    StageSpec("second_stage", "the first 90% of the original (unaugmented) pairs", 1e-5,
+              SPEID_SECOND_STAGE_BATCH, SPEID_SECOND_STAGE_EPOCHS,
+              "SPEID pairwise/frozen_model/retraining_model3.py L117-156",
+              class_weight={0: 1.0, 1: 1.0}, frozen=("Conv1D", "Bidirectional"),
+              reset=("BatchNormalization",)),
+)  # fmt: skip
+ZHUANG_BASIC = (
+    # Adam(lr=1e-5) (L31), batch 50, 32 epochs (L25-26), a 50% draw with replacement to
+    # train and a 9% draw to validate (L45-46), no checkpoint: the last epoch (L92, L101)
+    StageSpec("train", "a 50% draw with replacement of the pairs", 1e-5, 50, 32,
+              "Zhuang Keras-Test/basic_training.py L25-31, L45-46, L92-101"),
+)  # fmt: skip
+ZHUANG_TRANSFER = (
+    # 16 epochs per other cell line on an 81% draw, batch 100, the loss summed over the batch
+    # (custom_loss), the network rebuilt with new batch normalisation per cell line
+    StageSpec("pretrain", "each other cell line in turn, an 81% draw with replacement", 1e-5,
+              100, 16, "Zhuang Keras-Test/basic_general_training.py L19-41, L56-70, L113",
+              loss="sum", reset=("BatchNormalization",)),
+    # fine-tuning: 32 epochs on an 81% draw of the own cell line, batch 100, the same optimiser
+    StageSpec("train", "an 81% draw with replacement of the own pairs", 1e-5, 100, 32,
+              "Zhuang Keras-Test/basic_general_training.py L34-36, L119-139"),
+)  # fmt: skip
+XIAO_SPLIT = "training chromosomes (test chr1, validation chr8 and chr9)"
+
+
+def xiao_stage(lr, batch, epochs, cite, class_weight=None, keep="best", **more) -> tuple:
+    """Xiao et al.'s one stage: early stopping on the validation F1 with patience 10 and the
+    best epoch checkpointed (every script, e.g. BasicCNN_EPI.py L234-242)."""
+    return (
+        StageSpec("train", XIAO_SPLIT, lr, batch, epochs, f"menglix/EPI {cite}",
+                  monitor="val_f1", patience=10, keep=keep, class_weight=class_weight, **more),
+    )  # fmt: skip
+
+
 MODELS: dict[str, ModelSpec] = {
     s.name: s
     for s in (
@@ -264,6 +375,7 @@ MODELS: dict[str, ModelSpec] = {
             "Singh et al. 2019 (SPEID), ma-compbio/SPEID@edb9d9b pairwise/build_small_model.py "
             "(basic_training.py); preset retraining_model3: pairwise/frozen_model/",
             paper="speid_basic_training",
+            released={"default": SPEID_BASIC, "retraining_model3": SPEID_RETRAINING},
             presets={
                 "demo": {
                     "filters": 32,
@@ -280,6 +392,7 @@ MODELS: dict[str, ModelSpec] = {
                     "lstm_units": 100,
                     "dense_units": 1000,
                     "second_stage": True,
+                    "init_motifs": "jaspar",  # build_model(use_JASPAR=True): L49, L74
                 },
             },
             filters=200,
@@ -294,8 +407,8 @@ MODELS: dict[str, ModelSpec] = {
             dropout_lstm=0.5,
             dropout_dense=0.5,
             second_stage=False,
-            second_stage_epochs=360,
-            second_stage_batch_size=50,
+            second_stage_epochs=SPEID_SECOND_STAGE_EPOCHS,
+            second_stage_batch_size=SPEID_SECOND_STAGE_BATCH,
             second_stage_class_weights="as_released",
             # init_motifs "jaspar": build_model(use_JASPAR=True) of
             # pairwise/frozen_model/build_model.py L74-98 (retraining_model3.py L49), kernels
@@ -313,6 +426,7 @@ MODELS: dict[str, ModelSpec] = {
             "Zhuang, Shen & Pan 2019, zzUMN/Combine-CNN-Enhancer-and-Promoters "
             "Keras-Test/build_sim_model.py",
             paper="zhuang_basic_training",
+            released=ZHUANG_BASIC,
             presets={"demo": SIMPLE_CNN_DEMO},
             **SIMPLE_CNN,
         ),
@@ -330,6 +444,7 @@ MODELS: dict[str, ModelSpec] = {
             "Keras-Test/basic_general_training.py",
             paper="zhuang_basic_training",
             pretrain=True,
+            released=ZHUANG_TRANSFER,
             presets={"demo": {**SIMPLE_CNN_DEMO, "pretrain_epochs": 1}},
             pretrain_epochs=16,
             **SIMPLE_CNN,
@@ -351,7 +466,7 @@ MODELS: dict[str, ModelSpec] = {
             f"{_ARCH}:build_xiao_epi_cnn",
             "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa BasicCNN_EPI.py",
             paper="xiao_chromosome_split",
-            paper_training={"class_weight": "balanced", "monitor": "f1", "patience": 10},
+            released=xiao_stage(1e-6, 200, 300, "BasicCNN_EPI.py L98-104, L226-242", "balanced"),
             presets={"demo": {"filters": 16, "kernel": 3, "dense_units": 32}},
             normalize="position",
             filters=256,
@@ -380,7 +495,17 @@ MODELS: dict[str, ModelSpec] = {
             f"{_ARCH}:build_xiao_epi_resnet",
             "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa ResNetCNN_EPI.py",
             paper="xiao_chromosome_split",
-            paper_training={"undersample": True, "monitor": "f1", "patience": 10},
+            # 15 epochs of 200 balanced batches (L150-153); its checkpoint is defined but not
+            # passed (L339), so the model ends at the last epoch (L347 then loads a file that
+            # no run wrote)
+            released=xiao_stage(
+                1e-6,
+                64,
+                15,
+                "ResNetCNN_EPI.py L57, L110-153, L235, L339-347",
+                keep="last",
+                undersample=True,
+            ),
             presets={"demo": {"filters": 16, "kernel": 5, "pool": 2, "dense_units": 32}},
             normalize="position",
             filters=256,
@@ -407,7 +532,9 @@ MODELS: dict[str, ModelSpec] = {
             f"{_ARCH}:build_xiao_seq_cnn",
             "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa BasicCNN_seq.py",
             paper="xiao_chromosome_split",
-            paper_training={"class_weight": {0: 1.0, 1: 800.0}, "monitor": "f1", "patience": 10},
+            released=xiao_stage(
+                1e-7, 64, 20, "BasicCNN_seq.py L40-45, L155, L241-250", {0: 1.0, 1: 800.0}
+            ),
             presets={"demo": {"filters": 16, "kernel": 12, "dense_units": 32}},
             filters=300,
             kernel=40,
@@ -435,7 +562,9 @@ MODELS: dict[str, ModelSpec] = {
             "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa AttentionCNN_seq.py, sizes from "
             "combined/Combine_seq_epigenomics.py",
             paper="xiao_chromosome_split",
-            paper_training={"class_weight": {0: 1.0, 1: 800.0}, "monitor": "f1", "patience": 10},
+            released=xiao_stage(
+                1e-5, 200, 300, "AttentionCNN_seq.py L40, L149-150, L243-256", {0: 1.0, 1: 800.0}
+            ),
             presets={
                 "demo": {
                     "filters": 32,
@@ -469,7 +598,9 @@ MODELS: dict[str, ModelSpec] = {
             f"{_ARCH}:build_xiao_seq_resnet",
             "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa ResNetCNN_seq.py",
             paper="xiao_chromosome_split",
-            paper_training={"class_weight": {0: 1.0, 1: 800.0}, "monitor": "f1", "patience": 10},
+            released=xiao_stage(
+                1e-5, 200, 300, "ResNetCNN_seq.py L48, L225-226, L321-334", {0: 1.0, 1: 800.0}
+            ),
             presets={
                 "demo": {
                     "filters": 32,
@@ -502,7 +633,9 @@ MODELS: dict[str, ModelSpec] = {
             f"{_ARCH}:build_xiao_combined",
             "Xiao, Zhuang & Pan 2019, menglix/EPI@a63d3fa combined/Combine_seq_epigenomics.py",
             paper="xiao_chromosome_split",
-            paper_training={"class_weight": "balanced", "monitor": "f1", "patience": 10},
+            released=xiao_stage(
+                1e-5, 200, 300, "combined/Combine_seq_epigenomics.py L276-279, L389-432", "balanced"
+            ),
             parts=("epi_cnn", "xiao_seq_attention"),
             presets={"demo": {"dense_units": 16, "second_dense_units": 32}},
             dense_units=128,

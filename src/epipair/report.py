@@ -569,9 +569,11 @@ def write_summary(
     out_path,
     benchmarks_path=None,
     interpret_paths: dict | None = None,
+    schedules=None,
 ):
     """``interpret_paths``: ``{(model, protocol, cell): motifs.tsv}`` of the interpreted
-    models."""
+    models; ``schedules``: ``[(model, protocol, how it trained), ...]``
+    (``epipair.registry.schedule_text``)."""
     metrics = METRICS.read(metrics_path)
     leakage = pd.read_csv(leakage_path, sep="\t")
     published = pd.read_csv(published_path, sep="\t", comment="#")
@@ -580,7 +582,16 @@ def write_summary(
     if interpret_paths:
         tables = {k: INTERPRET_MOTIFS.read(p) for k, p in interpret_paths.items()}
         text += "\n" + interpret_markdown(tables) + "\n"
+    if schedules:
+        text += "\n" + schedules_markdown(schedules) + "\n"
     write_text(text, out_path)
+
+
+def schedules_markdown(schedules) -> str:
+    """Which training schedule produced each model's numbers, per protocol."""
+    rows = ["| model | protocol | schedule |", "|---|---|---|"]
+    rows += [f"| {m} | {p} | {text} |" for m, p, text in schedules]
+    return "\n".join(["## Training schedules", "", *rows])
 
 
 def write_leakage(audit_files: dict, out_path) -> None:

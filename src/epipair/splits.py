@@ -200,14 +200,14 @@ def xiao_chromosome_split(
     return pd.DataFrame({"pair_id": pairs["pair_id"].to_numpy(), "shift": 0, "split": split})
 
 
-# ``protocol: paper`` per model (``epipair.registry.ModelSpec.paper``): scheme -> (instances
-# function, keep the last epoch's weights as the released script does instead of the best
-# validation epoch's)
+# ``protocol: paper`` per model (``epipair.registry.ModelSpec.paper``): scheme -> its
+# instances function (how each released script trained, stopped and kept its weights is the
+# model's released schedule, ``epipair.registry.ModelSpec.released``)
 PAPER_SCHEMES = {
-    "augment_then_split": (paper_split, False),
-    "speid_basic_training": (speid_basic_training, True),
-    "zhuang_basic_training": (zhuang_basic_training, True),
-    "xiao_chromosome_split": (xiao_chromosome_split, False),
+    "augment_then_split": paper_split,
+    "speid_basic_training": speid_basic_training,
+    "zhuang_basic_training": zhuang_basic_training,
+    "xiao_chromosome_split": xiao_chromosome_split,
 }
 
 
@@ -218,7 +218,7 @@ def paper_splits(
     ``split_chroms``: the configured ``(test_chroms, valid_chroms)``, for a scheme whose own
     chromosomes hold no pairs."""
     args = (pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step, split_chroms)
-    parts = [fn(*args).assign(scheme=name) for name, (fn, _) in PAPER_SCHEMES.items()]
+    parts = [fn(*args).assign(scheme=name) for name, fn in PAPER_SCHEMES.items()]
     return pd.concat(parts, ignore_index=True)[["scheme", "pair_id", "shift", "split"]]
 
 

@@ -47,7 +47,7 @@ from .data import AugmentedInstances, CellData, FixedInstances, UndersampledInst
 from .errors import EpipairError
 from .metrics import aupr, auroc, f1_at_half
 from .predict import load_keras, predict_outputs, predict_scores
-from .splits import AUGMENTED_AFTER_SPLIT, PAPER_SCHEMES, SINGLE
+from .splits import AUGMENTED_AFTER_SPLIT, SINGLE
 from .tables import HISTORY
 
 log = logging.getLogger(__name__)
@@ -270,8 +270,10 @@ class Run:
     settings: dict
     files: dict
     seed: int
-    recipe: dict
     model_params: dict | None  # as configured (``settings["model_params"]``: resolved)
+    train_cfg: dict  # the settings it trains under (:func:`schedule_settings`)
+    released: registry.StageSpec | None  # the released training stage, under paper
+    released_schedule: bool  # its learning rate, batch and epochs too (paper_schedule)
 
 
 def train_neural(
@@ -293,9 +295,9 @@ def train_neural(
     _setup_backend(train_cfg, resources.threads)
     run = prepare(model_name, protocol, inputs, features, train_cfg, model_params, resources)
     ckpt = Checkpoint(Path(out_model).parent / "checkpoint", run_key(run.settings, run.files))
-    model, state = resume_or_build(run, ckpt, inputs, features, train_cfg, resources.cache)
+    model, state = resume_or_build(run, ckpt, inputs, features, resources.cache)
     _log_start(model, run, protocol)
-    stage = main_stage(run, protocol, train_cfg)
+    stage = main_stage(run)
     run_stage(model, run.train_ds, stage, run.valid, state, ckpt)
     keep_weights(model, stage, state, ckpt)
     params = run.settings["model_params"]
@@ -305,7 +307,7 @@ def train_neural(
             run.valid,
             np.unique(run.train_rows),
             params=params,
-            learning_rate=float(train_cfg["learning_rate"]),
+            learning_rate=float(run.train_cfg["learning_rate"]),
             seed=run.seed,
             history=state["history"],
         )
@@ -339,11 +341,11 @@ def prepare(model_name, protocol, inputs, features, train_cfg, model_params, res
             raise EpipairError(
                 f"{inputs.pairs_path}: the {what} split of protocol {protocol} has no positive pair"
             )
+    released, train_cfg = schedule_settings(spec, protocol, train_cfg, model_params)
     seed, bs = int(train_cfg["seed"]), int(train_cfg["batch_size"])
-    # how the released script trained it under its own protocol (registry.PAPER_TRAINING)
-    recipe = dict(spec.paper_training) if protocol == "paper" else {}
+    undersample = released is not None and released.undersample
     instances = training_instances(
-        protocol, recipe, data.labels, tr_rows, tr_shifts, features, seed
+        protocol, undersample, data.labels, tr_rows, tr_shifts, features, seed
     )
     workers = int(resources.workers)
     train_ds = PairBatches(
@@ -369,16 +371,34 @@ def prepare(model_name, protocol, inputs, features, train_cfg, model_params, res
     }
     valid = ValidationSet(data.features, names, data.labels, va_rows, va_shifts, bs)
     files = run_files(inputs, names)
-    return Run(spec, data, valid, tr_rows, train_ds, settings, files, seed, recipe, model_params)
+    in_full = released is not None and train_cfg.get("paper_schedule", "released") == "released"
+    return Run(
+        spec, data, valid, tr_rows, train_ds, settings, files, seed, model_params, train_cfg,
+        released, in_full,
+    )  # fmt: skip
 
 
-def training_instances(protocol, recipe, labels, rows, shifts, features, seed):
+def schedule_settings(spec, protocol: str, train_cfg: dict, model_params):
+    """``(released stage, train settings)`` of a run. Under ``paper`` the model's released
+    training stage (``registry.ModelSpec.released_stage``) decides class weights, sampling,
+    early stopping and the weights kept; with ``train.paper_schedule: released`` (the
+    default) its learning rate, batch size and epochs too, else the config's (``config``: a
+    quick run of the same protocol). Under the other protocols, epipair's schedule: the
+    config's ``train`` section, and no released stage."""
+    released = spec.released_stage("train", model_params) if protocol == "paper" else None
+    if released is None or train_cfg.get("paper_schedule", "released") != "released":
+        return released, train_cfg
+    schedule = {"learning_rate": released.learning_rate, "batch_size": released.batch_size}
+    return released, {**train_cfg, **schedule, "epochs": released.epochs}
+
+
+def training_instances(protocol, undersample: bool, labels, rows, shifts, features, seed):
     """The sampler of the training instances: positives augmented on the fly (the protocols
     that augment after the split), balanced epochs (a released script that undersampled), or
     the instances as drawn (``paper``)."""
     if protocol in AUGMENTED_AFTER_SPLIT:
         return AugmentedInstances.configured(rows, labels, features.augment, seed)
-    if recipe.get("undersample"):
+    if undersample:
         return UndersampledInstances(rows, labels, seed)
     return FixedInstances(rows, shifts)
 
@@ -396,7 +416,7 @@ def run_files(inputs: TrainInputs, names) -> dict[str, Path]:
     return files
 
 
-def resume_or_build(run: Run, ckpt, inputs, features, train_cfg, cache):
+def resume_or_build(run: Run, ckpt, inputs, features, cache):
     """``(model, state)``: resumed from the checkpoint of this run, or built (or taken back
     from ``cache``), compiled and, for a model that pre-trains, pre-trained."""
     state = ckpt.load()
@@ -404,7 +424,7 @@ def resume_or_build(run: Run, ckpt, inputs, features, train_cfg, cache):
         state.setdefault("best", state.pop("best_aupr", -1.0))  # an earlier version's name
         log.info("resuming from %s after epoch %d", ckpt.folder, state["epoch"])
         return load_keras(ckpt.last), state
-    model = build_model(run, inputs, train_cfg, cache)
+    model = build_model(run, inputs, cache)
     state = {"epoch": 0, "history": [], "best": -1.0, "best_epoch": 0, "wait": 0, "stopped": False}
     if run.spec.pretrain:
         if not inputs.pretrain:
@@ -412,11 +432,7 @@ def resume_or_build(run: Run, ckpt, inputs, features, train_cfg, cache):
                 f"{run.spec.name} pre-trains on the other cell lines, but none is configured"
             )
         held_out = held_out_chromosomes(run.data) if run.data.protocol == "leakage_free" else set()
-        stage = Stage(
-            "pretrain",
-            int(run.settings["model_params"]["pretrain_epochs"]),
-            int(train_cfg["batch_size"]),
-        )
+        stage = pretrain_stage(run)
         for cell, src in inputs.pretrain.items():
             other = features.open(
                 src["pairs"], src["paper"], src["features_dir"], run.data.protocol, run.spec.name
@@ -425,7 +441,17 @@ def resume_or_build(run: Run, ckpt, inputs, features, train_cfg, cache):
     return model, state
 
 
-def build_model(run: Run, inputs: TrainInputs, train_cfg: dict, cache):
+def pretrain_stage(run: Run) -> Stage:
+    """Pre-training on each other cell line: the released schedule's epochs (with
+    ``paper_schedule: released``) or ``model_params.pretrain_epochs``, at the run's batch."""
+    released = run.spec.released_stage("pretrain", run.model_params)
+    epochs = int(run.settings["model_params"]["pretrain_epochs"])
+    if run.released_schedule and released is not None:
+        epochs = released.epochs
+    return Stage("pretrain", epochs, int(run.train_cfg["batch_size"]))
+
+
+def build_model(run: Run, inputs: TrainInputs, cache):
     """A compiled model at its initial state: the one ``cache`` kept for the same model and
     settings, or a new one (on its trained parts, for a model that combines others)."""
     import keras
@@ -433,6 +459,7 @@ def build_model(run: Run, inputs: TrainInputs, train_cfg: dict, cache):
     from . import models
 
     spec, params, feats = run.spec, run.settings["model_params"], run.data.features
+    train_cfg = run.train_cfg
     key = ModelCache.key(spec, params, feats.shapes(), train_cfg)
     model = cache.restore(key) if cache is not None else None
     if model is not None:
@@ -469,34 +496,31 @@ def _log_start(model, run: Run, protocol: str) -> None:
     )
 
 
-def main_stage(run: Run, protocol: str, train_cfg: dict) -> Stage:
-    """The training stage: the config's epochs and patience with early stopping on the
-    validation AUPR and the best epoch kept; under ``paper``, the released script's class
-    weights, stopping metric and patience (``registry.ModelSpec.paper_training``), or, for a
-    script that kept its last epoch (``PAPER_SCHEMES``), every epoch and the last weights."""
-    recipe, epochs = run.recipe, int(train_cfg["epochs"])
-    labels = run.data.labels[run.train_rows]
+def main_stage(run: Run) -> Stage:
+    """The training stage: the run's epochs and batch with early stopping on the validation
+    AUPR (the config's patience) and the best epoch kept; under ``paper``, the released
+    stage's stopping rule (``None``: every epoch), the weights it kept and its class weights."""
+    cfg, released = run.train_cfg, run.released
     stage = Stage(
-        "train",
-        epochs,
-        int(train_cfg["batch_size"]),
-        monitor="val_f1" if recipe.get("monitor") == "f1" else "val_aupr",
-        patience=int(recipe.get("patience", train_cfg["patience"])),
-        class_weight=class_weights(recipe.get("class_weight"), labels),
+        "train", int(cfg["epochs"]), int(cfg["batch_size"]), patience=int(cfg["patience"])
     )
-    if recipe:
-        log.info(
-            "paper protocol as released: class weights %s, %s, early stopping on %s (patience %d)",
-            stage.class_weight,
-            "balanced epochs (negatives undersampled)"
-            if recipe.get("undersample")
-            else "all pairs",
-            stage.monitor,
-            stage.patience,
-        )
-    if protocol == "paper" and PAPER_SCHEMES[run.spec.paper][1]:
-        log.info("paper protocol %s: all %d epochs, last weights", run.spec.paper, epochs)
-        return replace(stage, patience=None, keep="last")
+    if released is None:
+        return stage
+    labels = run.data.labels[run.train_rows]
+    stage = replace(
+        stage,
+        monitor=released.monitor or "val_aupr",
+        patience=released.patience if released.monitor else None,
+        keep=released.keep,
+        class_weight=class_weights(released.class_weight, labels),
+    )
+    log.info(
+        "paper protocol, %s schedule: %s; class weights %s%s",
+        "released" if run.released_schedule else "the config's",
+        released.describe(),
+        stage.class_weight,
+        ", balanced epochs (negatives undersampled)" if released.undersample else "",
+    )
     return stage
 
 

@@ -119,6 +119,14 @@ def split_params(*keys):
     return canonical({k: config["split"][k] for k in keys if k in config["split"]})
 
 
+def train_settings(wildcards):
+    """``train`` of a training job (TRAIN_PARAMS): paper_schedule only under paper, the one
+    protocol it changes."""
+    if wildcards.protocol == "paper":
+        return TRAIN_PARAMS
+    return {k: v for k, v in TRAIN_PARAMS.items() if k != "paper_schedule"}
+
+
 def train_augment(wildcards):
     """``augment`` of a training job: all of it (canonical key order) under the protocols that
     augment training positives on the fly (epipair.splits.AUGMENTED_AFTER_SPLIT), else the flank

@@ -98,6 +98,8 @@ rule summary:
     localrule: True
     conda:
         "../../envs/report.yaml"
+    params:
+        schedules=schedule_lines(),
     script:
         "../scripts/report_summary.py"
 

@@ -30,7 +30,7 @@ if TRAIN_JOBS == "per_cell":
         params:
             windows=element_windows(),
             augment=train_augment,
-            train=TRAIN_PARAMS,
+            train=train_settings,
             model_params=model_params,
             marks=MARKS,
             pretrain_cells=pretrain_cells,
@@ -66,7 +66,7 @@ else:
         params:
             windows=element_windows(),
             augment=train_augment,
-            train=TRAIN_PARAMS,
+            train=train_settings,
             model_params=model_params,
             marks=MARKS,
             cells=CELLS,

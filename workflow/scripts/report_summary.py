@@ -15,4 +15,5 @@ with script(snakemake):
             for key, path in snakemake.input.items()
             if key.startswith("interpret_")
         },
+        schedules=snakemake.params.schedules,
     )

@@ -19,6 +19,15 @@ def report_targets():
     return out
 
 
+def schedule_lines():
+    """``[[model, protocol, schedule], ...]`` of every run (registry.schedule_text): how each
+    number of the summary was trained."""
+    train = {**config["train"], **TRAIN_PARAMS}
+    return [
+        [m, p, registry.schedule_text(m, p, train, config["model_params"].get(m))] for m, p in RUNS
+    ]
+
+
 def summary_inputs(wildcards):
     out = {
         "metrics": rules.metrics.output[0],
