@@ -157,3 +157,32 @@ def test_speid_retraining_schedule_freezes_in_its_second_stage(
         not model.get_layer("bilstm").trainable and not model.get_layer("enhancer_conv").trainable
     )
     assert model.get_layer("dense").trainable
+
+
+def test_the_released_schedule_builds_with_keras_1_and_2_semantics():
+    """SPEID's Keras 1 LSTM: hard_sigmoid; Keras 2's activity L2 summed over the batch, which
+    Keras 3 divides by it: the coefficient times the released batch."""
+    speid = registry.released_model_params(registry.spec("speid"), {"preset": "demo"}, 100)
+    assert speid == {"preset": "demo", "lstm_recurrent_activation": "hard_sigmoid"}
+    own = registry.released_model_params(
+        registry.spec("speid"), {"lstm_recurrent_activation": "sigmoid"}, 100
+    )
+    assert own == {"lstm_recurrent_activation": "sigmoid"}  # a configured value stays
+    seq = registry.released_model_params(registry.spec("xiao_seq_cnn"), {}, 64)
+    assert seq == {"dense_activity_l2": pytest.approx(2e-5 * 64)}
+    att = registry.released_model_params(registry.spec("xiao_seq_attention"), {}, 200)
+    assert att == {"dense_activity_l2": pytest.approx(1e-6 * 200)}
+    assert registry.released_model_params(registry.spec("epi_cnn"), {}, 200) == {}
+
+
+def test_speid_trains_with_hard_sigmoid_under_its_released_schedule(
+    demo_features, tmp_path, monkeypatch
+):
+    one_epoch_each(monkeypatch, "speid")
+    released = dict(TRAIN, paper_schedule="released")
+    run_train("speid", demo_features, tmp_path / "r", protocol="paper", train=released)
+    run_train("speid", demo_features, tmp_path / "c", protocol="paper", train=TRAIN)
+    for folder, name in (("r", "hard_sigmoid"), ("c", "sigmoid")):
+        model = keras.models.load_model(tmp_path / folder / "model.keras")
+        lstm = model.get_layer("bilstm").forward_layer
+        assert lstm.recurrent_activation.__name__ == name

@@ -159,6 +159,7 @@ class ModelSpec:
 
 # hyperparameters that take one of a few words
 CHOICES = {
+    "lstm_recurrent_activation": ("sigmoid", "hard_sigmoid"),
     "second_stage_class_weights": ("as_released", "sqrt"),
     "normalize": ("position", "none"),
     "init_motifs": ("none", "jaspar"),
@@ -203,6 +204,23 @@ class StageSpec:
             f"{self.name}: {self.data}; Adam {self.learning_rate:g}, batch {self.batch_size}, "
             f"{self.epochs} epochs, {stop}, {self.keep} weights ({self.cite})"
         )
+
+
+def released_model_params(spec: ModelSpec, model_params: dict | None, batch_size: int) -> dict:
+    """``model_params`` as the released Keras 1/2 code meant them, under Keras 3 (the released
+    schedule, ``paper``), where the configured ones leave them at the defaults: SPEID's LSTM
+    with Keras 1's default recurrent activation, ``hard_sigmoid`` (``build_small_model.py``
+    L61-63 sets none); activity L2 penalties summed over the batch as Keras 2 did
+    (``topology.py`` L644-646), where Keras 3 divides them by the batch size
+    (``keras/src/layers/layer.py``): the coefficient times ``batch_size``."""
+    given = dict(model_params or {})
+    resolved = spec.params(given)
+    out = dict(given)
+    if "lstm_recurrent_activation" in resolved and "lstm_recurrent_activation" not in given:
+        out["lstm_recurrent_activation"] = "hard_sigmoid"
+    if resolved.get("dense_activity_l2"):
+        out["dense_activity_l2"] = resolved["dense_activity_l2"] * batch_size
+    return out
 
 
 def schedule_text(name: str, protocol: str, train: dict, model_params: dict | None) -> str:
@@ -402,6 +420,9 @@ MODELS: dict[str, ModelSpec] = {
             l2=1e-5,
             dense_l2=1e-6,
             lstm_units=50,
+            # Keras 3's default; Keras 1's LSTM (SPEID's) defaulted to hard_sigmoid, which the
+            # released schedule (paper) uses (released_model_params)
+            lstm_recurrent_activation="sigmoid",
             dense_units=800,
             dropout_merge=0.25,
             dropout_lstm=0.5,

@@ -343,6 +343,9 @@ def prepare(model_name, protocol, inputs, features, train_cfg, model_params, res
             )
     released, train_cfg = schedule_settings(spec, protocol, train_cfg, model_params)
     seed, bs = int(train_cfg["seed"]), int(train_cfg["batch_size"])
+    in_full = released is not None and train_cfg.get("paper_schedule", "released") == "released"
+    if in_full:  # the released Keras 1/2 semantics too
+        model_params = registry.released_model_params(spec, model_params, bs)
     undersample = released is not None and released.undersample
     instances = training_instances(
         protocol, undersample, data.labels, tr_rows, tr_shifts, features, seed
@@ -371,7 +374,6 @@ def prepare(model_name, protocol, inputs, features, train_cfg, model_params, res
     }
     valid = ValidationSet(data.features, names, data.labels, va_rows, va_shifts, bs)
     files = run_files(inputs, names)
-    in_full = released is not None and train_cfg.get("paper_schedule", "released") == "released"
     return Run(
         spec, data, valid, tr_rows, train_ds, settings, files, seed, model_params, train_cfg,
         released, in_full,

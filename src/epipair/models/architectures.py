@@ -77,7 +77,10 @@ def _merged_sequence_branches(shapes, p):
 
 def build_speid(shapes, p):
     inputs, x = _merged_sequence_branches(shapes, p)
-    x = layers.Bidirectional(layers.LSTM(p["lstm_units"], return_sequences=True), name="bilstm")(x)
+    lstm = layers.LSTM(
+        p["lstm_units"], return_sequences=True, recurrent_activation=p["lstm_recurrent_activation"]
+    )
+    x = layers.Bidirectional(lstm, name="bilstm")(x)
     x = layers.BatchNormalization(name="lstm_bn")(x)
     x = layers.Dropout(p["dropout_lstm"], name="lstm_dropout")(x)
     x = layers.Flatten(name="flatten")(x)
