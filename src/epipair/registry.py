@@ -236,9 +236,14 @@ def schedule_text(name: str, protocol: str, train: dict, model_params: dict | No
             f"(patience {train['patience']}), best weights"
         )
     if train.get("paper_schedule", "released") == "released":
-        return "released: " + "; ".join(s.describe() for s in stages)
-    return f"config rates ({own}) with the released rules: " + "; ".join(
-        s.describe() for s in stages
+        return (
+            "released (its rates, epochs and rules; the instances of the model's paper scheme, "
+            "docs/protocols.md lists where they differ): " + "; ".join(s.describe() for s in stages)
+        )
+    return (
+        f"paper_schedule config: {own} (config train) instead of the released rates; the "
+        "released stopping rule, kept weights and class weights of: "
+        + "; ".join(s.describe() for s in stages)
     )
 
 
