@@ -7,6 +7,7 @@ import logging
 from dataclasses import replace
 
 import keras
+import pandas as pd
 import pytest
 
 from epipair import registry
@@ -119,8 +120,10 @@ def test_each_released_schedule_trains_on_the_demo(
 
 
 def test_the_transfer_schedule_pretrains_then_trains(
-    demo_features, demo_features_b, tmp_path, monkeypatch
+    demo_features, demo_features_b, tmp_path, monkeypatch, caplog
 ):
+    """basic_general_training.py: 81% draws (L56, L123), the loss summed over the batch
+    (L25), batch normalisation new for each cell line it pre-trains on."""
     one_epoch_each(monkeypatch, "simple_cnn_transfer")
     other = {
         "pairs": demo_features_b / "pairs.tsv",
@@ -128,16 +131,24 @@ def test_the_transfer_schedule_pretrains_then_trains(
         "features_dir": demo_features_b / "features",
     }
     train = dict(TRAIN, paper_schedule="released")
-    history = run_train(
-        "simple_cnn_transfer",
-        demo_features,
-        tmp_path,
-        protocol="paper",
-        train=train,
-        params=dict(SMALL["simple_cnn"], pretrain_epochs=3),  # released: 1 (cut) wins
-        pretrain={"CellB": other},
-    )
+    with caplog.at_level(logging.INFO, logger="epipair"):
+        history = run_train(
+            "simple_cnn_transfer",
+            demo_features,
+            tmp_path,
+            protocol="paper",
+            train=train,
+            params=dict(SMALL["simple_cnn"], pretrain_epochs=3),  # released: 1 (cut) wins
+            pretrain={"CellB": other},
+        )
     assert history["stage"].tolist() == ["pretrain:CellB", "train"]
+    assert "pre-training on CellB: batch normalisation reset, as released" in caplog.text
+    paper = pd.read_csv(demo_features_b / "splits_paper.tsv", sep="\t")
+    draws = paper[paper["scheme"] == "zhuang_general_training"]["split"].value_counts()
+    assert draws["train"] == int(0.81 * draws["test"])
+    assert f"pre-training on CellB: {draws['train']} instances per epoch" in caplog.text
+    model = keras.models.load_model(tmp_path / "model.keras")
+    assert model.loss.reduction == "sum"
 
 
 def test_speid_retraining_schedule_freezes_in_its_second_stage(

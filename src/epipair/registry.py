@@ -468,7 +468,7 @@ MODELS: dict[str, ModelSpec] = {
             f"{_ARCH}:build_simple_cnn",
             "Zhuang, Shen & Pan 2019, zzUMN/Combine-CNN-Enhancer-and-Promoters "
             "Keras-Test/basic_general_training.py",
-            paper="zhuang_basic_training",
+            paper="zhuang_general_training",
             pretrain=True,
             released=ZHUANG_TRANSFER,
             presets={"demo": {**SIMPLE_CNN_DEMO, "pretrain_epochs": 1}},

@@ -151,10 +151,25 @@ def zhuang_basic_training(
     (L45), validation rows drawn likewise, 9% (L46), and every row of the set scored (L104-111),
     training rows included. The set is the augmented one (the paper reuses SPEID's data; the
     repository does not show it)."""
+    return _zhuang_draws(pairs, n_aug, max_shift, seed, grid_step, 0.5)
+
+
+def zhuang_general_training(
+    pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None, split_chroms=None
+):
+    """Zhuang, Shen & Pan's transfer learning (section 2.3.2, Keras-Test/
+    basic_general_training.py): as :func:`zhuang_basic_training` with an 81% training draw,
+    for pre-training on each other cell line (L56-57) and for fine-tuning (L123-124)."""
+    return _zhuang_draws(pairs, n_aug, max_shift, seed, grid_step, 0.81)
+
+
+def _zhuang_draws(pairs, n_aug, max_shift, seed, grid_step, train_fraction: float):
+    """Rows of the augmented set drawn with replacement: ``train_fraction`` of its size to
+    train, 9% to validate; every row scored."""
     rng = np.random.default_rng(seed)
     inst = _augmented(pairs, n_aug, max_shift, rng, grid_step)
     n = len(inst)
-    train = inst.iloc[rng.integers(0, n, size=int(0.5 * n))]
+    train = inst.iloc[rng.integers(0, n, size=int(train_fraction * n))]
     valid = inst.iloc[rng.integers(0, n, size=int(0.09 * n))]
     return pd.concat(
         [train.assign(split="train"), valid.assign(split="valid"), inst.assign(split="test")],
@@ -207,6 +222,7 @@ PAPER_SCHEMES = {
     "augment_then_split": paper_split,
     "speid_basic_training": speid_basic_training,
     "zhuang_basic_training": zhuang_basic_training,
+    "zhuang_general_training": zhuang_general_training,
     "xiao_chromosome_split": xiao_chromosome_split,
 }
 

@@ -435,12 +435,24 @@ def resume_or_build(run: Run, ckpt, inputs, features, cache):
             )
         held_out = held_out_chromosomes(run.data) if run.data.protocol == "leakage_free" else set()
         stage = pretrain_stage(run)
+        released = run.spec.released_stage("pretrain", run.model_params)
+        fresh_bn = run.released_schedule and released and "BatchNormalization" in released.reset
         for cell, src in inputs.pretrain.items():
             other = features.open(
                 src["pairs"], src["paper"], src["features_dir"], run.data.protocol, run.spec.name
             )
+            if fresh_bn:  # the released script rebuilds the network's BN per cell line
+                reset_batch_normalisation(model)
+                log.info("pre-training on %s: batch normalisation reset, as released", cell)
             pretrain_on(model, other, cell, held_out, stage, features.augment, run, state)
     return model, state
+
+
+def summed_loss(run: Run) -> bool:
+    """A released schedule whose loss is summed over the batch (Zhuang et al.'s transfer
+    learning, basic_general_training.py L25; compiled once, so its fine-tuning too)."""
+    stages = (run.spec.released_stage(n, run.model_params) for n in ("pretrain", "train"))
+    return run.released_schedule and any(s is not None and s.loss == "sum" for s in stages)
 
 
 def pretrain_stage(run: Run) -> Stage:
@@ -476,7 +488,9 @@ def build_model(run: Run, inputs: TrainInputs, cache):
         model = models.build(spec.name, feats.shapes(), run.model_params)
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=float(train_cfg["learning_rate"])),
-        loss="binary_crossentropy",
+        loss=keras.losses.BinaryCrossentropy(reduction="sum")
+        if summed_loss(run)
+        else "binary_crossentropy",
     )
     if cache is not None:
         cache.keep(key, model)
@@ -804,16 +818,24 @@ def freeze_for_second_stage(model) -> list[str]:
     """Freeze the convolutions and (Bi)LSTMs and put every batch normalisation layer back to
     its initial state (gamma 1, beta 0, moving mean 0, moving variance 1); returns the names
     of the frozen layers."""
-    import keras
-
     frozen = []
     for layer in model.layers:
         if type(layer).__name__ in SECOND_STAGE_FROZEN:
             layer.trainable = False
             frozen.append(layer.name)
-        elif isinstance(layer, keras.layers.BatchNormalization):
-            gamma, beta, mean, var = layer.get_weights()
-            layer.set_weights(
-                [np.ones_like(gamma), np.zeros_like(beta), np.zeros_like(mean), np.ones_like(var)]
-            )
+    reset_batch_normalisation(model)
     return frozen
+
+
+def reset_batch_normalisation(model) -> None:
+    """Every BatchNormalization layer back to its initial state (gamma 1, beta 0, moving mean
+    0, moving variance 1), as a network rebuilt with new BN layers has them."""
+    import keras
+
+    initial = (("gamma", 1.0), ("beta", 0.0), ("moving_mean", 0.0), ("moving_variance", 1.0))
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            for name, value in initial:  # gamma is None without scale, beta without center
+                variable = getattr(layer, name, None)
+                if variable is not None:
+                    variable.assign(np.full(variable.shape, value, dtype=variable.dtype))
