@@ -184,6 +184,8 @@ def test_the_released_schedule_builds_with_keras_1_and_2_semantics():
     att = registry.released_model_params(registry.spec("xiao_seq_attention"), {}, 200)
     assert att == {"dense_activity_l2": pytest.approx(1e-6 * 200)}
     assert registry.released_model_params(registry.spec("epi_cnn"), {}, 200) == {}
+    given = {"dense_activity_l2": 1e-3}
+    assert registry.released_model_params(registry.spec("xiao_seq_cnn"), given, 64) == given
 
 
 def test_speid_trains_with_hard_sigmoid_under_its_released_schedule(

@@ -218,7 +218,7 @@ def released_model_params(spec: ModelSpec, model_params: dict | None, batch_size
     out = dict(given)
     if "lstm_recurrent_activation" in resolved and "lstm_recurrent_activation" not in given:
         out["lstm_recurrent_activation"] = "hard_sigmoid"
-    if resolved.get("dense_activity_l2"):
+    if resolved.get("dense_activity_l2") and "dense_activity_l2" not in given:
         out["dense_activity_l2"] = resolved["dense_activity_l2"] * batch_size
     return out
 
