@@ -87,8 +87,7 @@ def build_regions(
     counts = df.groupby("split")["label"].agg(["size", "sum"])
     for name, row in counts.iterrows():
         log.info("split %s: %d pairs, %d positives", name, row["size"], row["sum"])
-    counts = np.bincount(np.concatenate([enh_c, prom_c]))
-    shared = (counts[enh_c] > 1) | (counts[prom_c] > 1)
+    shared = splits.shares_element(enh_c, prom_c)
     log.info(
         "%d groups; %.1f%% of positives share an element with another pair",
         df["group"].nunique(),

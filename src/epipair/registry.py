@@ -206,6 +206,12 @@ class StageSpec:
         )
 
 
+def released_rates(train: dict) -> bool:
+    """Whether ``protocol: paper`` takes the released learning rate, batch size and epochs
+    (``train.paper_schedule: released``, the schema's default) or the config's."""
+    return train.get("paper_schedule", "released") == "released"
+
+
 def released_model_params(spec: ModelSpec, model_params: dict | None, batch_size: int) -> dict:
     """``model_params`` as the released Keras 1/2 code meant them, under Keras 3 (the released
     schedule, ``paper``), where the configured ones leave them at the defaults: SPEID's LSTM
@@ -235,7 +241,7 @@ def schedule_text(name: str, protocol: str, train: dict, model_params: dict | No
         return f"epipair's (config train): {own}, early stopping on the validation AUPR " + (
             f"(patience {train['patience']}), best weights"
         )
-    if train.get("paper_schedule", "released") == "released":
+    if released_rates(train):
         return (
             "released (its rates, epochs and rules; the instances of the model's paper scheme, "
             "docs/protocols.md lists where they differ): " + "; ".join(s.describe() for s in stages)

@@ -271,6 +271,12 @@ def random_holdout_split(
     return split
 
 
+def shares_element(enh_cluster: np.ndarray, prom_cluster: np.ndarray) -> np.ndarray:
+    """Per pair: its enhancer or its promoter (element clusters) is in another pair too."""
+    counts = np.bincount(np.concatenate([enh_cluster, prom_cluster]))
+    return (counts[enh_cluster] > 1) | (counts[prom_cluster] > 1)
+
+
 def leakage_audit(
     pairs: pd.DataFrame,
     enh_cluster: np.ndarray,
@@ -294,9 +300,8 @@ def leakage_audit(
     labels = pairs["label"].to_numpy()
     te_pos = te[labels[te] == 1]
     copy = np.isin(te_pos, tr)
-    counts = np.bincount(np.concatenate([enh_cluster, prom_cluster]))
     pos = labels == 1
-    shared = (counts[enh_cluster] > 1) | (counts[prom_cluster] > 1)
+    shared = shares_element(enh_cluster, prom_cluster)
     return {
         "n_train_pairs": int(tr.size),
         "n_test_pairs": int(te.size),

@@ -343,7 +343,7 @@ def prepare(model_name, protocol, inputs, features, train_cfg, model_params, res
             )
     released, train_cfg = schedule_settings(spec, protocol, train_cfg, model_params)
     seed, bs = int(train_cfg["seed"]), int(train_cfg["batch_size"])
-    in_full = released is not None and train_cfg.get("paper_schedule", "released") == "released"
+    in_full = released is not None and registry.released_rates(train_cfg)
     if in_full:  # the released Keras 1/2 semantics too
         model_params = registry.released_model_params(spec, model_params, bs)
     undersample = released is not None and released.undersample
@@ -388,7 +388,7 @@ def schedule_settings(spec, protocol: str, train_cfg: dict, model_params):
     quick run of the same protocol). Under the other protocols, epipair's schedule: the
     config's ``train`` section, and no released stage."""
     released = spec.released_stage("train", model_params) if protocol == "paper" else None
-    if released is None or train_cfg.get("paper_schedule", "released") != "released":
+    if released is None or not registry.released_rates(train_cfg):
         return released, train_cfg
     schedule = {"learning_rate": released.learning_rate, "batch_size": released.batch_size}
     return released, {**train_cfg, **schedule, "epochs": released.epochs}
