@@ -131,6 +131,26 @@ def test_epi_resnet_is_resnet_cnn_epi():
     expected = 2 * per_branch + bn(256) + dense(13 * 256, 800) + bn(800) + dense(800, 1)
     assert expected == 5_915_841
     assert build("epi_resnet", PAPER).count_params() == expected
+    # normalize: over_pairs scales the inputs over pairs as the script did before the model
+    # (L65-66): PairScale layers hold that scale, one untrained number per (position, dataset)
+    model = build("epi_resnet", PAPER, {"normalize": "over_pairs"})
+    scales = [layer for layer in model.layers if type(layer).__name__ == "PairScale"]
+    assert [tuple(layer.inverse_norm.shape) for layer in scales] == [(296, 22), (196, 22)]
+    assert model.count_params() == expected + (296 + 196) * 22
+    assert not any(w.trainable for layer in scales for w in layer.weights)
+
+
+def test_pair_scale_matches_keras_2_normalize_over_pairs():
+    """np_utils.normalize(x, axis=0): each (position, dataset) over the pairs; a zero norm
+    divides by 1. Features.l2_over_pairs computes the norms, PairScale applies them."""
+    from epipair.models.architectures import PairScale
+
+    x = np.array([[[3.0, 0.0]], [[4.0, 0.0]]], dtype=np.float32)  # 2 pairs, 1 position, 2 marks
+    layer = PairScale()
+    layer.build(x.shape)
+    layer.inverse_norm.assign(np.array([[1 / 5.0, 1.0]], dtype=np.float32))
+    np.testing.assert_allclose(np.asarray(layer(x))[:, 0, 0], [0.6, 0.8], rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(layer(x))[:, 0, 1], [0.0, 0.0])
 
 
 def test_xiao_sequence_models_parameter_counts():

@@ -7,6 +7,7 @@ import logging
 from dataclasses import replace
 
 import keras
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -81,6 +82,20 @@ def test_the_paper_schedule_is_the_released_one(model, preset):
     assert schedule_settings(spec, "leakage_free", cfg, params) == (None, cfg)
 
 
+def test_epi_resnet_epochs_are_200_balanced_batches():
+    """fit_generator(steps_per_epoch=200, epochs=15) over BalancedSequence (L150-153)."""
+    stage = registry.spec("epi_resnet").released_stage("train")
+    assert (stage.steps, stage.batch_size, stage.undersample) == (200, 64, True)
+    assert "15 epochs of 200 balanced batches" in stage.describe()
+
+
+def test_the_retraining_preset_has_its_own_paper_scheme():
+    speid = registry.spec("speid")
+    assert speid.paper_scheme({}) == speid.paper == "speid_basic_training"
+    assert speid.paper_scheme({"preset": "retraining_model3"}) == "speid_retraining_model3"
+    assert speid.paper_scheme({"preset": "demo"}) == "speid_basic_training"
+
+
 def test_models_without_released_code_have_no_released_schedule():
     for name in registry.names():
         spec = registry.spec(name)
@@ -113,6 +128,8 @@ def test_each_released_schedule_trains_on_the_demo(
     stage = registry.spec(name).released_stage("train")
     text = caplog.text
     assert f"batch {stage.batch_size}, 1 epochs" in text and "released schedule" in text
+    if stage.steps:  # epi_resnet: 200 balanced batches an epoch
+        assert f"{stage.steps * stage.batch_size} training instances per epoch" in text
     if stage.keep == "last":
         assert "kept the last epoch's weights" in text
     else:
@@ -152,17 +169,24 @@ def test_the_transfer_schedule_pretrains_then_trains(
 
 
 def test_speid_retraining_schedule_freezes_in_its_second_stage(
-    demo_features, tmp_path, monkeypatch
+    demo_features, tmp_path, monkeypatch, caplog
 ):
+    """retraining_model3.py: stage 1 on the first 90% of the shuffled augmented set (L42-43),
+    stage 2 on the first 90% of the original pairs (L131-132: split retrain)."""
     one_epoch_each(monkeypatch, "speid", "retraining_model3")
     small = {k: SMALL["speid"][k] for k in ("filters", "kernel", "lstm_units", "dense_units")}
     params = {"preset": "retraining_model3", **small, "second_stage_epochs": 1}
     params["init_motifs"] = "none"  # JASPAR's 40-wide motifs do not fit 12-wide kernels
     train = dict(TRAIN, paper_schedule="released")
-    history = run_train(
-        "speid", demo_features, tmp_path, protocol="paper", train=train, params=params
-    )
+    with caplog.at_level(logging.INFO, logger="epipair"):
+        history = run_train(
+            "speid", demo_features, tmp_path, protocol="paper", train=train, params=params
+        )
     assert history["stage"].tolist() == ["train", "second_stage"]
+    paper = pd.read_csv(demo_features / "splits_paper.tsv", sep="\t")
+    sides = paper[paper["scheme"] == "speid_retraining_model3"]["split"].value_counts()
+    assert f"{sides['train']} training instances per epoch" in caplog.text
+    assert f"batch normalisation reset; {sides['retrain']} pairs" in caplog.text
     model = keras.models.load_model(tmp_path / "model.keras")
     assert (
         not model.get_layer("bilstm").trainable and not model.get_layer("enhancer_conv").trainable
@@ -199,3 +223,29 @@ def test_speid_trains_with_hard_sigmoid_under_its_released_schedule(
         model = keras.models.load_model(tmp_path / folder / "model.keras")
         lstm = model.get_layer("bilstm").forward_layer
         assert lstm.recurrent_activation.__name__ == name
+
+
+@pytest.mark.parametrize("how", ["train_pairs", "over_pairs"])
+def test_epi_resnet_inputs_scaled_over_pairs(how, demo_features, tmp_path):
+    """ResNetCNN_EPI.py L65-66 scales each (position, dataset) over all pairs (over_pairs);
+    epipair's default over the training pairs only: the saved model holds 1 / those norms."""
+    from epipair.data import CellData
+    from epipair.models.architectures import PairScale
+
+    from .conftest import DEMO_AUGMENT, DEMO_MARKS, DEMO_WINDOWS
+
+    params = {**SMALL["epi_resnet"], "normalize": how}
+    run_train("epi_resnet", demo_features, tmp_path, params=params)
+    data = CellData.open(
+        demo_features / "pairs.tsv", None, demo_features / "features", protocol="leakage_free",
+        windows=DEMO_WINDOWS, augment=DEMO_AUGMENT, marks=DEMO_MARKS, model="epi_resnet",
+    )  # fmt: skip
+    rows = data.instances("train")[0] if how == "train_pairs" else range(len(data.pairs))
+    model = keras.models.load_model(tmp_path / "model.keras")
+    for name in registry.SIGNAL_WINDOW_INPUTS:
+        layer = model.get_layer(f"{name}_pairscale")
+        assert isinstance(layer, PairScale)
+        norm = data.features.l2_over_pairs(name, list(rows))
+        if how == "train_pairs":  # the root mean square: the L2 norm / sqrt(pairs)
+            norm = norm / np.sqrt(len(rows))
+        np.testing.assert_allclose(np.asarray(layer.inverse_norm), 1 / norm, rtol=1e-5)

@@ -142,6 +142,28 @@ def test_paper_schemes_of_speid_and_zhuang():
     assert (zhuang["split"] == "valid").sum() == int(0.09 * n)
 
 
+def test_speid_retraining_model3_scheme():
+    """retraining_model3.py: stage 1 fits the first 90% of the shuffled augmented set and
+    validates on the rest (L42-43); stage 2 the first 90% of the shuffled original pairs
+    (L131-132, split retrain), whose last 10% are epipair's test."""
+    df, _, _ = toy_pairs()
+    table = splits.speid_retraining_model3(df, 20, 300, 1, 0.1, 0.1)
+    n_aug = 20 * int(df["label"].sum()) + int((df["label"] == 0).sum())
+    side = table["split"].value_counts()
+    assert (side["train"], side["valid"]) == (int(0.9 * n_aug), n_aug - int(0.9 * n_aug))
+    assert (side["retrain"], side["test"]) == (int(0.9 * len(df)), len(df) - int(0.9 * len(df)))
+    once = table[table["split"].isin(["retrain", "test"])]
+    assert sorted(once["pair_id"]) == sorted(df["pair_id"]) and (once["shift"] == 0).all()
+    stage1 = table[table["split"].isin(["train", "valid"])]
+    assert (stage1["shift"] != 0).any() and stage1["pair_id"].tolist() != sorted(stage1["pair_id"])
+    # the two shuffles are independent: shifted copies of test positives trained in stage 1
+    positives = set(df["pair_id"][df["label"] == 1])
+    test_pos = set(table["pair_id"][table["split"] == "test"]) & positives
+    assert test_pos & set(table["pair_id"][table["split"] == "train"])
+    rows, shifts = splits.split_instances(df, table, "paper", splits.RETRAIN)
+    assert rows.size == side["retrain"] and (shifts == 0).all()
+
+
 def test_audit_hand_case():
     df = pd.DataFrame(
         {

@@ -135,6 +135,35 @@ def run_train(name, folder, out, protocol="leakage_free", train=TRAIN, params=No
     )
 
 
+def test_balanced_epochs_of_a_set_number_of_samples():
+    """ResNetCNN_EPI.py: BalancedSequence (L110-147) cycled for 200 steps an epoch (L150-153):
+    one balanced pass by default; with ``per_epoch``, passes drawn afresh until it is filled."""
+    from epipair.data import UndersampledInstances
+
+    labels = np.array([1] * 5 + [0] * 45)
+    rows = np.arange(50)
+    one, _ = UndersampledInstances(rows, labels, seed=0).draw(0)
+    assert one.size == 10 and labels[one].sum() == 5 and np.unique(one).size == 10
+    many, shifts = UndersampledInstances(rows, labels, seed=0, per_epoch=64).draw(0)
+    assert many.size == 64 and (shifts == 0).all()
+    for start in range(0, 60, 10):  # each full pass: every positive once, as many negatives
+        part = many[start : start + 10]
+        assert labels[part].sum() == 5 and np.unique(part).size == 10
+    again, _ = UndersampledInstances(rows, labels, seed=0, per_epoch=64).draw(0)
+    np.testing.assert_array_equal(many, again)
+
+
+def test_l2_norms_over_pairs(demo_features):
+    """Features.l2_over_pairs is Keras 2's np_utils.normalize(x, axis=0) norm, in chunks."""
+    feats = Features(demo_features / "features", DEMO_AUGMENT["max_shift"], DEMO_WINDOWS)
+    rows = np.arange(0, 40, 3)
+    x = feats.batch(["enhancer_sigwin"], rows, np.zeros_like(rows))["enhancer_sigwin"]
+    want = np.sqrt(np.square(x.astype(np.float64)).sum(axis=0))
+    got = feats.l2_over_pairs("enhancer_sigwin", rows, chunk=4)
+    np.testing.assert_allclose(got, np.where(want > 0, want, 1.0))
+    assert got.shape == x.shape[1:]
+
+
 @pytest.mark.parametrize("name", list(SMALL))
 def test_short_training_run_per_model(name, demo_features, tmp_path):
     history = run_train(name, demo_features, tmp_path)

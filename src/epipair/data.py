@@ -73,22 +73,30 @@ class AugmentedInstances:
 
 class UndersampledInstances:
     """Balanced epochs: every training positive and as many negatives, drawn afresh each epoch
-    (menglix/EPI ResNetCNN_EPI.py ``BalancedSequence``, L110-147)."""
+    (menglix/EPI ResNetCNN_EPI.py ``BalancedSequence``, L110-147). ``per_epoch``: samples an
+    epoch, made of successive balanced passes, each drawn afresh, the last one cut short (the
+    script's ``fit_generator(steps_per_epoch=200)`` cycles its sequence, L150-153); ``None``:
+    one pass."""
 
-    def __init__(self, rows, labels, seed: int):
+    def __init__(self, rows, labels, seed: int, per_epoch: int | None = None):
         self.rows = np.asarray(rows, dtype=np.int64)
         lab = np.asarray(labels)[self.rows]
         self.pos, self.neg = self.rows[lab == 1], self.rows[lab != 1]
         if not (self.pos.size and self.neg.size):
             raise EpipairError("balanced epochs need training pairs of both labels")
         self.seed = int(seed)
+        self.per_epoch = per_epoch
 
     def draw(self, epoch: int):
         rng = np.random.default_rng([self.seed, epoch, 3])
         n = min(self.pos.size, self.neg.size)
-        rows = np.concatenate(
-            [rng.choice(self.pos, n, replace=False), rng.choice(self.neg, n, replace=False)]
-        )
+        passes = []
+        while not passes or sum(p.size for p in passes) < (self.per_epoch or 0):
+            one = np.concatenate(
+                [rng.choice(self.pos, n, replace=False), rng.choice(self.neg, n, replace=False)]
+            )
+            passes.append(rng.permutation(one) if self.per_epoch else one)
+        rows = np.concatenate(passes)[: self.per_epoch]
         return rows, np.zeros(rows.size, dtype=np.int64)
 
 
@@ -154,6 +162,19 @@ class Features:
                 out[name] = np.ascontiguousarray(np.asarray(arr[srt])[inv].transpose(0, 2, 1))
         return out
 
+    def l2_over_pairs(self, name: str, rows, chunk: int = 4096) -> np.ndarray:
+        """``[positions, datasets]``: the L2 norm of each (position, dataset) of signal input
+        ``name`` over ``rows``, a zero norm set to 1 (Keras 2's ``np_utils.normalize(x,
+        axis=0)``); read in chunks of ``chunk`` rows."""
+        rows = np.asarray(rows, dtype=np.int64)
+        squared = 0.0
+        for i in range(0, rows.size, chunk):
+            part = rows[i : i + chunk]
+            x = self.batch([name], part, np.zeros_like(part))[name].astype(np.float64)
+            squared = squared + np.square(x).sum(axis=0)
+        norm = np.sqrt(squared)
+        return np.where(norm > 0, norm, 1.0)
+
 
 def _select_marks(arr, marks_file: Path, marks: list[str]):
     """The ``marks`` of a signal array ``[n, marks, bins]`` whose marks ``marks_file`` lists."""
@@ -193,13 +214,14 @@ class CellData:
         folds_path=None,
         fold: str = SINGLE,
         model: str | None = None,
+        model_params: dict | None = None,
     ) -> CellData:
         """Read ``pairs.tsv`` (``splits_paper.tsv`` under ``paper``, ``splits_folds.tsv`` for
         a cross-validation ``fold``) and memory-map the features in ``features_dir``
         (``None``: a model that reads no features). ``model``: whose own paper protocol
-        ``paper`` means (``epipair.registry.ModelSpec.paper``; without one,
-        ``augment_then_split``)."""
-        scheme = registry.spec(model).paper if model else "augment_then_split"
+        ``paper`` means, under its configured ``model_params``
+        (``epipair.registry.ModelSpec.paper_scheme``; without one, ``augment_then_split``)."""
+        scheme = registry.spec(model).paper_scheme(model_params) if model else "augment_then_split"
         pairs, paper, fold_splits = read_split_tables(
             pairs_path, paper_path, protocol, folds_path, scheme
         )

@@ -145,7 +145,8 @@ def build_random_splits(
     paper = pd.concat([paper, holdout], ignore_index=True)
     audits = []
     for protocol, ids, side in sides:
-        train_ids, test_ids = ids[side == "train"], ids[side == "test"]
+        train_ids = ids[side.isin(("train", splits.RETRAIN))]  # a second stage's pairs too
+        test_ids = ids[side == "test"]
         audit = splits.leakage_audit(df, enh_c, prom_c, train_ids, test_ids)
         audits.append({"cell_line": cell, "protocol": protocol, **audit})
         log.info(

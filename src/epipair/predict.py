@@ -144,10 +144,11 @@ def predict_scores(model, features: Features, names, rows, shifts, batch_size: i
 
 
 def open_sample(
-    sample_dir, protocol: str, *, windows, augment, marks, model: str | None = None
+    sample_dir, protocol: str, *, windows, augment, marks, model: str | None = None, **more
 ) -> CellData:
     """A cell line's (or a scored pair set's) folder: tables, all fold splits and features;
-    ``model``: whose paper protocol ``paper`` means (``CellData.open``)."""
+    ``model`` (and ``model_params``, in ``more``): whose paper protocol ``paper`` means
+    (``CellData.open``)."""
     d = Path(sample_dir)
     folds = d / "splits_folds.tsv"
     return CellData.open(
@@ -160,6 +161,7 @@ def open_sample(
         marks=marks,
         folds_path=folds if folds.exists() else None,
         model=model,
+        **more,
     )
 
 
@@ -247,12 +249,14 @@ def predict_all(
     augment: dict,
     marks,
     out_paths: list,
+    model_params: dict | None = None,
     batch_size: int = 256,
 ) -> None:
     """Score each ``(train, test)`` in ``tests`` into ``out_paths``.
 
     ``model_paths``: ``{train cell: {fold: model file}}``; ``folds_paths``: ``{train cell:
-    folds.tsv}``. Each model is loaded once.
+    folds.tsv}``; ``model_params``: the configured ones (a preset may have its own paper
+    scheme, ``registry.ModelSpec.paper_scheme``). Each model is loaded once.
     """
     loaded = {}
     for (train, test), out in zip(tests, out_paths):
@@ -265,6 +269,7 @@ def predict_all(
             augment=augment,
             marks=marks,
             model=model_name,
+            model_params=model_params,
         )
         train_folds = None if train == test else read_folds(folds_paths[train])
         instances = held_out_instances(data, protocol, train_folds)

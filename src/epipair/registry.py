@@ -67,6 +67,8 @@ class ModelSpec:
     released: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     # models trained first whose trunks this one combines (Xiao et al.'s combined model)
     parts: tuple[str, ...] = ()
+    # a preset's own published protocol where it differs from ``paper`` ({preset: scheme})
+    preset_paper: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def neural(self) -> bool:
@@ -126,6 +128,11 @@ class ModelSpec:
         stages = self.released.get(preset) or self.released.get("default", ())
         return next((s for s in stages if s.name == name), None)
 
+    def paper_scheme(self, model_params: dict | None = None) -> str:
+        """The scheme ``protocol: paper`` runs for the configured ``model_params``: the
+        preset's own (SPEID's ``retraining_model3``) or the model's."""
+        return self.preset_paper.get((model_params or {}).get("preset"), self.paper)
+
     def builder_function(self):
         """The builder, imported now (this may load Keras or scikit-learn)."""
         module, _, attr = self.builder.partition(":")
@@ -161,7 +168,7 @@ class ModelSpec:
 CHOICES = {
     "lstm_recurrent_activation": ("sigmoid", "hard_sigmoid"),
     "second_stage_class_weights": ("as_released", "sqrt"),
-    "normalize": ("position", "none"),
+    "normalize": ("position", "train_pairs", "over_pairs", "none"),
     "init_motifs": ("none", "jaspar"),
 }
 
@@ -174,7 +181,8 @@ class StageSpec:
     at 0.5, as Keras' ``val_f1`` did; ``None``: every epoch runs) with ``patience``; ``keep``
     the ``best`` or the ``last`` epoch's weights; ``class_weight`` (``"balanced"``:
     scikit-learn's n / (2 n_class) on the training pairs, or ``{label: weight}``);
-    ``undersample``: each epoch all training positives and as many negatives drawn at random;
+    ``undersample``: each epoch all training positives and as many negatives drawn at random
+    (``steps`` batches an epoch, cycling such balanced passes; ``None``: one pass);
     ``loss``: binary cross-entropy averaged (``mean``) or ``sum``-med over the batch;
     ``frozen`` and ``reset``: layers not trained, and reset to their initial state, in it."""
 
@@ -189,6 +197,7 @@ class StageSpec:
     keep: str = "last"
     class_weight: object = None
     undersample: bool = False
+    steps: int | None = None
     loss: str = "mean"
     frozen: tuple[str, ...] = ()
     reset: tuple[str, ...] = ()
@@ -200,9 +209,10 @@ class StageSpec:
             if self.monitor
             else "no early stopping"
         )
+        steps = f" of {self.steps} balanced batches" if self.steps else ""
         return (
             f"{self.name}: {self.data}; Adam {self.learning_rate:g}, batch {self.batch_size}, "
-            f"{self.epochs} epochs, {stop}, {self.keep} weights ({self.cite})"
+            f"{self.epochs} epochs{steps}, {stop}, {self.keep} weights ({self.cite})"
         )
 
 
@@ -288,6 +298,7 @@ def _spec(
     pretrain=False,
     released=None,
     parts=(),
+    preset_paper=None,
     **defaults,
 ) -> ModelSpec:
     presets = MappingProxyType({k: MappingProxyType(v) for k, v in (presets or {}).items()})
@@ -305,6 +316,7 @@ def _spec(
         pretrain,
         MappingProxyType(dict(released or {})),
         tuple(parts),
+        MappingProxyType(dict(preset_paper or {})),
     )
 
 
@@ -404,6 +416,7 @@ MODELS: dict[str, ModelSpec] = {
             "Singh et al. 2019 (SPEID), ma-compbio/SPEID@edb9d9b pairwise/build_small_model.py "
             "(basic_training.py); preset retraining_model3: pairwise/frozen_model/",
             paper="speid_basic_training",
+            preset_paper={"retraining_model3": "speid_retraining_model3"},
             released={"default": SPEID_BASIC, "retraining_model3": SPEID_RETRAINING},
             presets={
                 "demo": {
@@ -537,8 +550,12 @@ MODELS: dict[str, ModelSpec] = {
                 "ResNetCNN_EPI.py L57, L110-153, L235, L339-347",
                 keep="last",
                 undersample=True,
+                steps=200,
             ),
             presets={"demo": {"filters": 16, "kernel": 5, "pool": 2, "dense_units": 32}},
+            # the script scales each (position, dataset) over all pairs, test pairs included
+            # (L65-66): normalize: over_pairs; train_pairs: over the training pairs only;
+            # epipair's default scales each pair on its own, as BasicCNN_EPI.py (L35-36)
             normalize="position",
             filters=256,
             kernel=7,

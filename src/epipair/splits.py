@@ -143,6 +143,34 @@ def speid_basic_training(
     )
 
 
+# the split of the pairs a second training stage fits (SPEID's retraining_model3), beside
+# train, valid and test
+RETRAIN = "retrain"
+SPEID_TRAINING_FRAC = 0.9  # SPEID pairwise/frozen_model/retraining_model3.py L32
+
+
+def speid_retraining_model3(
+    pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None, split_chroms=None
+):
+    """SPEID's ``frozen_model/retraining_model3.py`` (ma-compbio/SPEID@edb9d9b): stage 1 fits
+    the first 90% of the shuffled augmented set and validates on the rest (L32, L42-43;
+    ``util.py`` L27-40 keeps the order; the set was shuffled when written,
+    ``data_processing/txt_to_hdf5_ep_split.py`` L51-57); stage 2 (split ``retrain``) fits the
+    first 90% of the shuffled original pairs and validates on their last 10% (L131-132),
+    which the script never tests beyond: epipair's ``test``. The two shuffles are independent,
+    so shifted copies of test positives are in stage 1's training."""
+    rng = np.random.default_rng(seed)
+    inst = _augmented(pairs, n_aug, max_shift, rng, grid_step)
+    inst = inst.iloc[rng.permutation(len(inst))].reset_index(drop=True)
+    cut = int(SPEID_TRAINING_FRAC * len(inst))
+    inst["split"] = np.where(np.arange(len(inst)) < cut, "train", "valid")
+    order = rng.permutation(len(pairs))
+    cut = int(SPEID_TRAINING_FRAC * len(pairs))
+    once = pd.DataFrame({"pair_id": pairs["pair_id"].to_numpy()[order], "shift": 0})
+    once["split"] = np.where(np.arange(len(once)) < cut, RETRAIN, "test")
+    return pd.concat([inst, once], ignore_index=True)
+
+
 def zhuang_basic_training(
     pairs, n_aug, max_shift, seed, test_fraction, valid_fraction, grid_step=None, split_chroms=None
 ):
@@ -221,6 +249,7 @@ def xiao_chromosome_split(
 PAPER_SCHEMES = {
     "augment_then_split": paper_split,
     "speid_basic_training": speid_basic_training,
+    "speid_retraining_model3": speid_retraining_model3,
     "zhuang_basic_training": zhuang_basic_training,
     "zhuang_general_training": zhuang_general_training,
     "xiao_chromosome_split": xiao_chromosome_split,

@@ -47,7 +47,7 @@ from .data import AugmentedInstances, CellData, FixedInstances, UndersampledInst
 from .errors import EpipairError
 from .metrics import aupr, auroc, f1_at_half
 from .predict import load_keras, predict_outputs, predict_scores
-from .splits import AUGMENTED_AFTER_SPLIT, SINGLE
+from .splits import AUGMENTED_AFTER_SPLIT, RETRAIN, SINGLE
 from .tables import HISTORY
 
 log = logging.getLogger(__name__)
@@ -179,9 +179,9 @@ class FeatureSettings:
     augment: dict
     marks: list[str] | None
 
-    def open(self, pairs_path, paper_path, features_dir, protocol, model, **fold) -> CellData:
-        """:meth:`epipair.data.CellData.open` with these settings (``fold``: ``folds_path``
-        and ``fold`` of a cross-validation run)."""
+    def open(self, pairs_path, paper_path, features_dir, protocol, model, **more) -> CellData:
+        """:meth:`epipair.data.CellData.open` with these settings (``more``: ``folds_path``
+        and ``fold`` of a cross-validation run, the ``model_params``)."""
         return CellData.open(
             pairs_path,
             paper_path,
@@ -191,7 +191,7 @@ class FeatureSettings:
             augment=self.augment,
             marks=self.marks,
             model=model,
-            **fold,
+            **more,
         )
 
 
@@ -305,7 +305,7 @@ def train_neural(
         second_stage(
             model,
             run.valid,
-            np.unique(run.train_rows),
+            second_stage_rows(run),
             params=params,
             learning_rate=float(run.train_cfg["learning_rate"]),
             seed=run.seed,
@@ -314,6 +314,13 @@ def train_neural(
     history = write_outputs(model, state["history"], out_model, out_history)
     ckpt.remove()
     return history
+
+
+def second_stage_rows(run: Run) -> np.ndarray:
+    """The pairs a second stage fits: its own split where the paper scheme has one (SPEID's
+    retraining_model3, ``epipair.splits.RETRAIN``), else the training pairs, unaugmented."""
+    rows, _ = run.data.instances(RETRAIN)
+    return rows if rows.size else np.unique(run.train_rows)
 
 
 def _setup_backend(train_cfg: dict, threads: int | None) -> None:
@@ -328,9 +335,9 @@ def prepare(model_name, protocol, inputs, features, train_cfg, model_params, res
     what defines the run (its settings and input files)."""
     from .batches import PairBatches
 
-    fold = {"folds_path": inputs.folds_path, "fold": inputs.fold}
+    more = {"folds_path": inputs.folds_path, "fold": inputs.fold, "model_params": model_params}
     data = features.open(
-        inputs.pairs_path, inputs.paper_path, inputs.features_dir, protocol, model_name, **fold
+        inputs.pairs_path, inputs.paper_path, inputs.features_dir, protocol, model_name, **more
     )
     spec = registry.spec(model_name)
     names = spec.inputs
@@ -346,9 +353,11 @@ def prepare(model_name, protocol, inputs, features, train_cfg, model_params, res
     in_full = released is not None and registry.released_rates(train_cfg)
     if in_full:  # the released Keras 1/2 semantics too
         model_params = registry.released_model_params(spec, model_params, bs)
-    undersample = released is not None and released.undersample
+    balanced = None  # None: not undersampled; else samples per epoch (0: one balanced pass)
+    if released is not None and released.undersample:
+        balanced = released.steps * bs if in_full and released.steps else 0
     instances = training_instances(
-        protocol, undersample, data.labels, tr_rows, tr_shifts, features, seed
+        protocol, balanced, data.labels, tr_rows, tr_shifts, features, seed
     )
     workers = int(resources.workers)
     train_ds = PairBatches(
@@ -394,14 +403,15 @@ def schedule_settings(spec, protocol: str, train_cfg: dict, model_params):
     return released, {**train_cfg, **schedule, "epochs": released.epochs}
 
 
-def training_instances(protocol, undersample: bool, labels, rows, shifts, features, seed):
+def training_instances(protocol, balanced: int | None, labels, rows, shifts, features, seed):
     """The sampler of the training instances: positives augmented on the fly (the protocols
-    that augment after the split), balanced epochs (a released script that undersampled), or
-    the instances as drawn (``paper``)."""
+    that augment after the split), balanced epochs (a released script that undersampled:
+    ``balanced`` samples an epoch, 0 for one balanced pass), or the instances as drawn
+    (``paper``)."""
     if protocol in AUGMENTED_AFTER_SPLIT:
         return AugmentedInstances.configured(rows, labels, features.augment, seed)
-    if undersample:
-        return UndersampledInstances(rows, labels, seed)
+    if balanced is not None:
+        return UndersampledInstances(rows, labels, seed, per_epoch=balanced or None)
     return FixedInstances(rows, shifts)
 
 
@@ -427,6 +437,7 @@ def resume_or_build(run: Run, ckpt, inputs, features, cache):
         log.info("resuming from %s after epoch %d", ckpt.folder, state["epoch"])
         return load_keras(ckpt.last), state
     model = build_model(run, inputs, cache)
+    scale_over_pairs(model, run)
     state = {"epoch": 0, "history": [], "best": -1.0, "best_epoch": 0, "wait": 0, "stopped": False}
     if run.spec.pretrain:
         if not inputs.pretrain:
@@ -446,6 +457,27 @@ def resume_or_build(run: Run, ckpt, inputs, features, cache):
                 log.info("pre-training on %s: batch normalisation reset, as released", cell)
             pretrain_on(model, other, cell, held_out, stage, features.augment, run, state)
     return model, state
+
+
+def scale_over_pairs(model, run: Run) -> None:
+    """Set the model's :class:`~epipair.models.architectures.PairScale` layers: each
+    (position, dataset) divided by its L2 norm over every pair of the cell line, test pairs
+    included, as menglix/EPI ResNetCNN_EPI.py L65-66 did (``normalize: over_pairs``), or by
+    its root mean square over the training pairs (``train_pairs``: the same scale up to the
+    constant ``sqrt(pairs)``, which leaves inputs near 1 whatever the number of pairs)."""
+    from .models.architectures import PAIR_SCALED
+
+    how = run.settings["model_params"].get("normalize")
+    if how not in PAIR_SCALED:
+        return
+    rows = np.unique(run.train_rows) if how == "train_pairs" else np.arange(len(run.data.pairs))
+    for name in run.spec.inputs:
+        norm = run.data.features.l2_over_pairs(name, rows)
+        if how == "train_pairs":
+            norm = norm / np.sqrt(rows.size)
+        layer = model.get_layer(f"{name}_pairscale")
+        layer.inverse_norm.assign((1.0 / norm).astype(np.float32))
+    log.info("%s: inputs scaled over %d pairs (normalize: %s)", run.spec.name, rows.size, how)
 
 
 def summed_loss(run: Run) -> bool:
@@ -761,8 +793,8 @@ def second_stage(
       with new BN layers "to reset/remove the batch normalization layers";
     - convolutions and the (Bi)LSTM frozen; the dense layers keep their weights and train;
     - Adam at the training learning rate, ``second_stage_epochs`` epochs (360) of batch
-      ``second_stage_batch_size`` (50) on ``rows``: the training pairs, unaugmented, at their
-      natural class ratio; no early stopping, the last epoch's weights are kept (the script
+      ``second_stage_batch_size`` (50) on ``rows`` (:func:`second_stage_rows`), unaugmented,
+      at their natural class ratio; no early stopping, the last epoch's weights are kept (the script
       saves no checkpoint in this stage);
     - class weights ``as_released``: 1 and 1, since ``(1/(1 - pos_frac))**(1/2)`` is
       ``x**0`` under Python 2's integer division; ``sqrt``: the ``1/sqrt(class share)`` the

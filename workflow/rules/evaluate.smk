@@ -35,6 +35,7 @@ rule predict:
         windows=element_windows(),
         augment=flank_params(),
         marks=MARKS,
+        model_params=model_params,
         backend=config["train"]["backend"],
     script:
         "../scripts/predict.py"

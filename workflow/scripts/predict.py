@@ -14,6 +14,7 @@ with script(snakemake):
         windows=snakemake.params.windows,
         augment=snakemake.params.augment,
         marks=snakemake.params.marks,
+        model_params=snakemake.params.model_params,
         out_paths=list(snakemake.output),
         **predict_kwargs(snakemake.input, snakemake.params.tests, snakemake.params.folds),
     )

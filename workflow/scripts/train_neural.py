@@ -51,6 +51,7 @@ with script(snakemake, append=True):
                 windows=p.windows,
                 augment=p.augment,
                 marks=p.marks,
+                model_params=p.model_params,
                 out_paths=list(snakemake.output.predictions),
                 **predict_kwargs(p.predict, p.tests, [SINGLE]),
             )

@@ -25,6 +25,27 @@ class PositionL2Norm(layers.Layer):
         return x * ops.rsqrt(ops.maximum(squared, 1e-24))
 
 
+@keras.saving.register_keras_serializable(package="epipair")
+class PairScale(layers.Layer):
+    """Each (position, dataset) divided by its L2 norm over a set of pairs, as Keras 2's
+    ``np_utils.normalize(x, axis=0)`` in menglix/EPI ResNetCNN_EPI.py L65-66 (a zero norm
+    divides by 1). The norms are data, not trained: ``epipair.train`` sets ``inverse_norm``
+    from the training pairs (``normalize: train_pairs``) or from every pair (``over_pairs``,
+    as released) before the first epoch; the saved model keeps them."""
+
+    def build(self, input_shape):
+        self.inverse_norm = self.add_weight(
+            name="inverse_norm", shape=tuple(input_shape[1:]), initializer="ones", trainable=False
+        )
+
+    def call(self, x):
+        return x * ops.cast(self.inverse_norm, x.dtype)
+
+
+# ``normalize`` values whose scale is set from pairs (:class:`PairScale`)
+PAIR_SCALED = ("train_pairs", "over_pairs")
+
+
 def _l2(value):
     return regularizers.L2(value) if value else None
 
@@ -154,11 +175,17 @@ def build_cnn_gru(shapes, p):
 
 
 def _sigwin_inputs(shapes, p):
-    """Xiao et al.'s inputs ``[positions, datasets]``, normalised per position unless
-    ``normalize: none``."""
+    """Xiao et al.'s inputs ``[positions, datasets]``: ``normalize: position`` scales each
+    position over the datasets (BasicCNN_EPI.py L35-36); ``train_pairs`` and ``over_pairs``
+    each (position, dataset) over pairs (:class:`PairScale`); ``none`` leaves them."""
     inputs = [keras.Input(shape=shapes[n], name=n) for n in SIGNAL_WINDOW_INPUTS]
-    if p.get("normalize", "position") == "none":
+    how = p.get("normalize", "position")
+    if how == "none":
         return inputs, list(inputs)
+    if how in PAIR_SCALED:
+        return inputs, [
+            PairScale(name=f"{n}_pairscale")(i) for i, n in zip(inputs, SIGNAL_WINDOW_INPUTS)
+        ]
     return inputs, [
         PositionL2Norm(name=f"{n}_l2norm")(i) for i, n in zip(inputs, SIGNAL_WINDOW_INPUTS)
     ]
