@@ -9,11 +9,15 @@ FEATURES=${FEATURES:-.gpu/CellA}
 mkdir -p "$OUT"
 export PYTHONUNBUFFERED=1 PYTHONPATH="src:${PYTHONPATH:-}"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$OUT/gpu.txt"
-KERAS_BACKEND=torch timeout 240 python3 benchmarks/gpu_train.py --batch-sizes 64 128 256 \
-    --steps 10 --out "$OUT/torch_fp32.tsv" 2>&1 | grep -v Warning
-KERAS_BACKEND=torch timeout 90 python3 benchmarks/gpu_train.py --batch-sizes 256 \
+# every released model at its released batch: benchmarks/schedules.py --throughput
+# $OUT/released.tsv (run where ../shared/data is) projects the released schedules' hours
+KERAS_BACKEND=torch timeout 240 python3 benchmarks/gpu_train.py --released --steps 10 \
+    --out "$OUT/released.tsv" 2>&1 | grep -v Warning
+KERAS_BACKEND=torch timeout 240 python3 benchmarks/gpu_train.py --models speid simple_cnn \
+    --batch-sizes 64 128 256 --steps 10 --out "$OUT/torch_fp32.tsv" 2>&1 | grep -v Warning
+KERAS_BACKEND=torch timeout 90 python3 benchmarks/gpu_train.py --models speid simple_cnn --batch-sizes 256 \
     --precision mixed_bfloat16 --steps 10 --out "$OUT/torch_bf16.tsv" 2>&1 | grep -v Warning
-KERAS_BACKEND=jax timeout 120 python3 benchmarks/gpu_train.py --batch-sizes 64 256 \
+KERAS_BACKEND=jax timeout 120 python3 benchmarks/gpu_train.py --models speid simple_cnn --batch-sizes 64 256 \
     --steps 10 --out "$OUT/jax_fp32.tsv" 2>&1 | grep -v Warning
 if [ -d "$FEATURES" ]; then
 KERAS_BACKEND=torch timeout 120 python3 - "$FEATURES" "$OUT" <<'PY' 2>&1 | grep -v Warning

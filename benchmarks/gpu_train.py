@@ -1,13 +1,18 @@
-"""Paper-size training throughput of the sequence models on whatever device Keras finds.
+"""Paper-size training throughput of the neural models on whatever device Keras finds.
 
     KERAS_BACKEND=torch python benchmarks/gpu_train.py --out gpu_train.tsv
     KERAS_BACKEND=jax   python benchmarks/gpu_train.py --models speid --batch-sizes 64 128
+    python benchmarks/gpu_train.py --models epi_resnet speid@retraining_model3 --released
 
-Synthetic uint8 tokens are one-hot encoded by the project's own lookup table (as the data
-pipeline does) and fed to ``train_on_batch``; after warm-up steps, the median step time of
-``--steps`` timed steps gives samples/s. Peak device memory is read from the backend
-(torch: ``max_memory_allocated``; jax: ``memory_stats``). Nothing here is a test: it prints
-figures. ``--small`` runs a tiny configuration, to check the script on a CPU.
+A model is ``name`` or ``name@preset``. Sequence inputs are synthetic uint8 tokens one-hot
+encoded by the project's own lookup table (as the data pipeline does), signal windows
+synthetic float32 (296 and 196 positions of 22 datasets, Xiao et al.'s); batches go to
+``train_on_batch``; after warm-up steps, the median step time of ``--steps`` timed steps gives
+samples/s. ``--released``: each model at its released schedule's batch size
+(``epipair.registry``) instead of ``--batch-sizes``. Peak device memory is read from the
+backend (torch: ``max_memory_allocated``; jax: ``memory_stats``). Nothing here is a test: it
+prints figures (``benchmarks/schedules.py`` turns them into the released schedules' hours).
+``--small`` runs a tiny configuration, to check the script on a CPU.
 """
 
 from __future__ import annotations
@@ -87,53 +92,109 @@ def write_rows(rows: list, path) -> None:
                 fh.write("\t".join(str(r[c]) for c in cols) + "\n")
 
 
+# the released input sizes: SPEID's and Zhuang's 3,000 / 2,000-bp windows; Xiao et al.'s 50-bp
+# means every 10 bp over them (296 and 196 positions) of 22 datasets
+PAPER_SHAPES = {
+    "enhancer_seq": 3000,
+    "promoter_seq": 2000,
+    "enhancer_sigwin": (296, 22),
+    "promoter_sigwin": (196, 22),
+}
+SMALL_SHAPES = {
+    "enhancer_seq": 600,
+    "promoter_seq": 400,
+    "enhancer_sigwin": (56, 4),
+    "promoter_sigwin": (36, 4),
+}
+# the models with a released schedule that train on their own inputs (seq_epi trains a head
+# on its trained parts' features: a forward pass of each part per sample)
+RELEASED_MODELS = [
+    "speid",
+    "speid@retraining_model3",
+    "simple_cnn",
+    "epi_cnn",
+    "epi_resnet",
+    "xiao_seq_cnn",
+    "xiao_seq_attention",
+    "xiao_seq_resnet",
+]
+
+
+def model_params(model: str, small: bool) -> tuple[str, dict, dict]:
+    """``name@preset`` -> ``(name, model_params to build, model_params of the schedule)``;
+    tiny sizes with ``small`` (the schedule stays the preset's)."""
+    name, _, preset = model.partition("@")
+    schedule = {"preset": preset} if preset else {}
+    build = {"preset": "demo"} if small else dict(schedule, init_motifs="none") if preset else {}
+    return name, build, schedule
+
+
+def synthetic_batch(spec, shapes: dict, bs: int, rng) -> dict:
+    """Tokens (sequence inputs) or signal windows of ``bs`` pairs: the model's inputs."""
+    import numpy as np
+
+    out = {}
+    for name in spec.inputs:
+        if name.endswith("_seq"):
+            out[name] = rng.integers(0, 5, size=(bs, shapes[name]), dtype=np.uint8)
+        else:
+            out[name] = rng.gamma(1.0, 1.0, size=(bs, *shapes[name])).astype(np.float32)
+    return out
+
+
+def time_steps(model, batch: dict, y, warmup: int, steps: int) -> float:
+    """Median seconds of a training step, one-hot encoding of the tokens included."""
+    import numpy as np
+
+    from epipair.sequence import ONE_HOT
+
+    times = []
+    for step in range(warmup + steps):
+        t0 = time.perf_counter()
+        x = {k: ONE_HOT[v] if v.dtype == np.uint8 else v for k, v in batch.items()}
+        loss = model.train_on_batch(x, y)
+        float(np.asarray(loss).reshape(-1)[0])  # wait for the device
+        if step >= warmup:
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def main(argv=None):
-    ap = arguments(__doc__, ["speid", "simple_cnn"], [64, 128, 256])
+    ap = arguments(__doc__, RELEASED_MODELS, [64, 128, 256])
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--released", action="store_true", help="each model's released batch")
     args = ap.parse_args(argv)
 
     import keras
     import numpy as np
 
+    from epipair import registry
     from epipair.backend import describe_device
     from epipair.models import build
-    from epipair.sequence import ONE_HOT
 
     keras.mixed_precision.set_global_policy(args.precision)
-    shapes = {"enhancer_seq": 3000, "promoter_seq": 2000}
-    params = {}
-    if args.small:
-        shapes = {"enhancer_seq": 600, "promoter_seq": 400}
-        params = {"filters": 16, "kernel": 12, "dense_units": 32}
+    shapes = SMALL_SHAPES if args.small else PAPER_SHAPES
     device = describe_device()
     rng = np.random.default_rng(0)
     rows = []
-    for name in args.models:
-        p = dict(params)
-        if args.small and name == "speid":
-            p["lstm_units"] = 8
-        for bs in args.batch_sizes:
+    for model_name in args.models:
+        name, params, schedule = model_params(model_name, args.small)
+        spec = registry.spec(name)
+        sizes = args.batch_sizes
+        if args.released:
+            sizes = [spec.released_stage("train", schedule).batch_size]
+        for bs in sizes:
             keras.backend.clear_session()
             reset_peak()
-            model = build(name, shapes, p)
+            model = build(name, {k: shapes[k] for k in spec.inputs}, params)
             model.compile(optimizer=keras.optimizers.Adam(1e-5), loss="binary_crossentropy")
-            tokens = {
-                k: rng.integers(0, 5, size=(bs, n), dtype=np.uint8) for k, n in shapes.items()
-            }
+            batch = synthetic_batch(spec, shapes, bs, rng)
             y = (rng.random(bs) < 0.5).astype(np.float32)
-            times = []
-            for step in range(args.warmup + args.steps):
-                t0 = time.perf_counter()
-                x = {k: ONE_HOT[v] for k, v in tokens.items()}  # the pipeline's one-hot, per step
-                loss = model.train_on_batch(x, y)
-                float(np.asarray(loss).reshape(-1)[0])  # wait for the device
-                if step >= args.warmup:
-                    times.append(time.perf_counter() - t0)
-            med = statistics.median(times)
+            med = time_steps(model, batch, y, args.warmup, args.steps)
             peak = peak_memory_bytes()
             row = {
-                "model": name,
+                "model": model_name,
                 "batch_size": bs,
                 "params": model.count_params(),
                 "precision": args.precision,

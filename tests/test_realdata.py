@@ -464,3 +464,28 @@ def test_e2g_on_natural_ratio_bengi_labels_beats_distance(workdir):
     cols = ["benchmark", "trained_on", "model", "n", "base_rate", "aupr", "auroc"]
     print(table[cols + ["precision_at_70_recall"]].round(3).to_string())
     print(coef.to_string())
+
+
+def test_released_schedules_in_samples_on_k562():
+    """benchmarks/schedules.py counts each released stage's samples with the paper schemes
+    themselves: K562's 1,977 positives of 41,477 pairs make 79,040 instances at 20 copies."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("schedules", ROOT / "benchmarks/schedules.py")
+    schedules = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(schedules)
+    pairs = {c: schedules.read_pairs(c) for c in ("K562", "GM12878")}
+
+    def counts(model):
+        return [(s.name, n, e) for s, n, e in schedules.stage_samples(model, "K562", pairs, 20)]
+
+    assert counts("speid") == [("train", 79_040, 32)]  # the whole augmented set
+    # the first 90% of the augmented set, then of the original pairs
+    assert counts("speid@retraining_model3") == [
+        ("train", 71_136, 32),
+        ("second_stage", 37_329, 360),
+    ]
+    assert counts("simple_cnn") == [("train", 39_520, 32)]  # a 50% draw
+    # 81% draws: of GM12878's 2,113 x 20 + 42,200 instances to pre-train, then K562's own
+    assert counts("simple_cnn_transfer") == [("pretrain", 68_412, 16), ("train", 64_022, 32)]
+    assert counts("epi_resnet") == [("train", 12_800, 15)]  # 200 batches of 64
