@@ -23,7 +23,7 @@ $(STAMP): envs/requirements.txt pyproject.toml
 	$(BIN)/pip install --disable-pip-version-check -q -r envs/requirements.txt
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps -e .
 	@echo "compiling memelite's Tomtom kernels once (numba, cached in the venv)"
-	$(BIN)/python -c "from epipair.motifs import compile_tomtom; compile_tomtom()"
+	$(BIN)/python -c "from epipair.io.motifs import compile_tomtom; compile_tomtom()"
 	touch $@
 
 bedtools:
@@ -62,7 +62,7 @@ lint: setup
 
 # print resources/downloads.lock.tsv (checksums recorded at first download) as config entries
 lock: setup
-	@$(BIN)/python -m epipair.download lock resources/downloads.lock.tsv
+	@$(BIN)/python -m epipair.io.download lock resources/downloads.lock.tsv
 
 dry-run: setup
 	$(BIN)/snakemake -n --cores 8

@@ -3,10 +3,10 @@
     KERAS_BACKEND=torch python benchmarks/gpu_candidates.py --out gpu_candidates.tsv
     KERAS_BACKEND=jax   python benchmarks/gpu_candidates.py --batch-sizes 512 2048
 
-The model half of ``epipair.candidates``: a chunk's distinct elements as tokens or signal
+The model half of ``epipair.evaluate.candidates``: a chunk's distinct elements as tokens or signal
 windows (400 enhancers, 300 promoters, paper-size windows: 3 kb / 2 kb of sequence, 296 / 196
 positions of 22 marks), every pair of them scored in batches through
-``epipair.elements.ElementFeatures.batch`` (one-hot on the fly) and ``predict_on_batch``.
+``epipair.prep.elements.ElementFeatures.batch`` (one-hot on the fly) and ``predict_on_batch``.
 Pairing and window gathering run on the CPU (``benchmarks/measure.py candidates``); the GPU
 figure is the ceiling the model sets. Prints pairs/s per model and batch size, and the time of
 the batch's inputs alone (the one-hot on the CPU) within each batch. ``--small``:
@@ -35,10 +35,10 @@ def main(argv=None):
     import keras
     import numpy as np
 
-    from epipair.backend import describe_device
-    from epipair.elements import ElementFeatures
-    from epipair.models import build
-    from epipair.registry import spec
+    from epipair.model.architectures import build
+    from epipair.model.backend import describe_device
+    from epipair.model.registry import spec
+    from epipair.prep.elements import ElementFeatures
 
     keras.mixed_precision.set_global_policy(args.precision)
     widths = {"enhancer": 3000, "promoter": 2000}

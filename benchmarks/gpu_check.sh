@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The GPU check of the models issue, as one script for a machine with a GPU, PyTorch and JAX
 # but no TensorFlow: paper-size throughput (benchmarks/gpu_train.py) on torch and jax, and
-# one real training run through epipair.train on the demo's CellA features (copied to
+# one real training run through epipair.model.train on the demo's CellA features (copied to
 # $FEATURES beforehand). Writes TSVs and logs to $OUT.
 set -uo pipefail
 OUT=${OUT:-/tmp/gpu_out}
@@ -24,7 +24,7 @@ KERAS_BACKEND=torch timeout 120 python3 - "$FEATURES" "$OUT" <<'PY' 2>&1 | grep 
 import logging, sys, pathlib
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
                     handlers=[logging.StreamHandler(), logging.FileHandler(sys.argv[2] + "/train_gpu.log")])
-from epipair.train import FeatureSettings, TrainInputs, train_neural
+from epipair.model.train import FeatureSettings, TrainInputs, train_neural
 f, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 w = {"enhancer": 1000, "promoter": 1000, "signal_bin": 50}
 train_neural("speid", "leakage_free", TrainInputs(f / "pairs.tsv", f / "features"),

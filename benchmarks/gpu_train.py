@@ -9,7 +9,7 @@ encoded by the project's own lookup table (as the data pipeline does), signal wi
 synthetic float32 (296 and 196 positions of 22 datasets, Xiao et al.'s); batches go to
 ``train_on_batch``; after warm-up steps, the median step time of ``--steps`` timed steps gives
 samples/s. ``--released``: each model at its released schedule's batch size
-(``epipair.registry``) instead of ``--batch-sizes``. Peak device memory is read from the
+(``epipair.model.registry``) instead of ``--batch-sizes``. Peak device memory is read from the
 backend (torch: ``max_memory_allocated``; jax: ``memory_stats``). Nothing here is a test: it
 prints figures (``benchmarks/schedules.py`` turns them into the released schedules' hours).
 ``--small`` runs a tiny configuration, to check the script on a CPU.
@@ -146,7 +146,7 @@ def time_steps(model, batch: dict, y, warmup: int, steps: int) -> float:
     """Median seconds of a training step, one-hot encoding of the tokens included."""
     import numpy as np
 
-    from epipair.sequence import ONE_HOT
+    from epipair.io.sequence import ONE_HOT
 
     times = []
     for step in range(warmup + steps):
@@ -169,9 +169,9 @@ def main(argv=None):
     import keras
     import numpy as np
 
-    from epipair import registry
-    from epipair.backend import describe_device
-    from epipair.models import build
+    from epipair.model import registry
+    from epipair.model.architectures import build
+    from epipair.model.backend import describe_device
 
     keras.mixed_precision.set_global_policy(args.precision)
     shapes = SMALL_SHAPES if args.small else PAPER_SHAPES

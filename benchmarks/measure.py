@@ -45,7 +45,7 @@ def timed(fn, repeats=REPEATS):
 
 
 def hg19_sizes(chroms=None):
-    from epipair.genome import read_chrom_sizes
+    from epipair.io.genome import read_chrom_sizes
 
     sizes = read_chrom_sizes(ROOT / "resources" / "hg19.chrom.sizes")
     return {c: s for c, s in sizes.items() if chroms is None or c in chroms}
@@ -53,7 +53,7 @@ def hg19_sizes(chroms=None):
 
 def synthetic_genome(chroms):
     """A random FASTA with hg19 chromosome sizes (cached under results/bench/)."""
-    from epipair.sequence import index_fasta
+    from epipair.io.sequence import index_fasta
 
     sizes = hg19_sizes(chroms)
     path = CACHE / f"genome_{len(sizes)}chroms.fa"
@@ -85,7 +85,7 @@ def real_or_synthetic_windows(sizes, n, width_e=3000, width_p=2000, seed=0):
     if src.exists():
         import pandas as pd
 
-        from epipair.pairs import COORD_FIELDS
+        from epipair.io.pairs import COORD_FIELDS
 
         df = pd.read_csv(src, usecols=COORD_FIELDS)
         df = df[df["enhancer_chrom"].isin(chroms)]
@@ -118,7 +118,7 @@ def naive_one_hot(seq: str) -> np.ndarray:
 def bench_sequence(quick=False):
     import pyfaidx
 
-    from epipair.sequence import FastaReader, extract_sequence, one_hot
+    from epipair.io.sequence import FastaReader, extract_sequence, one_hot
 
     chroms = ["chr1", "chr2", "chr3"] if not quick else ["chr21", "chr22"]
     fa, sizes = synthetic_genome(chroms)
@@ -171,7 +171,7 @@ def bench_sequence(quick=False):
             ).stdout
             for line in out.splitlines():
                 seq = np.frombuffer(line.split(b"\t")[1], dtype=np.uint8)
-                from epipair.sequence import LUT
+                from epipair.io.sequence import LUT
 
                 one_hot(LUT[seq])
 
@@ -288,7 +288,7 @@ def bench_signal(quick=False):
     """Bin means of one bigWig: ours (exact), the per-window baseline, and what was evaluated
     beside them: pybigtools per window (exact), and zoom-level reads (bins at least a zoom
     level wide), which the workflow does not use because they change the values."""
-    from epipair.tracks import binned_signal
+    from epipair.io.tracks import binned_signal
 
     chroms = ["chr1", "chr2", "chr3"] if not quick else ["chr21", "chr22"]
     sizes = hg19_sizes(chroms)
@@ -398,7 +398,7 @@ def bench_signal(quick=False):
 
 def bench_disk(quick=False):
     """Bytes on disk per training positive: uint8 tokens with flanks vs 20 float32 one-hots."""
-    from epipair.atomic import write_npy
+    from epipair.io.atomic import write_npy
 
     flank, we, wp, n = 300, 3000, 2000, 1000
     d = Path(tempfile.mkdtemp())
@@ -426,7 +426,7 @@ def bench_rss(quick=False):
     """Peak memory of extracting one real-size cell line's sequence and signal features."""
     import pandas as pd
 
-    from epipair import pipeline
+    from epipair.prep import pipeline
 
     src = SHARED / "targetfinder" / "K562" / "ep_pairs.csv.gz"
     chroms = None if not quick else ["chr21", "chr22"]
@@ -520,9 +520,9 @@ def bench_rss(quick=False):
 
 def rss_baseline(fasta, windows, flank, d):
     """The extraction as it was: every window of a kind in one array, then one write."""
-    from epipair.atomic import write_npy
-    from epipair.sequence import FastaReader, extract_sequence
-    from epipair.tables import read_pairs_table
+    from epipair.io.atomic import write_npy
+    from epipair.io.sequence import FastaReader, extract_sequence
+    from epipair.io.tables import read_pairs_table
 
     df = read_pairs_table(Path(d) / "pairs.tsv")
     reader = FastaReader(fasta)
@@ -542,10 +542,10 @@ def bench_train(quick=False):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
 
-    from epipair.batches import PairBatches
-    from epipair.data import FixedInstances
-    from epipair.models import build
-    from epipair.sequence import ONE_HOT
+    from epipair.io.sequence import ONE_HOT
+    from epipair.model.architectures import build
+    from epipair.model.batches import PairBatches
+    from epipair.model.data import FixedInstances
 
     rows = []
     rng = np.random.default_rng(0)
@@ -602,7 +602,7 @@ def bench_train(quick=False):
     n = 4000
     np.save(d / "enhancer_sequence.npy", rng.integers(0, 5, (n, 3600), dtype=np.uint8))
     np.save(d / "promoter_sequence.npy", rng.integers(0, 5, (n, 2600), dtype=np.uint8))
-    from epipair.data import Features
+    from epipair.model.data import Features
 
     feats = Features(d, 300, {"enhancer": 3000, "promoter": 2000})
     ds = PairBatches(
@@ -677,7 +677,7 @@ def candidate_data(quick=False):
     500-bp elements)."""
     import pandas as pd
 
-    from epipair import demo
+    from epipair.prep import demo
 
     out = CACHE / "demo"
     files = demo.demo_files(out)
@@ -701,7 +701,7 @@ def candidate_models():
     """Model files for the candidate benchmark (cached)."""
     gbm_path, epi_path = CACHE / "candidates_gbm.skops", CACHE / "candidates_epi_cnn.keras"
     if not gbm_path.exists():
-        from epipair.baselines import Baseline, write_model
+        from epipair.model.baselines import Baseline, write_model
 
         rng = np.random.default_rng(0)
         model = Baseline("gbm", 0, {"max_iter": 100})
@@ -709,7 +709,7 @@ def candidate_models():
         write_model(model, gbm_path)
     if not epi_path.exists():
         os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-        from epipair.models import build
+        from epipair.model.architectures import build
 
         shapes = {"enhancer_sigwin": (96, 5), "promoter_sigwin": (96, 5)}
         build("epi_cnn", shapes, {"preset": "demo"}).save(epi_path)
@@ -722,8 +722,8 @@ def candidate_element_models(files):
     not depend on the weights)."""
     import pandas as pd
 
-    from epipair import abc, e2g
-    from epipair.baselines import Baseline, write_model
+    from epipair.model import abc, e2g
+    from epipair.model.baselines import Baseline, write_model
 
     folder = CACHE / "candidates_abc"
     tables = abc.element_files(folder)
@@ -756,7 +756,7 @@ def paper_size_epi_cnn():
     path = CACHE / "candidates_epi_cnn_paper.keras"
     if not path.exists():
         os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-        from epipair.models import build
+        from epipair.model.architectures import build
 
         build("epi_cnn", {"enhancer_sigwin": (296, 5), "promoter_sigwin": (196, 5)}).save(path)
     return path
@@ -767,10 +767,10 @@ import json, sys, tempfile
 from pathlib import Path
 sys.path.insert(0, {src!r})
 args = json.loads(sys.argv[1])
-from epipair import backend
+from epipair.model import backend
 backend.setup(args["model"], "tensorflow", 1)
-from epipair.candidates import score_candidates
-from epipair.predict import load_model
+from epipair.evaluate.candidates import score_candidates
+from epipair.model.predict import load_model
 model = load_model(args["model_path"])
 out = Path(tempfile.mkdtemp())
 stats = score_candidates(args["model"], [model], out_scores=out / "s.tsv.gz",

@@ -2,10 +2,10 @@
 
     python benchmarks/schedules.py --throughput gpu_train.tsv [--out schedules.tsv]
 
-Samples per epoch come from the paper schemes themselves (``epipair.splits.PAPER_SCHEMES``)
+Samples per epoch come from the paper schemes themselves (``epipair.prep.splits.PAPER_SCHEMES``)
 run on TargetFinder's pairs of each cell line (``../shared/data/targetfinder``), with
 ``config.yaml``'s ``augment.positives``; epochs are each released stage's
-(``epipair.registry``), the most a stage runs: Xiao et al.'s stop early on the validation F1.
+(``epipair.model.registry``), the most a stage runs: Xiao et al.'s stop early on the validation F1.
 ``--throughput``: samples/s per model, ``benchmarks/gpu_train.py --released``'s TSV (the row
 at the stage's batch size, else the nearest). Hours = samples x epochs / samples/s, training
 steps only: each epoch's validation pass (a forward pass over the validation split) is not
@@ -41,7 +41,7 @@ def read_pairs(cell: str):
 
 def scheme_counts(pairs, scheme: str, positives: int) -> dict:
     """Instances per split of ``scheme`` on ``pairs``."""
-    from epipair.splits import PAPER_SCHEMES
+    from epipair.prep.splits import PAPER_SCHEMES
 
     table = PAPER_SCHEMES[scheme](pairs, positives, 300, 0, 0.1, 0.1)
     return table["split"].value_counts().to_dict()
@@ -50,8 +50,8 @@ def scheme_counts(pairs, scheme: str, positives: int) -> dict:
 def stage_samples(model: str, cell: str, pairs: dict, positives: int) -> list:
     """``[(stage, samples an epoch, epochs)]`` of ``model`` (``name`` or ``name@preset``)'s
     released schedule on ``cell``; pre-training counts every other cell line's draws."""
-    from epipair import registry
-    from epipair.splits import RETRAIN
+    from epipair.model import registry
+    from epipair.prep.splits import RETRAIN
 
     name, _, preset = model.partition("@")
     spec = registry.spec(name)

@@ -42,7 +42,7 @@ def run_snakemake(workdir, *args, check=True, timeout=1200):
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory):
     """The demo files, generated once per test session."""
-    from epipair import demo
+    from epipair.prep import demo
 
     out = tmp_path_factory.mktemp("demo")
     demo.generate(out)
@@ -99,7 +99,7 @@ def workdir(tmp_path):
 def build_regions(ingested: Path, folder: Path, *, cell, windows, augment, split, chrom_sizes_path):
     """What rules ``regions`` and ``random_splits`` write, in ``folder`` with the workflow's
     file names (pairs.tsv, folds, splits_paper.tsv, leakage_audit.tsv); returns the pairs."""
-    from epipair import pipeline
+    from epipair.prep import pipeline
 
     pairs = pipeline.build_regions(
         ingested,
@@ -150,7 +150,7 @@ DEMO_MARKS = ["H3K27ac", "H3K4me1", "H3K4me3", "DNase", "CTCF"]
 
 def build_demo_cell(demo_dir, cell: str, out: Path) -> Path:
     """Pairs and features of one demo cell line, built with the library's stage functions."""
-    from epipair import demo, pipeline
+    from epipair.prep import demo, pipeline
 
     files = demo.demo_files(demo_dir)
     pipeline.ingest(

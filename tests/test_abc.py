@@ -7,9 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from epipair import abc
 from epipair.errors import EpipairError
-from epipair.pairs import read_pairs
+from epipair.io import hic
+from epipair.io.genes import TSS_COLUMNS, read_genes
+from epipair.io.pairs import read_pairs
+from epipair.model import abc
 
 SIZES = {"chr1": 20_000_000, "chr2": 5_000_000}
 
@@ -21,7 +23,7 @@ def pl(d):
 
 
 def test_powerlaw_matches_abc_hic_py():
-    assert abc.powerlaw_scale(0.87) == pytest.approx(5.3181)
+    assert hic.powerlaw_scale(0.87) == pytest.approx(5.3181)
     d = np.array([0, 4999, 5000, 100_000, 1_000_000])
     assert np.allclose(abc.powerlaw_contact(d), [pl(x) for x in d], rtol=0, atol=1e-12)
     # the values ABC's code gives (read off src/hic.py:185-209 at v0.2.2)
@@ -34,7 +36,7 @@ def write_tables(tmp_path, elements, tss):
     e = pd.DataFrame(elements, columns=["chrom", "start", "end", "activity", "promoter"])
     e["accessibility"], e["h3k27ac"] = e["activity"], e["activity"]
     e[abc.ELEMENT_COLUMNS].to_csv(tmp_path / "e.tsv", sep="\t", index=False)
-    pd.DataFrame(tss, columns=abc.TSS_COLUMNS).to_csv(tmp_path / "t.tsv", sep="\t", index=False)
+    pd.DataFrame(tss, columns=TSS_COLUMNS).to_csv(tmp_path / "t.tsv", sep="\t", index=False)
     return tmp_path / "e.tsv", tmp_path / "t.tsv"
 
 
@@ -97,7 +99,7 @@ def test_candidate_elements_from_summits_and_promoters(tmp_path):
     genes = tmp_path / "genes.bed"
     genes.write_text("#chr\tstart\tend\tname\nchr1\t9200\t9201\tG1\t0\t+\nchr1\t20000\t20000\tG2\n")
     params = abc.check_params({"n_strongest": 2})
-    g = abc.read_genes(genes, SIZES)
+    g = read_genes(genes, SIZES)
     assert g["tss"].tolist() == [9200, 20000]
     el = abc.candidate_elements(abc.read_peaks(peaks, SIZES), g, SIZES, params)
     # the two overlapping peaks merge into the strongest cluster (5); 9000 is the second
@@ -144,14 +146,14 @@ def test_candidate_elements_from_summits_and_promoters(tmp_path):
 def test_genes_reader_errors_name_file_and_line(tmp_path):
     bad = tmp_path / "g.bed"
     bad.write_text("chr1\t100\t101\tA\nchr1\tten\t11\tB\n")
-    with pytest.raises(EpipairError, match=r"g.bed:2: field 'start' must be an integer"):
-        abc.read_genes(bad, SIZES)
+    with pytest.raises(EpipairError, match=r"g.bed:2: field 'start' not an integer: 'ten'"):
+        read_genes(bad, SIZES)
     bad.write_text("chr1\t100\t101\tA\nchr1\t100\n")
     with pytest.raises(EpipairError, match=r"g.bed:2: a genes BED line needs at least 4"):
-        abc.read_genes(bad, SIZES)
+        read_genes(bad, SIZES)
     bad.write_text("chr1\t100\t90\tA\n")
-    with pytest.raises(EpipairError, match=r"g.bed:1: field 'end' is before 'start'"):
-        abc.read_genes(bad, SIZES)
+    with pytest.raises(EpipairError, match=r"g.bed:1: field 'end' \(90\) is not after 'start'"):
+        read_genes(bad, SIZES)
     with pytest.raises(EpipairError, match="unknown key"):
         abc.check_params({"gama": 1})
 
@@ -234,7 +236,7 @@ def test_crispri_reader_errors(tmp_path, row, header, message):
 
 
 def test_edge_cases_found_in_review(tmp_path):
-    from epipair.metrics import precision_at_recall
+    from epipair.model.metrics import precision_at_recall
 
     # a gene with TSSs on two chromosomes: the one on the element's chromosome, though farther
     genes = pd.DataFrame({"chrom": ["chr2", "chr1"], "tss": [80_100, 400_000], "name": ["G", "G"]})

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from epipair import atomic
+from epipair.io import atomic
 
 
 def test_failed_write_leaves_nothing(tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""Genome-wide candidate scoring (epipair.candidates) on the demo genome."""
+"""Genome-wide candidate scoring (epipair.evaluate.candidates) on the demo genome."""
 
 import gzip
 import os
@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from epipair import candidates, demo
-from epipair.baselines import Baseline
-from epipair.data import CellData
 from epipair.errors import EpipairError
+from epipair.evaluate import candidates
+from epipair.model.baselines import Baseline
+from epipair.model.data import CellData
+from epipair.prep import demo
 
 from .conftest import DEMO_AUGMENT, DEMO_MARKS, DEMO_WINDOWS, write
 
@@ -243,11 +244,11 @@ def test_output_is_one_valid_gzip_stream(demo_dir, gbm, tmp_path):
 @pytest.mark.parametrize(
     "line, message",
     [
-        ("chrZ\t10\t20\n", "bed:2: chromosome 'chrZ' is not in the genome"),
-        ("chr1\t30\t20\n", "bed:2: end (20) is not after start (30)"),
-        ("chr1\tx\t20\n", "bed:2: field 'start' is not a non-negative integer: 'x'"),
+        ("chrZ\t10\t20\n", "bed:2: field 'chrom': chromosome 'chrZ' is not in the genome"),
+        ("chr1\t30\t20\n", "bed:2: field 'end' (20) is not after 'start' (30)"),
+        ("chr1\tx\t20\n", "bed:2: field 'start' not an integer: 'x'"),
         ("chr1\t10\n", "bed:2: a BED line needs at least 3 tab-separated columns"),
-        ("chr1\t10\t99999999\n", "bed:2: end (99999999) is past the end of chr1"),
+        ("chr1\t10\t99999999\n", "bed:2: field 'end' (99999999) is past the end of chr1"),
     ],
 )
 def test_a_bad_bed_line_is_named(demo_dir, tmp_path, line, message):

@@ -5,8 +5,9 @@ import yaml
 from snakemake.exceptions import WorkflowError
 
 from epipair import config as epiconfig
-from epipair import download
+from epipair import sources
 from epipair.errors import EpipairError
+from epipair.io import download
 
 from .conftest import ROOT
 
@@ -139,15 +140,15 @@ def test_abc_and_crispri_need_genes_and_peaks():
     # Hi-C: a .cool/.mcool is downloaded for abc and kept by its suffix; a .hic is refused
     cfg["cell_lines"]["CellA"]["hic"] = {"url": "https://x.org/files/GM.mcool"}
     epiconfig.validate(cfg)
-    files = {where: target for where, target, _ in download.config_files(cfg)}
+    files = {where: target for where, target, _ in sources.config_files(cfg)}
     assert files["cell_lines.CellA.hic"].startswith("resources/CellA/hic.")
     assert files["cell_lines.CellA.hic"].endswith(".mcool")
     cfg["models"].remove("abc")  # e2g reads it too (its contact), in models or in a group
-    assert "cell_lines.CellA.hic" in {w for w, _, _ in download.config_files(cfg)}
+    assert "cell_lines.CellA.hic" in {w for w, _, _ in sources.config_files(cfg)}
     cfg["models"] = [m for m in cfg["models"] if m not in ("e2g", "e2g_gbm")]
-    assert "cell_lines.CellA.hic" in {w for w, _, _ in download.config_files(cfg)}
+    assert "cell_lines.CellA.hic" in {w for w, _, _ in sources.config_files(cfg)}
     del cfg["train_groups"]
-    assert "cell_lines.CellA.hic" not in {w for w, _, _ in download.config_files(cfg)}
+    assert "cell_lines.CellA.hic" not in {w for w, _, _ in sources.config_files(cfg)}
     cfg = demo_config()
     cfg["cell_lines"]["CellA"]["hic"] = {"url": "https://x.org/ENCFF1.hic"}
     with pytest.raises(EpipairError, match="CellA.hic: .*ENCFF1.hic is a .hic file.*hic2cool"):
@@ -158,9 +159,9 @@ def test_abc_and_crispri_need_genes_and_peaks():
 
 
 def test_url_helpers():
-    assert epiconfig.is_remote("https://x/y.csv") and not epiconfig.is_remote("file:///a/b")
-    assert epiconfig.local_path("file:///a/b.csv") == "/a/b.csv"
-    from epipair.download import source_target, target_name
+    assert download.is_remote("https://x/y.csv") and not download.is_remote("file:///a/b")
+    assert download.local_path("file:///a/b.csv") == "/a/b.csv"
+    from epipair.io.download import source_target, target_name
 
     # unique per URL, readable (key first, the file name's known suffixes kept)
     a = target_name("https://h/a/signal.bw", "DNase")
@@ -317,7 +318,7 @@ def test_interpret_settings_defaults_and_errors():
         "tax_group": "vertebrates",
     }
     assert real["interpret"]["threshold"] == 0.5 and real["interpret"]["modisco"] is True
-    from epipair.interpret import SETTINGS, settings
+    from epipair.interpret.attributions import SETTINGS, settings
 
     # the rule's params: the schema's defaults, and nothing that names models or databases
     assert settings(real["interpret"]) == SETTINGS

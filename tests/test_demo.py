@@ -3,7 +3,7 @@ import filecmp
 import numpy as np
 import pandas as pd
 
-from epipair import demo
+from epipair.prep import demo
 
 
 def test_demo_is_deterministic(tmp_path, demo_dir):
@@ -39,7 +39,7 @@ def test_demo_grammar(demo_dir):
 
 
 def test_demo_motifs_at_elements(demo_dir):
-    from epipair.sequence import FastaReader
+    from epipair.io.sequence import FastaReader
 
     elements = pd.read_csv(demo_dir / "elements.tsv", sep="\t").head(40)
     reader = FastaReader(demo_dir / "genome.fa")
@@ -51,7 +51,7 @@ def test_demo_motifs_at_elements(demo_dir):
 
 def test_bengi_pairs_train_like_any_labels(demo_dir, tmp_path):
     """format: bengi as a cell line's labels: ingest, windows, both protocols' splits."""
-    from epipair import pipeline
+    from epipair.prep import pipeline
 
     from .conftest import DEMO_AUGMENT, DEMO_SPLIT, DEMO_WINDOWS, build_regions
 

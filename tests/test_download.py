@@ -6,8 +6,9 @@ import threading
 
 import pytest
 
-from epipair import download
+from epipair import sources
 from epipair.errors import EpipairError
+from epipair.io import download
 
 from .conftest import ROOT
 
@@ -262,16 +263,16 @@ def test_every_configured_targetfinder_url_is_in_the_manifest():
     config = yaml.safe_load((ROOT / "config.yaml").read_text())
     commit, blobs = download.read_manifest(MANIFEST)
     assert commit == "114e927a511f8396ca17292597d107494818e40f" and len(blobs) > 800
-    urls = [u for _, u in download.config_urls(config) if "shwhalen/targetfinder" in u]
+    urls = [u for _, u in sources.config_urls(config) if "shwhalen/targetfinder" in u]
     assert len(urls) == 6 * (1 + 14) + 8  # six cell lines: pairs and 14 marks; K562 8 more
     for url in urls:
         assert download.expected_blob(url, (commit, blobs)) in blobs.values(), url
-    download.check_config_urls(config, MANIFEST)  # what the workflow runs at start-up
+    sources.check_config_urls(config, MANIFEST)  # what the workflow runs at start-up
     # the layout the issue found broken: peaks under paper/targetfinder/ exist at no commit
     bad = dict(config, genome={})
     bad["cell_lines"] = {"K562": {"pairs": {"url": urls[0].replace("/output-ep/", "/peaks/")}}}
     with pytest.raises(EpipairError, match="config cell_lines.K562.pairs: .* is not in the Tar"):
-        download.check_config_urls(bad, MANIFEST)
+        sources.check_config_urls(bad, MANIFEST)
     other = urls[0].replace(commit, "master")
     with pytest.raises(EpipairError, match="at 'master', but the manifest lists commit"):
         download.expected_blob(other, (commit, blobs))
@@ -343,7 +344,7 @@ def test_planned_downloads_of_the_real_study():
     from epipair import config as epiconfig
 
     config = epiconfig.validate(yaml.safe_load((ROOT / "config.yaml").read_text()))
-    plan = download.planned_downloads(config, MANIFEST)
+    plan = sources.planned_downloads(config, MANIFEST)
     # hg19, six pairs files, 6 x 14 + 8 peak files, nine BENGI sets, the genes: one target each
     assert len(plan) == 1 + 6 + 92 + 9 + 1
     by_where = {entry["where"]: (path, entry) for path, entry in plan.items()}
@@ -361,7 +362,7 @@ def test_planned_downloads_of_the_real_study():
     bw = epiconfig.validate(dict(yaml.safe_load((ROOT / "config.yaml").read_text()),
                                  tracks_from="bigwig"))  # fmt: skip
     assert (
-        sum(p.endswith((".bigWig", ".bigwig")) for p in download.planned_downloads(bw, MANIFEST))
+        sum(p.endswith((".bigWig", ".bigwig")) for p in sources.planned_downloads(bw, MANIFEST))
         == 27
     )
     assert download.source_target("data/x.tsv", "K562", "pairs") == "data/x.tsv"
@@ -375,7 +376,7 @@ def test_two_urls_with_one_file_name_get_two_targets():
         "H3K4me3": {"url": "https://h/geo/download/?acc=GSM2&format=file", "kind": "bigwig"},
     }
     config = {"cell_lines": {"X": {"pairs": {"url": "p.csv"}, "tracks": tracks}}}
-    plan = download.planned_downloads(config, MANIFEST)
+    plan = sources.planned_downloads(config, MANIFEST)
     assert len(plan) == 4 and {e["url"] for e in plan.values()} == {
         t["url"] for t in tracks.values()
     }
@@ -392,9 +393,9 @@ def test_a_file_in_place_is_checked_before_use(tmp_path, monkeypatch):
     cache = tmp_path / "resources" / "downloads.verified.tsv"
     lock = tmp_path / "resources" / "downloads.lock.tsv"
     with pytest.raises(EpipairError, match=r"sha256 .* differs from .*cell_lines.X.pairs.*delete"):
-        download.verify_existing(config, MANIFEST, lock, cache)
+        sources.verify_existing(config, MANIFEST, lock, cache)
     target.write_bytes(PAYLOAD)
-    assert download.verify_existing(config, MANIFEST, lock, cache) == [
+    assert sources.verify_existing(config, MANIFEST, lock, cache) == [
         str(target.relative_to(tmp_path))
     ]
     assert str(target.resolve()) in cache.read_text()  # hashed once, then cached
@@ -402,16 +403,16 @@ def test_a_file_in_place_is_checked_before_use(tmp_path, monkeypatch):
     del config["cell_lines"]["X"]["pairs"]["sha256"]
     download.record_lock(lock, url, "2" * 64, 1)
     with pytest.raises(EpipairError, match="differs from 2{64}"):
-        download.verify_existing(config, MANIFEST, lock, cache)
+        sources.verify_existing(config, MANIFEST, lock, cache)
     # a local file with a sha256, and a directory given as a file
     local = tmp_path / "mine.csv"
     local.write_bytes(ALTERED)
     config = {"cell_lines": {"X": {"pairs": {"url": str(local), "sha256": SHA}}}}
     with pytest.raises(EpipairError, match="check the file or the config"):
-        download.verify_existing(config, MANIFEST, lock, cache)
+        sources.verify_existing(config, MANIFEST, lock, cache)
     config = {"cell_lines": {"X": {"pairs": {"url": str(tmp_path)}}}}
     with pytest.raises(EpipairError, match="cell_lines.X.pairs: .* is a directory, not a file"):
-        download.verify_existing(config, MANIFEST, lock, cache)
+        sources.verify_existing(config, MANIFEST, lock, cache)
 
 
 def test_genome_is_staged_under_resources_never_beside_the_users_file(tmp_path):
@@ -477,7 +478,7 @@ def test_tokens_and_passwords_are_printed_nowhere(server, tmp_path, caplog, monk
     assert "S3cretPW" not in str(err.value) and "***@127.0.0.1" in str(err.value)
     config = {"cell_lines": {"A": {"pairs": {"url": with_password}}}}
     with pytest.raises(EpipairError, match="config cell_lines.A.pairs: .*~/.netrc") as err:
-        download.check_config_urls(config, MANIFEST)
+        sources.check_config_urls(config, MANIFEST)
     assert "S3cretPW" not in str(err.value)
     netrc_file = tmp_path / "netrc"
     netrc_file.write_text("machine 127.0.0.1 login alice password S3cretPW\n")
@@ -496,4 +497,4 @@ def test_a_file_url_with_a_host_part_is_refused(tmp_path):
     download.check_url("file://localhost/abs/pairs.csv")
     config = {"cell_lines": {"A": {"pairs": {"url": "file://resources/pairs.csv"}}}}
     with pytest.raises(EpipairError, match="config cell_lines.A.pairs: file://resources"):
-        download.check_config_urls(config, MANIFEST)
+        sources.check_config_urls(config, MANIFEST)

@@ -5,9 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from epipair import abc, e2g
-from epipair.baselines import Baseline, train_group
 from epipair.errors import EpipairError
+from epipair.io.genes import TSS_COLUMNS
+from epipair.model import abc, e2g
+from epipair.model.baselines import Baseline, train_group
 
 from .test_abc import pl
 
@@ -27,7 +28,7 @@ def neighbourhood(tmp_path):
     el[abc.ELEMENT_COLUMNS].to_csv(tmp_path / "e.tsv", sep="\t", index=False)
     tss = [("chr1", 20_250, "A"), ("chr1", 60_250, "B"), ("chr1", 100_250, "C")]
     tss.append(("chr1", 100_300, "C"))  # a second TSS of C: one gene, counted once
-    pd.DataFrame(tss, columns=abc.TSS_COLUMNS).to_csv(tmp_path / "t.tsv", sep="\t", index=False)
+    pd.DataFrame(tss, columns=TSS_COLUMNS).to_csv(tmp_path / "t.tsv", sep="\t", index=False)
     model = abc.AbcModel().load(tmp_path / "e.tsv", tmp_path / "t.tsv")
     return e2g.Neighbourhood(model, tmp_path / "t.tsv", tmp_path / "e.tsv"), model
 
@@ -130,7 +131,7 @@ def planted(n, seed):
 
 @pytest.mark.parametrize("kind", e2g.ESTIMATORS)
 def test_e2g_learns_a_planted_rule(kind):
-    from epipair.metrics import aupr
+    from epipair.model.metrics import aupr
 
     x, y = planted(3000, 0)
     model = e2g.E2gModel(kind).fit(x, y)
@@ -223,7 +224,7 @@ def test_train_group_pools_members_off_the_held_out_chromosomes(tmp_path, caplog
 def test_baseline_reads_a_pair_sets_features(tmp_path):
     chroms = ["chr4"] * 10
     member(tmp_path / "a", chroms, [1, 0] * 5, 0)
-    from epipair.predict import open_sample
+    from epipair.model.predict import open_sample
 
     data = open_sample(
         tmp_path / "a",

@@ -4,10 +4,11 @@ import gzip
 
 import pytest
 
-from epipair import download
+from epipair import sources
 from epipair.errors import EpipairError
-from epipair.genome import read_chrom_sizes
-from epipair.sequence import check_existing_index, index_fasta
+from epipair.io import download
+from epipair.io.genome import read_chrom_sizes
+from epipair.io.sequence import check_existing_index, index_fasta
 
 from .conftest import ROOT
 
@@ -31,7 +32,7 @@ def test_chrom_sizes_given_as_a_url_is_downloaded_like_other_files():
     url = "https://hgdownload.soe.ucsc.edu/goldenPath/hg19/bigZips/hg19.chrom.sizes"
     config = {"genome": {"name": "hg19", "url": "https://h/hg19.fa.gz", "chrom_sizes": url}}
     config["cell_lines"] = {}
-    planned = download.planned_downloads(config, ROOT / "resources/targetfinder_manifest.tsv")
+    planned = sources.planned_downloads(config, ROOT / "resources/targetfinder_manifest.tsv")
     (target,) = [t for t, e in planned.items() if e["where"] == "genome.chrom_sizes"]
     assert target == download.source_target(url, "genome", "chrom_sizes").removeprefix("resources/")
     assert target.startswith("genome/chrom_sizes.")

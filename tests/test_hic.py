@@ -1,4 +1,4 @@
-"""Hi-C contact for the abc model (epipair.hic): a tiny balanced .cool processed as ABC processes
+"""Hi-C contact for the abc model (epipair.io.hic): a tiny balanced .cool processed as ABC processes
 its matrix, checked against a dense computation written out step by step, and ABC scores from
 it by hand."""
 
@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from epipair import abc, hic
 from epipair.errors import EpipairError
+from epipair.io import hic
+from epipair.model import abc
 
 cooler = pytest.importorskip("cooler")
 
@@ -58,7 +59,7 @@ def make_cool(path, seed=0, nan_bins=(("chr1", 7),), zero_rows=(("chr1", 30),)):
 
 
 def dense_rows(bins, counts, weight, chrom, tss_bins, params=PARAMS):
-    """ABC's steps on the dense cis matrix, in its order (module docstring of epipair.hic)."""
+    """ABC's steps on the dense cis matrix, in its order (module docstring of epipair.io.hic)."""
     idx = np.flatnonzero(bins["chrom"] == chrom)
     m = counts[np.ix_(idx, idx)] * np.outer(weight[idx], weight[idx])
     nan = np.isnan(m) & (counts[np.ix_(idx, idx)] > 0)

@@ -3,14 +3,14 @@
 import numpy as np
 import pytest
 
-from epipair import demo
-from epipair import motifs as mt
 from epipair.errors import EpipairError
+from epipair.io import motifs as mt
+from epipair.prep import demo
 
 keras = pytest.importorskip("keras")
 from keras import layers, ops  # noqa: E402
 
-from epipair import interpret  # noqa: E402
+from epipair.interpret import attributions as interpret  # noqa: E402
 
 BASES = "ACGT"
 
@@ -56,8 +56,8 @@ def test_a_bad_motif_row_is_named_by_file_and_line(tmp_path):
 
 def test_benjamini_hochberg():
     # sorted 0.01, 0.03, 0.04, 0.5 -> p * 4 / rank 0.04, 0.06, 0.0533, 0.5 -> running minimum
-    q = mt.benjamini_hochberg([0.01, 0.04, 0.03, 0.5])
-    np.testing.assert_allclose(q, [0.04, 0.16 / 3, 0.16 / 3, 0.5])
+    q = mt.benjamini_hochberg([[0.01, 0.04], [0.03, 0.5]])  # over the whole block, its shape
+    np.testing.assert_allclose(q, [[0.04, 0.16 / 3], [0.16 / 3, 0.5]])
 
 
 @pytest.mark.slow
@@ -157,8 +157,8 @@ def test_a_model_that_ignores_its_input_has_zero_attribution():
 
 
 def test_speid_jaspar_start_writes_each_motif_into_both_branches():
-    from epipair.models.architectures import build_speid, init_with_motifs
-    from epipair.registry import spec
+    from epipair.model.architectures import build_speid, init_with_motifs
+    from epipair.model.registry import spec
 
     p = spec("speid").params({"filters": 8, "kernel": 30, "lstm_units": 4, "dense_units": 8})
     assert p["init_motifs"] == "none"
@@ -188,7 +188,7 @@ def test_speid_jaspar_start_writes_each_motif_into_both_branches():
 def test_signal_attribution_figure_and_summary_section(tmp_path):
     import pandas as pd
 
-    from epipair.report import interpret_markdown
+    from epipair.evaluate.report import interpret_markdown
 
     npz = tmp_path / "a.npz"
     rng = np.random.default_rng(4)

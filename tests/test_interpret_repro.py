@@ -1,7 +1,7 @@
 """The interpret step is a function of its model and inputs: run twice, each time in a fresh
 process and on other thread counts, it writes the same ``motifs.tsv`` byte for byte and the
-same attributions (``epipair.interpret``'s docstring, Reproducibility). And the README's
-claims about the planted motifs' JASPAR matches."""
+same attributions (``epipair.interpret.attributions``'s docstring, Reproducibility). And
+docs/interpretation.md's claims about the planted motifs' JASPAR matches."""
 
 import json
 import os
@@ -21,10 +21,10 @@ SETTINGS = {"top_pairs": 1, "threshold": 0.8, "modisco_window": 12, "modisco_lei
 
 FRESH = """
 import json, sys
-from epipair import backend
+from epipair.model import backend
 backend.select(sys.argv[1])
 backend.set_threads(1)
-from epipair.interpret import interpret_model
+from epipair.interpret.attributions import interpret_model
 kw = json.loads(sys.argv[2])
 interpret_model(kw.pop("model_name"), kw.pop("protocol"), **kw)
 """
@@ -37,11 +37,11 @@ def test_interpret_twice_gives_the_same_motifs_table(demo_features, tmp_path):
     clusterings), Tomtom q-values. Each run in a new interpreter, numba and BLAS on two threads
     in the first, one in the second. (The backend is on one thread in both, as in the
     workflow: TensorFlow's gradients differ in the last bits between one and two threads.)"""
-    from epipair import demo
-    from epipair import motifs as mt
-    from epipair.models.architectures import build_speid, init_with_motifs
-    from epipair.registry import spec
-    from epipair.tables import INTERPRET_MOTIFS
+    from epipair.io import motifs as mt
+    from epipair.io.tables import INTERPRET_MOTIFS
+    from epipair.model.architectures import build_speid, init_with_motifs
+    from epipair.model.registry import spec
+    from epipair.prep import demo
 
     keras.utils.set_random_seed(0)
     model = build_speid(
@@ -99,12 +99,12 @@ def test_interpret_twice_gives_the_same_motifs_table(demo_features, tmp_path):
                 np.testing.assert_array_equal(x[key], y[key], err_msg=key)
 
 
-def test_the_readme_jaspar_matches_of_the_planted_motifs():
-    """README, "What the models learned": the planted motifs' best JASPAR 2024 matches (fixed
-    matrices, so the same on any machine): MAF/NFE2, MLXIP, C/EBP, ZFP42 and ETS at q < 0.05;
-    NF-Y and TBP first or second, at q 0.05-0.15."""
-    from epipair import demo
-    from epipair import motifs as mt
+def test_the_documented_jaspar_matches_of_the_planted_motifs():
+    """docs/interpretation.md, "What it finds on the demo": the planted motifs' best JASPAR
+    2024 matches (fixed matrices, so the same on any machine): MAF/NFE2, MLXIP, C/EBP, ZFP42
+    and ETS at q < 0.05; NF-Y and TBP first or second, at q 0.05-0.15."""
+    from epipair.io import motifs as mt
+    from epipair.prep import demo
 
     planted = demo.planted_motifs()
     jaspar = mt.jaspar("JASPAR2024")

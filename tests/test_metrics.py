@@ -2,8 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from epipair import metrics, report
-from epipair.tables import METRICS
+from epipair.evaluate import report
+from epipair.io.tables import METRICS
+from epipair.model import metrics
 
 
 def test_aupr_auroc_hand_cases():
@@ -171,7 +172,7 @@ def test_shipped_published_table_parses():
 
 
 def test_metrics_table_rows_per_fold_and_pooled(tmp_path):
-    from epipair.tables import PREDICTIONS
+    from epipair.io.tables import PREDICTIONS
 
     rng = np.random.default_rng(0)
     label = np.tile([1, 0, 0, 0], 50)
@@ -198,7 +199,7 @@ def test_metrics_table_rows_per_fold_and_pooled(tmp_path):
 
 
 def test_benchmark_metrics_adds_the_distance_prior(tmp_path):
-    from epipair.tables import BENCHMARK_METRICS, BENCHMARK_SCORES
+    from epipair.io.tables import BENCHMARK_METRICS, BENCHMARK_SCORES
 
     distance = np.arange(1, 201) * 1000.0
     label = (distance < 30_000).astype(int)  # the close pairs interact

@@ -7,9 +7,9 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 import numpy as np
 import pytest
 
-from epipair import registry
 from epipair.errors import EpipairError
-from epipair.models import build
+from epipair.model import registry
+from epipair.model.architectures import build
 
 PAPER = {
     "enhancer_seq": 3000,
@@ -143,7 +143,7 @@ def test_epi_resnet_is_resnet_cnn_epi():
 def test_pair_scale_matches_keras_2_normalize_over_pairs():
     """np_utils.normalize(x, axis=0): each (position, dataset) over the pairs; a zero norm
     divides by 1. Features.l2_over_pairs computes the norms, PairScale applies them."""
-    from epipair.models.architectures import PairScale
+    from epipair.model.architectures import PairScale
 
     x = np.array([[[3.0, 0.0]], [[4.0, 0.0]]], dtype=np.float32)  # 2 pairs, 1 position, 2 marks
     layer = PairScale()
@@ -183,7 +183,7 @@ def test_xiao_sequence_models_parameter_counts():
 
 def test_seq_epi_combines_the_trained_parts_frozen():
     """Combine_seq_epigenomics.py: 512 + 128 features, standardised, Dense 128 and 512."""
-    from epipair.models.architectures import build_xiao_combined
+    from epipair.model.architectures import build_xiao_combined
 
     parts = {
         "epi_cnn": build("epi_cnn", PAPER),
@@ -202,7 +202,7 @@ def test_seq_epi_combines_the_trained_parts_frozen():
 
 def test_position_l2_norm_matches_keras_2_normalize():
     """np_utils.normalize(x, axis=-1): x / ||x||_2 per position; an all-zero position stays 0."""
-    from epipair.models.architectures import PositionL2Norm
+    from epipair.model.architectures import PositionL2Norm
 
     x = np.array([[[3.0, 4.0, 0.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]], dtype=np.float32)
     out = np.asarray(PositionL2Norm()(x))
@@ -239,7 +239,7 @@ def test_baseline_errors_name_the_setting_and_the_split():
     import numpy as np
     import pandas as pd
 
-    from epipair.baselines import Baseline
+    from epipair.model.baselines import Baseline
 
     pairs = pd.DataFrame({"distance": np.arange(10) * 1000, "label": [0, 1] * 5})
     with pytest.raises(EpipairError, match="config model_params.distance: .*parameter"):
@@ -251,13 +251,13 @@ def test_baseline_errors_name_the_setting_and_the_split():
 
 
 def test_keras_starts_without_tensorflows_start_up_lines():
-    """epipair.backend.select imports Keras with TensorFlow's C++ start-up notices (absl's
+    """epipair.model.backend.select imports Keras with TensorFlow's C++ start-up notices (absl's
     pre-init warning, oneDNN's notice) left out of stderr, whatever TF_CPP_MIN_LOG_LEVEL
     says; any other line is passed on."""
     import subprocess
     import sys
 
-    from epipair.backend import without_startup_noise
+    from epipair.model.backend import without_startup_noise
 
     code = "from epipair import backend; backend.select('tensorflow'); print('ok')"
     proc = subprocess.run(
@@ -283,7 +283,7 @@ def test_a_keras_file_that_would_run_code_is_refused_in_one_line(tmp_path):
     naming the file (no traceback), wherever a model is loaded (predict, seq_epi's parts)."""
     import keras
 
-    from epipair.predict import load_model
+    from epipair.model.predict import load_model
 
     inp = keras.Input((3,))
     model = keras.Model(inp, keras.layers.Lambda(lambda x: x * 2)(inp))

@@ -3,7 +3,7 @@ import gzip
 import pytest
 
 from epipair.errors import EpipairError
-from epipair.pairs import read_pairs
+from epipair.io.pairs import read_pairs
 
 from .conftest import write
 
@@ -154,7 +154,7 @@ def test_enhancer_that_is_its_promoter_is_dropped(tmp_path, caplog):
 
 
 def test_labels_of_one_class_stop_the_ingest(tmp_path):
-    from epipair.pipeline import ingest
+    from epipair.prep.pipeline import ingest
 
     sizes = write(tmp_path / "chrom.sizes", "chr1\t100000\nchr2\t50000\n")
     p = tf(tmp_path, ["chr1,100,600,e,chr1,5000,7000,p,1", "chr2,10,20,e,chr2,30,40,p,1"])
@@ -254,7 +254,7 @@ def test_bengi_one_row_per_enhancer_gene_pair_the_closest_tss(tmp_path, caplog):
 
     p = tmp_path / "b.tsv.gz"
     p.write_bytes(gzip.compress("".join(r + "\n" for r in BENGI_ROWS).encode()))
-    with caplog.at_level(logging.INFO, logger="epipair.pairs"):
+    with caplog.at_level(logging.INFO, logger="epipair.io.pairs"):
         df = read_pairs(p, "bengi", SIZES)
     # EH1-G1, three transcripts: line 2, the closest TSS (line 3 is as close but later),
     # labelled 1 because the transcript of line 1 interacts; EH2-G2 and EH1-G3 once each
@@ -301,7 +301,7 @@ def test_bengi_genes_sharing_a_tss_follow_the_duplicate_rule(tmp_path, caplog):
     import logging
 
     shared = BENGI_ROWS[3].replace("|G2|T4|", "|G7|T7|").replace("0\t", "1\t", 1)
-    with caplog.at_level(logging.INFO, logger="epipair.pairs"):
+    with caplog.at_level(logging.INFO, logger="epipair.io.pairs"):
         df = read_pairs(bengi(tmp_path, [BENGI_ROWS[3], shared]), "bengi", SIZES)
     assert df["source_line"].tolist() == [2] and df["label"].tolist() == [1]
     assert "2 rows, 2 enhancer-gene pairs" in caplog.text
@@ -313,7 +313,7 @@ def test_bengi_enhancer_id_reused_for_another_region_stays_two_enhancers(tmp_pat
 
     other = BENGI_ROWS[1].replace("chr1\t10000\t10400\t", "chr1\t20000\t20400\t", 1)
     other = other.replace("0\t3000.0", "1\t6000.0", 1)
-    with caplog.at_level(logging.INFO, logger="epipair.pairs"):
+    with caplog.at_level(logging.INFO, logger="epipair.io.pairs"):
         df = read_pairs(bengi(tmp_path, [BENGI_ROWS[1], other]), "bengi", SIZES)
     # one id, two regions, one gene: two enhancer-gene pairs (they used to collapse into one)
     assert df["enhancer_start"].tolist() == [10000, 20000]
@@ -329,7 +329,7 @@ def test_labelled_pairs_between_chromosomes_are_left_out(tmp_path, caplog):
     trans = BENGI_ROWS[3].replace(
         "\tchr2\t8801\t10801\tchr2:9300", "\tchr1\t8801\t10801\tchr1:9300"
     )
-    with caplog.at_level(logging.INFO, logger="epipair.pairs"):
+    with caplog.at_level(logging.INFO, logger="epipair.io.pairs"):
         df = read_pairs(bengi(tmp_path, [BENGI_ROWS[0], trans]), "bengi", SIZES)
     assert df["source_line"].tolist() == [1]
     assert "left out 1 pair(s) whose enhancer and promoter lie on different chromosomes" in (
@@ -340,7 +340,7 @@ def test_labelled_pairs_between_chromosomes_are_left_out(tmp_path, caplog):
     import numpy as np
     import pandas as pd
 
-    from epipair.metrics import distance_score
+    from epipair.model.metrics import distance_score
 
     scores = pd.DataFrame({"distance": [-1, 5000, 0]})
     assert np.argsort(-distance_score(scores)).tolist() == [2, 1, 0]

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from epipair import predict, registry
-from epipair.data import CellData
 from epipair.errors import EpipairError
+from epipair.model import predict, registry
+from epipair.model.data import CellData
 
 
 def test_held_out_by_chromosome_keeps_pairs_one_fold_held_out():
@@ -49,8 +49,8 @@ def test_held_out_instances_of_the_training_cell_line_follow_its_fold_table():
 
 def fitted_baseline(name, tmp_path):
     """Baseline ``name`` fitted on small random data, and feature rows that it scores."""
-    from epipair import e2g, registry
-    from epipair.baselines import Baseline
+    from epipair.model import e2g, registry
+    from epipair.model.baselines import Baseline
 
     from .test_abc import write_tables
 
@@ -61,7 +61,7 @@ def fitted_baseline(name, tmp_path):
     if spec.reads_elements:
         elements = [("chr1", 5_000, 5_500, 4.0, 0), ("chr1", 9_750, 10_250, 9.0, 1)]
         model.estimator.load(*write_tables(tmp_path, elements, [("chr1", 10_000, "G")]))
-        # Hi-C rows (epipair.hic.read_contact's dict), as a cell line with Hi-C has them
+        # Hi-C rows (epipair.io.hic.read_contact's dict), as a cell line with Hi-C has them
         bins = np.array([1, 2], dtype=np.int64)
         model.estimator.hic = {"resolution": 5000, "band": 2, "chr1": (bins, rng.random((2, 5)))}
         x = pd.DataFrame(
@@ -86,7 +86,7 @@ def fitted_baseline(name, tmp_path):
 
 @pytest.mark.parametrize("name", registry.names("baseline"))
 def test_every_baseline_round_trips_through_its_model_file(tmp_path, name):
-    from epipair.baselines import save_baseline
+    from epipair.model.baselines import save_baseline
 
     model, x = fitted_baseline(name, tmp_path)
     path = tmp_path / registry.spec(name).file_name
@@ -127,7 +127,7 @@ def test_a_skops_file_with_an_untrusted_type_is_refused_naming_it(tmp_path):
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import FunctionTransformer
 
-    from epipair.baselines import Baseline
+    from epipair.model.baselines import Baseline
 
     model = Baseline("distance")
     model.estimator = FunctionTransformer(os.mkdir)  # a function of the file's choosing

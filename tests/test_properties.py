@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from epipair.errors import EpipairError
-from epipair.pairs import read_pairs
-from epipair.regions import resize_windows
+from epipair.io.pairs import read_pairs
+from epipair.prep.regions import resize_windows
 
 SIZES = {"chr1": 50_000, "chr2": 20_000, "chrX": 8_000}
 HEADER = (

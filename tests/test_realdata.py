@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from epipair import pipeline
-from epipair.tracks import binned_signal
+from epipair.io.tracks import binned_signal
+from epipair.prep import pipeline
 
 from .conftest import ROOT, SHARED_DATA, build_regions
 
@@ -110,7 +110,7 @@ def test_configured_peak_urls_map_to_the_shared_copies():
     to copy, or not copied) are left out of the offline tests."""
     import yaml
 
-    from epipair import download
+    from epipair.io import download
 
     config = yaml.safe_load((ROOT / "config.yaml").read_text())
     _, blobs = download.read_manifest(ROOT / "resources" / "targetfinder_manifest.tsv")
@@ -136,7 +136,7 @@ def build_mirror(root, config, cell):
     (they were re-written), so the test reads those from a local path instead."""
     import shutil
 
-    from epipair.download import mirror_path
+    from epipair.io.download import mirror_path
 
     tracks = config["cell_lines"][cell]["tracks"]
     for mark, track in list(tracks.items()):
@@ -273,8 +273,8 @@ def test_gm12878_models_on_bengi_beside_the_distance_score(workdir):
 
 def test_bengi_one_row_per_enhancer_gene_pair_on_real_files():
     """GM12878 Hi-C: 48,907 rows (one per transcript) -> one row per enhancer-gene pair."""
-    from epipair.genome import read_chrom_sizes
-    from epipair.pairs import read_pairs
+    from epipair.io.genome import read_chrom_sizes
+    from epipair.io.pairs import read_pairs
 
     path = SHARED_DATA / "bengi" / "GM12878.HiC-Benchmark.v3.tsv.gz"
     raw = pd.read_csv(path, sep="\t", header=None)
@@ -335,9 +335,9 @@ def test_abc_scores_the_real_bengi_hic_benchmark(cell, tmp_path):
     (distance 0.176, base 0.122): on BENGI, where nearly every enhancer has a positive gene,
     the enhancer's activity that ABC multiplies by ranks pairs no better than chance, and ABC
     falls below distance as the models do; about 20 s per cell line."""
-    from epipair import abc
-    from epipair.metrics import aupr
-    from epipair.pairs import read_pairs
+    from epipair.io.pairs import read_pairs
+    from epipair.model import abc
+    from epipair.model.metrics import aupr
 
     bengi, dnase, k27ac = ABC_CELLS[cell]
     peaks = SHARED_DATA / "targetfinder" / cell / "peaks"
@@ -372,9 +372,9 @@ def test_crispri_reader_resolves_real_gene_symbols(tmp_path):
     """Synthetic rows in the layout of ABC's combined CRISPRi table (no real screen is read:
     they are held out), target genes resolved through ABC's hg19 gene file: MYC and GATA1 at
     the centre of their TSS500bp windows, an unknown symbol left out."""
-    from epipair.abc import read_genes
-    from epipair.genome import read_chrom_sizes
-    from epipair.pairs import read_pairs
+    from epipair.io.genes import read_genes
+    from epipair.io.genome import read_chrom_sizes
+    from epipair.io.pairs import read_pairs
 
     sizes = read_chrom_sizes(SIZES)
     genes = read_genes(SHARED_DATA / "genes" / "CollapsedGeneBounds.hg19.TSS500bp.bed.gz", sizes)
@@ -410,10 +410,10 @@ def test_e2g_on_natural_ratio_bengi_labels_beats_distance(workdir):
     run (no model of the cell lines' TargetFinder pairs: abc's real-data check is above).
     Measured (epipair 2026-12, chr1-3, TargetFinder's peak files, ABC's genes, power law):
     AUPR GM12878 Hi-C e2g 0.298 within, 0.258 pooled (distance 0.151); HeLa-S3 Hi-C 0.335
-    within, 0.369 pooled (distance 0.176); the README has the whole table."""
+    within, 0.369 pooled (distance 0.176); docs/links.md has the whole table."""
     import yaml
 
-    from epipair.e2g import MODEL_FEATURES
+    from epipair.model.e2g import MODEL_FEATURES
 
     from .conftest import run_snakemake
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from epipair import regions
+from epipair.prep import regions
 
 SIZES = {"chr1": 10_000, "chr2": 2_000}
 

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from epipair import config as epiconfig
-from epipair import registry
 from epipair.errors import EpipairError
-from epipair.splits import PAPER_SCHEMES
+from epipair.model import registry
+from epipair.prep.splits import PAPER_SCHEMES
 
 from .conftest import ROOT
 
@@ -30,7 +30,7 @@ def test_schema_model_enum_equals_the_registry():
 
 
 def test_schema_protocol_enum_equals_the_splits_protocols():
-    from epipair.splits import PROTOCOLS
+    from epipair.prep.splits import PROTOCOLS
 
     schema = yaml.safe_load(epiconfig.SCHEMA.read_text())
     assert schema["definitions"]["protocol"]["enum"] == list(PROTOCOLS)
@@ -113,7 +113,7 @@ def _imports():
 
 def test_library_has_no_import_cycles():
     graph = _imports()
-    assert "epipair.registry" in graph and graph["epipair.train"]
+    assert "epipair.model.registry" in graph and graph["epipair.model.train"]
     state = {}
 
     def visit(module, stack):
@@ -132,8 +132,8 @@ def test_library_has_no_import_cycles():
 
 def test_numpy_modules_do_not_load_keras():
     code = (
-        "import sys, epipair.tables, epipair.data, epipair.registry, epipair.config, "
-        "epipair.baselines, epipair.metrics, epipair.predict\n"
+        "import sys, epipair.io.tables, epipair.model.data, epipair.model.registry, "
+        "epipair.config, epipair.model.baselines, epipair.model.metrics, epipair.model.predict\n"
         "print(sorted(m for m in ('keras', 'tensorflow', 'sklearn') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

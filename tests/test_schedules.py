@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from epipair import registry
-from epipair.train import schedule_settings
+from epipair.model import registry
+from epipair.model.train import schedule_settings
 
 from .test_train import SMALL, TRAIN, run_train
 
@@ -229,8 +229,8 @@ def test_speid_trains_with_hard_sigmoid_under_its_released_schedule(
 def test_epi_resnet_inputs_scaled_over_pairs(how, demo_features, tmp_path):
     """ResNetCNN_EPI.py L65-66 scales each (position, dataset) over all pairs (over_pairs);
     epipair's default over the training pairs only: the saved model holds 1 / those norms."""
-    from epipair.data import CellData
-    from epipair.models.architectures import PairScale
+    from epipair.model.architectures import PairScale
+    from epipair.model.data import CellData
 
     from .conftest import DEMO_AUGMENT, DEMO_MARKS, DEMO_WINDOWS
 

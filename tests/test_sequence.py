@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from epipair import sequence
 from epipair.errors import EpipairError
+from epipair.io import sequence
 
 from .conftest import write
 

@@ -27,8 +27,8 @@ def test_a_speid_that_learnt_the_demo_grammar_gives_back_its_motifs(tmp_path):
     0, 1, 2 and seed 0 with oneDNN held to AVX2 (another CPU's kernels): 5, 6, 6, 6, each at
     q < 3e-4 (with sites at 0.5 of the peak, the default: 4, 4, 6, 6, two of seed 1's four
     at q 0.03-0.04). The bar, three, is well clear of both."""
-    from epipair import demo
-    from epipair.tables import INTERPRET_MOTIFS
+    from epipair.io.tables import INTERPRET_MOTIFS
+    from epipair.prep import demo
 
     from .conftest import ROOT
 

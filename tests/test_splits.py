@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from epipair import regions, splits
 from epipair.errors import EpipairError
+from epipair.prep import regions, splits
 
 
 def toy_pairs(n_chroms=5, per_chrom=40, seed=0):
@@ -107,7 +107,7 @@ def test_random_holdout_holds_pairs_out_before_augmentation():
     assert (te_shifts == 0).all() and te_rows.size == (df["holdout_split"] == "test").sum()
     # training positives are augmented after the split, on the fly: every copy is of a
     # training pair, so no test positive has a copy in training
-    from epipair.data import AugmentedInstances
+    from epipair.model.data import AugmentedInstances
 
     tr_rows, _ = splits.split_instances(df, holdout, "random_holdout", "train")
     rows, shifts = AugmentedInstances(tr_rows, labels, 20, 300, seed=0).draw(0)
@@ -242,7 +242,7 @@ def test_epiann_grid_augmentation():
     inst = splits.paper_split(df, 20, 500, 1, 0.1, 0.1, grid_step=50)
     pos = df.loc[df["label"] == 1, "pair_id"].iloc[0]
     assert sorted(inst.loc[inst["pair_id"] == pos, "shift"]) == sorted([0, *grid.tolist()])
-    from epipair.data import AugmentedInstances
+    from epipair.model.data import AugmentedInstances
 
     rows = np.arange(len(df))
     aug = AugmentedInstances.configured(

@@ -2,8 +2,8 @@ import numpy as np
 import pyBigWig
 import pytest
 
-from epipair import tracks
 from epipair.errors import EpipairError
+from epipair.io import tracks
 
 from .conftest import write
 
@@ -167,7 +167,7 @@ def test_track_chromosome_naming_is_reconciled(tmp_path, kind, caplog):
 
 def test_a_mark_zero_over_every_pair_is_an_error(tmp_path, demo_features):
     """Another build's or naming's track: zero everywhere is one line naming mark and file."""
-    from epipair.pipeline import signal_features
+    from epipair.prep.pipeline import signal_features
 
     path = write_bigwig(tmp_path / "other.bw", {"chrUn": 1000}, [("chrUn", [0], [10], [1.0])])
     with pytest.raises(EpipairError, match=r"other.bw: mark DNase is zero over every enhancer"):

@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from epipair import registry
-from epipair.batches import PairBatches
-from epipair.data import AugmentedInstances, Features
 from epipair.errors import EpipairError
-from epipair.sequence import ONE_HOT
-from epipair.splits import split_instances
-from epipair.tables import read_pairs_table
+from epipair.io.sequence import ONE_HOT
+from epipair.io.tables import read_pairs_table
+from epipair.model import registry
+from epipair.model.batches import PairBatches
+from epipair.model.data import AugmentedInstances, Features
+from epipair.prep.splits import split_instances
 
 from .conftest import DEMO_AUGMENT, DEMO_MARKS, DEMO_WINDOWS, ROOT
 
@@ -105,8 +105,8 @@ def test_batches_repeatable_balanced_and_shifts_inside_flanks(demo_features):
 def run_train(name, folder, out, protocol="leakage_free", train=TRAIN, params=None, **extra):
     """Train ``name`` on the demo features in ``folder`` (``params``: SMALL's by default;
     ``extra``: more keyword arguments of ``train_neural``)."""
-    from epipair.baselines import train_baseline
-    from epipair.train import FeatureSettings, Resources, TrainInputs, train_neural
+    from epipair.model.baselines import train_baseline
+    from epipair.model.train import FeatureSettings, Resources, TrainInputs, train_neural
 
     spec = registry.spec(name)
     tables = dict(pairs_path=folder / "pairs.tsv", paper_path=folder / "splits_paper.tsv")
@@ -138,7 +138,7 @@ def run_train(name, folder, out, protocol="leakage_free", train=TRAIN, params=No
 def test_balanced_epochs_of_a_set_number_of_samples():
     """ResNetCNN_EPI.py: BalancedSequence (L110-147) cycled for 200 steps an epoch (L150-153):
     one balanced pass by default; with ``per_epoch``, passes drawn afresh until it is filled."""
-    from epipair.data import UndersampledInstances
+    from epipair.model.data import UndersampledInstances
 
     labels = np.array([1] * 5 + [0] * 45)
     rows = np.arange(50)
@@ -183,7 +183,7 @@ def test_paper_and_random_holdout_protocols_train(protocol, demo_features, tmp_p
 def test_saved_model_reloads_and_predicts_the_same(demo_features, tmp_path):
     import keras
 
-    from epipair.predict import predict_scores as predict
+    from epipair.model.predict import predict_scores as predict
 
     run_train("simple_cnn", demo_features, tmp_path)
     pairs, labels, feats, _ = loaders(demo_features)
@@ -235,7 +235,7 @@ def test_checkpoint_of_another_configuration_is_not_resumed(
     demo_features, tmp_path, monkeypatch, caplog
 ):
     """A checkpoint left by a killed run resumes only under the same settings and inputs."""
-    from epipair import train as train_mod
+    from epipair.model import train as train_mod
 
     monkeypatch.setattr(train_mod.Checkpoint, "remove", lambda self: None)  # as if killed
     train = dict(TRAIN, epochs=1)
@@ -250,7 +250,7 @@ def test_checkpoint_of_another_configuration_is_not_resumed(
     }
     monkeypatch.undo()
     # same settings: resumed (nothing left to train, the epoch-1 history is kept)
-    caplog.set_level("INFO", logger="epipair.train")
+    caplog.set_level("INFO", logger="epipair.model.train")
     history = run_train("epi_cnn", demo_features, tmp_path, train=dict(train, epochs=1))
     assert "resuming from" in caplog.text and history["epoch"].tolist() == [1]
     # a killed run again, then another learning rate: never resumed, the log says why
@@ -265,7 +265,7 @@ def test_checkpoint_of_another_configuration_is_not_resumed(
 
 def test_checkpoint_keyed_by_input_checksums(demo_features, tmp_path):
     """Another split (another pairs.tsv) changes the key, so its checkpoint is not resumed."""
-    from epipair.train import Checkpoint, input_files, run_key
+    from epipair.model.train import Checkpoint, input_files, run_key
 
     files = input_files(
         demo_features / "pairs.tsv",
@@ -293,8 +293,8 @@ def test_checkpoint_keyed_by_input_checksums(demo_features, tmp_path):
 def test_speid_second_stage_trains_only_what_it_does_not_freeze(demo_features):
     """retraining_model3.py's second stage: convolutions and LSTM unchanged, batch
     normalisation reset, the dense layers trained on the unaugmented pairs."""
-    from epipair import models
-    from epipair.train import ValidationSet, second_stage
+    from epipair.model import architectures as models
+    from epipair.model.train import ValidationSet, second_stage
 
     pairs, labels, feats, inst = loaders(demo_features)
     params = registry.spec("speid").params(dict(SMALL["speid"], second_stage=True))
@@ -344,7 +344,7 @@ def test_transfer_model_pre_trains_on_the_other_cell_lines(
 ):
     """simple_cnn_transfer: pre-trained on CellB (every pair off CellA's held-out
     chromosomes), then trained on CellA."""
-    caplog.set_level("INFO", logger="epipair.train")
+    caplog.set_level("INFO", logger="epipair.model.train")
     params = dict(SMALL["simple_cnn"], pretrain_epochs=2)
     other = {
         "pairs": demo_features_b / "pairs.tsv",
@@ -379,7 +379,7 @@ def test_a_kept_model_trains_as_a_fresh_one(name, demo_features, demo_features_b
     """train.jobs: per_model keeps one compiled model per job (ModelCache): the second cell
     line's run starts from the first's model reset to its initial state (weights, dropout
     seeds, Adam's moments) and must learn exactly what a freshly built model learns."""
-    from epipair.train import ModelCache
+    from epipair.model.train import ModelCache
 
     def drop(h):
         return h.drop(columns=["seconds", "samples_per_s"])
@@ -397,7 +397,7 @@ def test_a_kept_model_trains_as_a_fresh_one(name, demo_features, demo_features_b
 def test_epi_cnn_trains_under_its_released_protocol(demo_features, tmp_path, caplog):
     """protocol paper for epi_cnn (BasicCNN_EPI.py): no augmentation, every training pair once,
     balanced class weights, early stopping on validation F1 (epi_resnet's: the test below)."""
-    caplog.set_level("INFO", logger="epipair.train")
+    caplog.set_level("INFO", logger="epipair.model.train")
     pairs = read_pairs_table(demo_features / "pairs.tsv")
     paper = pd.read_csv(demo_features / "splits_paper.tsv", sep="\t")
     xiao = paper[paper["scheme"] == "xiao_chromosome_split"]
@@ -414,7 +414,7 @@ def test_epi_cnn_trains_under_its_released_protocol(demo_features, tmp_path, cap
 
 
 def test_class_weights_as_released():
-    from epipair.train import class_weights
+    from epipair.model.train import class_weights
 
     y = np.array([0] * 95 + [1] * 5)
     assert class_weights("balanced", y) == {0: 100 / 190, 1: 10.0}
@@ -434,7 +434,7 @@ def test_seq_epi_trains_a_head_on_its_frozen_trained_parts(demo_features, tmp_pa
         parts[name] = tmp_path / name / "model.keras"
     with pytest.raises(EpipairError, match="combines trained epi_cnn, xiao_seq_attention"):
         run_train("seq_epi", demo_features, tmp_path / "none", train=train, params={})
-    caplog.set_level("INFO", logger="epipair.train")
+    caplog.set_level("INFO", logger="epipair.model.train")
     run_train("seq_epi", demo_features, tmp_path / "combined", train=train, params={}, parts=parts)
     assert "combined seq_epi: 32 features" in caplog.text  # 16 + 16 (test-sized parts)
     model = keras.models.load_model(tmp_path / "combined" / "model.keras")
@@ -455,11 +455,11 @@ def test_epi_resnet_learns_the_demo_signal_under_its_released_protocol(
     leakage_free the demo run shows it (tests/test_workflow.py: every registry model learns
     the planted signal)."""
     protocol = "paper"
-    caplog.set_level("INFO", logger="epipair.train")
+    caplog.set_level("INFO", logger="epipair.model.train")
     import keras
 
-    from epipair.metrics import bootstrap
-    from epipair.predict import open_sample, predict_scores
+    from epipair.model.metrics import bootstrap
+    from epipair.model.predict import open_sample, predict_scores
 
     train = dict(TRAIN, epochs=6, learning_rate=0.001, patience=3)
     run_train("epi_resnet", demo_features, tmp_path, protocol, train, params={"preset": "demo"})

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from epipair import config as epiconfig
-from epipair import registry
+from epipair.model import registry
 
 from .conftest import run_snakemake
 
@@ -93,7 +93,7 @@ def test_demo_features_end_to_end(demo_run):
         holdout = random[random["scheme"] == "random_holdout"]
         assert set(holdout["split"]) == {"train", "valid", "test"}
         assert sorted(holdout["pair_id"]) == sorted(pairs["pair_id"])
-        from epipair.splits import PAPER_SCHEMES
+        from epipair.prep.splits import PAPER_SCHEMES
 
         assert (wd / "results" / "logs" / "random_splits" / f"{cell}.log").read_text().count(
             "leakage audit"
@@ -270,8 +270,8 @@ def test_interpretation_of_the_demo_models(demo_run):
     """CellA's simple_cnn and speid: filter and TF-MoDISco motifs matched to JASPAR and the
     planted motifs, attributions of the four best-scored test positives (gradient x input
     beside mutagenesis), the summary section; the other cell lines are not interpreted."""
-    from epipair import demo
-    from epipair.tables import INTERPRET_MOTIFS
+    from epipair.io.tables import INTERPRET_MOTIFS
+    from epipair.prep import demo
 
     wd = demo_run[0]
     for model in ("simple_cnn", "speid"):

@@ -10,7 +10,7 @@ import sys
 import pytest
 import yaml
 
-from epipair.splits import AUGMENTED_AFTER_SPLIT
+from epipair.prep.splits import AUGMENTED_AFTER_SPLIT
 
 from .conftest import ROOT
 

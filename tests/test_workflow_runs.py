@@ -89,7 +89,7 @@ def test_abc_reads_a_cell_lines_hic(tmp_path):
     rows of CellA's TSSs are written beside its elements and the CRISPRi benchmark is scored
     with them (not with the power law the same tables give without Hi-C)."""
     cooler = pytest.importorskip("cooler")
-    from epipair import abc
+    from epipair.model import abc
 
     from .conftest import ROOT
 

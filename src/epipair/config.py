@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 from urllib.parse import urlparse
 
-from . import registry
 from .errors import EpipairError
+from .io.download import is_remote
+from .model import registry
 
 log = logging.getLogger(__name__)
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -20,7 +21,8 @@ TRAIN_RESOURCES = ("gpus", "threads", "workers", "mem_mb", "runtime", "jobs")
 
 
 def validate(config: dict, schema=SCHEMA) -> dict:
-    """Validate ``config`` in place against the JSON schema (defaults filled), then cross-check.
+    """Validate ``config`` in place against the JSON schema (defaults filled), apply
+    ``tracks_from`` (:func:`select_tracks`), then cross-check (:func:`check`).
 
     Schema errors are reported by ``snakemake.utils.validate``; the extra checks raise
     :class:`EpipairError` with the key named.
@@ -28,6 +30,7 @@ def validate(config: dict, schema=SCHEMA) -> dict:
     from snakemake.utils import validate as sm_validate
 
     sm_validate(config, str(schema), set_default=True)
+    select_tracks(config)
     check(config)
     return config
 
@@ -35,7 +38,7 @@ def validate(config: dict, schema=SCHEMA) -> dict:
 def abc_tracks(config: dict, cell: str) -> dict:
     """``{role: mark}`` of the tracks the abc model reads in a cell line: ``accessibility``
     and, when the cell line has it, ``h3k27ac``."""
-    from .abc import check_params
+    from .model.abc import check_params
 
     p = check_params(config.get("model_params", {}).get("abc"))
     tracks = config["cell_lines"][cell].get("tracks", {})
@@ -61,7 +64,7 @@ def abc_elements_entry(config: dict, cell: str) -> tuple[str, dict]:
 def score_thresholds(config: dict, models) -> dict:
     """``{model: threshold}`` of ``models`` that call a link above a score: the unsupervised
     Activity-by-Contact model (``model_params.abc.threshold``, 0.02 as released)."""
-    from .abc import check_params
+    from .model.abc import check_params
 
     return {
         m: check_params(config.get("model_params", {}).get(m))["threshold"]
@@ -160,9 +163,38 @@ def select_tracks(config: dict) -> None:
 
 
 def check(config: dict) -> None:
-    """Checks across keys: genome source, names, ``only``, window and bin sizes."""
-    select_tracks(config)
-    genome = config["genome"]
+    """Checks across keys (after the schema's and :func:`select_tracks`), each naming the key
+    at fault."""
+    check_genome(config["genome"])
+    check_names(config)
+    selected_cells(config)
+    check_mark_spellings(config)
+    check_windows(config)
+    check_augment(config)
+    check_abc(config)
+    check_bam_tracks(config)
+    check_signal_tracks(config)
+    check_model_params(config)
+    model_marks(config)
+    check_train_groups(config)  # before the candidates that may name a group
+    check_selection(config)  # a train group may be all there is to train
+    for section in ("predict", "candidates"):
+        for name, entry in config.get(section, {}).items():
+            _check_scoring_entry(config, f"config {section}.{name}", entry)
+    check_benchmarks(config)
+    if config["train"]["jobs"] == "per_model" and config["split"].get("folds"):
+        raise EpipairError(
+            "config train.jobs: per_model trains each cell line once and does not combine with "
+            "split.folds; use per_cell"
+        )
+    check_interpret(config)
+    s = config["split"]
+    if s["paper_test_fraction"] + s["paper_valid_fraction"] >= 1:
+        raise EpipairError("config split: paper_test_fraction + paper_valid_fraction must be < 1")
+
+
+def check_genome(genome: dict) -> None:
+    """The demo genome, or a FASTA URL with its chromosome sizes, not both."""
     if "demo" in genome:
         if "url" in genome or "chrom_sizes" in genome:
             raise EpipairError(
@@ -171,6 +203,10 @@ def check(config: dict) -> None:
             )
     elif "url" not in genome or "chrom_sizes" not in genome:
         raise EpipairError("config genome: needs 'url' and 'chrom_sizes' (or 'demo')")
+
+
+def check_names(config: dict) -> None:
+    """Cell line and mark names fit in paths and wildcards (:data:`NAME_RE`)."""
     for cell, entry in config["cell_lines"].items():
         if not NAME_RE.match(cell):
             raise EpipairError(f"config cell_lines: name {cell!r} must match {NAME_RE.pattern}")
@@ -179,8 +215,10 @@ def check(config: dict) -> None:
                 raise EpipairError(
                     f"config cell_lines.{cell}.tracks: mark {mark!r} must match {NAME_RE.pattern}"
                 )
-    selected_cells(config)
-    check_mark_spellings(config)
+
+
+def check_windows(config: dict) -> None:
+    """Element windows in whole signal bins; Xiao et al.'s sliding windows fit them."""
     w = config["windows"]
     for kind in ("enhancer", "promoter"):
         if w[kind] % w["signal_bin"]:
@@ -197,10 +235,19 @@ def check(config: dict) -> None:
                 f"windows.signal_step ({step}), and the step must divide and the window fit "
                 f"windows.enhancer ({w['enhancer']}) and windows.promoter ({w['promoter']})"
             )
-    shortest = min(("enhancer", "promoter"), key=lambda k: w[k])
-    aug = config["augment"]
+
+
+def shortest_window(config: dict) -> str:
+    """``enhancer`` or ``promoter``, whichever window is shorter."""
+    return min(("enhancer", "promoter"), key=lambda k: config["windows"][k])
+
+
+def check_augment(config: dict) -> None:
+    """Shifted copies keep the element's centre inside the window (random or on a grid)."""
+    aug, shortest = config["augment"], shortest_window(config)
+    size = config["windows"][shortest]
     if aug.get("grid_step"):
-        from .splits import grid_shifts
+        from .prep.splits import grid_shifts
 
         reach = int(abs(grid_shifts(aug["positives"], aug["grid_step"])).max(initial=0))
         if reach > aug["max_shift"]:
@@ -208,14 +255,16 @@ def check(config: dict) -> None:
                 f"config augment: the grid of {aug['positives']} copies {aug['grid_step']} bp "
                 f"apart reaches {reach} bp, beyond augment.max_shift ({aug['max_shift']})"
             )
-    if 2 * aug["max_shift"] >= w[shortest]:
+    if 2 * aug["max_shift"] >= size:
         raise EpipairError(
             f"config augment.max_shift ({aug['max_shift']}) must be less than half "
-            f"of windows.{shortest} ({w[shortest]}): a copy shifted further no longer holds the "
+            f"of windows.{shortest} ({size}): a copy shifted further no longer holds the "
             "element's centre"
         )
-    check_abc(config)
-    check_bam_tracks(config)
+
+
+def check_signal_tracks(config: dict) -> None:
+    """Every selected cell line has tracks when a configured model reads signal."""
     signal_models = [m for m in config["models"] if registry.spec(m).reads_signal]
     for cell in selected_cells(config) if signal_models else []:
         if not config["cell_lines"][cell].get("tracks"):
@@ -223,21 +272,26 @@ def check(config: dict) -> None:
                 f"config cell_lines.{cell}: models {', '.join(signal_models)} read epigenomic "
                 "signal but the cell line has no 'tracks'"
             )
+
+
+def check_model_params(config: dict) -> None:
+    """Known keys with sensible values (``registry.ModelSpec.params``); a sequence model's
+    kernel and pool no longer than the shorter window."""
+    shortest = shortest_window(config)
+    size = config["windows"][shortest]
     for name, params in config.get("model_params", {}).items():
         merged = registry.spec(name).params(params)  # unknown keys and bad values stop here
         if registry.spec(name).reads_sequence:
             for key in ("kernel", "pool"):
-                if key in merged and merged[key] > w[shortest]:
+                if key in merged and merged[key] > size:
                     raise EpipairError(
                         f"config model_params.{name}.{key} ({merged[key]}) is longer than "
-                        f"windows.{shortest} ({w[shortest]})"
+                        f"windows.{shortest} ({size})"
                     )
-    model_marks(config)
-    check_train_groups(config)  # before the candidates that may name a group
-    check_selection(config)  # a train group may be all there is to train
-    for section in ("predict", "candidates"):
-        for name, entry in config.get(section, {}).items():
-            _check_scoring_entry(config, f"config {section}.{name}", entry)
+
+
+def check_benchmarks(config: dict) -> None:
+    """A benchmark names a configured cell line, whose leakage_free models score it."""
     for name, entry in config.get("benchmarks", {}).items():
         where = f"config benchmarks.{name}"
         if entry["cell_line"] not in config["cell_lines"]:
@@ -248,15 +302,6 @@ def check(config: dict) -> None:
             raise EpipairError(
                 f"{where}: benchmarks score leakage_free models; add leakage_free to 'protocol'"
             )
-    if config["train"]["jobs"] == "per_model" and config["split"].get("folds"):
-        raise EpipairError(
-            "config train.jobs: per_model trains each cell line once and does not combine with "
-            "split.folds; use per_cell"
-        )
-    check_interpret(config)
-    s = config["split"]
-    if s["paper_test_fraction"] + s["paper_valid_fraction"] >= 1:
-        raise EpipairError("config split: paper_test_fraction + paper_valid_fraction must be < 1")
 
 
 def protocol_models(config: dict, protocol: str) -> list[str]:
@@ -383,7 +428,7 @@ def check_mark_spellings(config: dict) -> None:
 def check_backend(config: dict) -> None:
     """The configured Keras backend is importable (only when a neural model is configured)."""
     if any(registry.spec(m).neural for m in config["models"]):
-        from .backend import check_installed
+        from .model.backend import check_installed
 
         check_installed(config["train"].get("backend", "tensorflow"))
 
@@ -547,30 +592,3 @@ def uses_signal(config: dict) -> bool:
 def train_params(config: dict) -> dict:
     """``config["train"]`` without its resources: what a training rule passes as params."""
     return {k: v for k, v in config["train"].items() if k not in TRAIN_RESOURCES}
-
-
-def is_remote(url: str) -> bool:
-    return urlparse(url).scheme in ("http", "https")
-
-
-def redact_url(url: str) -> str:
-    """``url`` as epipair prints it and records it in the lock file: user information (a
-    name may be a token) and the values of query parameters (tokens, signatures) replaced by
-    ``***``; the request uses the URL itself."""
-    parsed = urlparse(url)
-    netloc = parsed.netloc
-    if "@" in netloc:
-        netloc = f"***@{netloc.rpartition('@')[2]}"
-    query = "&".join(
-        f"{key}=***" if sep else key
-        for key, sep, _ in (part.partition("=") for part in parsed.query.split("&") if part)
-    )
-    return parsed._replace(netloc=netloc, query=query).geturl()
-
-
-def local_path(url: str) -> str:
-    """The filesystem path of a ``file://`` URL or plain path."""
-    parsed = urlparse(url)
-    if parsed.scheme == "file":
-        return parsed.path
-    return url

@@ -33,11 +33,11 @@ def model_files(inputs) -> dict:
 
 
 def train_inputs(inputs, pretrain_cells, fold: str):
-    """``epipair.train.TrainInputs`` of one run from its inputs (the ``train_inputs`` of
+    """``epipair.model.train.TrainInputs`` of one run from its inputs (the ``train_inputs`` of
     workflow/rules/common/train.smk: ``pairs``, ``paper`` (not under leakage_free),
     ``folds``, ``features``, ``pretrain_<i>_*`` in the order of ``pretrain_cells``,
     ``part_<model>``)."""
-    from .train import TrainInputs
+    from .model.train import TrainInputs
 
     return TrainInputs(
         pairs_path=inputs["pairs"],
@@ -64,7 +64,7 @@ def optional_input(inputs, key):
 
 
 def predict_kwargs(inputs, tests, folds) -> dict:
-    """Keyword arguments of ``epipair.predict.predict_all`` from the ``predict_inputs`` of
+    """Keyword arguments of ``epipair.model.predict.predict_all`` from the ``predict_inputs`` of
     workflow/rules/common/evaluate.smk (``model_<cell>_<fold>``, ``folds_<cell>``,
     ``pairs_<cell>``)."""
     tests = [tuple(t) for t in tests]

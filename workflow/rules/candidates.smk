@@ -20,9 +20,9 @@ rule score_candidates:
         mem_mb=candidate_mem_mb,
         runtime=720,
     params:
-        model=candidate_setting("model"),
-        max_distance=candidate_setting("max_distance"),
-        top_k=candidate_setting("top_k"),
+        model=lookup(dpath="{name}/model", within=CANDIDATES),
+        max_distance=lookup(dpath="{name}/max_distance", within=CANDIDATES),
+        top_k=lookup(dpath="{name}/top_k", within=CANDIDATES),
         windows=candidate_windows,
         flank=FLANK,
         tracks=candidate_tracks,

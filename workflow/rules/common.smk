@@ -6,14 +6,15 @@ import os
 import re
 
 from epipair import config as epiconfig
-from epipair import demo as epidemo
-from epipair import download as epidownload
-from epipair import interpret as epiinterpret
-from epipair import registry
-from epipair import sequence as episequence
+from epipair.prep import demo as epidemo
+from epipair import sources as episources
+from epipair.io import download as epidownload
+from epipair.interpret import attributions as epiinterpret
+from epipair.model import registry
+from epipair.io import sequence as episequence
 from epipair.errors import EpipairError
 from epipair.smk import canonical
-from epipair.splits import AUGMENTED_AFTER_SPLIT, PROTOCOLS, SINGLE, fold_path_part
+from epipair.prep.splits import AUGMENTED_AFTER_SPLIT, PROTOCOLS, SINGLE, fold_path_part
 
 # the TargetFinder repository's tree at the pinned commit: its git blob ids verify downloads
 MANIFEST = os.path.join(workflow.basedir, "resources", "targetfinder_manifest.tsv")
@@ -21,12 +22,12 @@ MANIFEST = os.path.join(workflow.basedir, "resources", "targetfinder_manifest.ts
 LOCK = "resources/downloads.lock.tsv"
 try:
     epiconfig.validate(config)
-    epidownload.check_config_urls(config, MANIFEST)
+    episources.check_config_urls(config, MANIFEST)
     # the Keras backend must import here, unless jobs run in their own conda environments
     if "conda" not in {str(m).lower() for m in workflow.deployment_settings.deployment_method}:
         epiconfig.check_backend(config)
     # files already in place are checked against their checksums before any rule reads them
-    epidownload.verify_existing(config, MANIFEST, LOCK, "resources/downloads.verified.tsv")
+    episources.verify_existing(config, MANIFEST, LOCK, "resources/downloads.verified.tsv")
 except EpipairError as exc:
     raise WorkflowError(str(exc)) from None
 
@@ -129,7 +130,7 @@ def train_settings(wildcards):
 
 def train_augment(wildcards):
     """``augment`` of a training job: all of it (canonical key order) under the protocols that
-    augment training positives on the fly (epipair.splits.AUGMENTED_AFTER_SPLIT), else the flank
+    augment training positives on the fly (epipair.prep.splits.AUGMENTED_AFTER_SPLIT), else the flank
     alone (paper: its instances, shifts included, are splits_paper.tsv's rows)."""
     if wildcards.protocol in AUGMENTED_AFTER_SPLIT:
         return canonical(config["augment"])

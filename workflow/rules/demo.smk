@@ -1,4 +1,4 @@
-# The embedded demo: a synthetic genome, three cell lines, pairs and tracks (epipair.demo).
+# The embedded demo: a synthetic genome, three cell lines, pairs and tracks (epipair.prep.demo).
 
 if DEMO:
 

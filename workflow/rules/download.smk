@@ -1,9 +1,9 @@
-# Downloads of every remote file the config names (epipair.download): verified against the
+# Downloads of every remote file the config names (epipair.io.download): verified against the
 # git blob id a pinned repository publishes (TargetFinder) or sha256 (configured, or locked at
 # first download), written under a temporary name and renamed only when complete.
 
 # every remote file of the config (the track set in use), by its path under resources/
-DOWNLOADS = epidownload.planned_downloads(config, MANIFEST)
+DOWNLOADS = episources.planned_downloads(config, MANIFEST)
 
 
 rule download:

@@ -84,7 +84,7 @@ rule signal_window_features:
 
 # The Activity-by-Contact model's candidate elements (accessibility peaks' summits +-250 bp and
 # gene TSSs +-250 bp), their activity and, from the cell line's Hi-C, the contact rows of the
-# gene TSSs, per cell line (epipair.abc.build_elements, epipair.hic)
+# gene TSSs, per cell line (epipair.model.abc.build_elements, epipair.io.hic)
 rule abc_elements:
     input:
         peaks=abc_peaks,
@@ -110,7 +110,7 @@ rule abc_elements:
         "../scripts/abc_elements.py"
 
 
-# e2g's pair features (epipair.e2g): each pair's distance, gene rank, activity and contact
+# e2g's pair features (epipair.model.e2g): each pair's distance, gene rank, activity and contact
 # from its cell line's candidate elements and gene TSSs, never from the pair set itself
 rule pair_features:
     input:

@@ -44,8 +44,8 @@ rule score_pairs:
         mem_mb=8000,
         runtime=60,
     params:
-        model=predict_setting("model"),
-        labelled=predict_setting("labelled"),
+        model=lookup(dpath="{name}/model", within=PREDICT),
+        labelled=lookup(dpath="{name}/pairs/labelled", within=PREDICT),
         windows=element_windows(),
         augment=flank_params(),
         marks=MARKS,

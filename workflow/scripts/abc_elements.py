@@ -1,6 +1,6 @@
-"""A cell line's ABC candidate elements, their activity and Hi-C contact (epipair.abc)."""
+"""A cell line's ABC candidate elements, their activity and Hi-C contact (epipair.model.abc)."""
 
-from epipair.abc import build_elements
+from epipair.model.abc import build_elements
 from epipair.smk import script
 
 with script(snakemake):

@@ -1,9 +1,9 @@
 """AUPR and AUROC of every model on every benchmark, beside distance_prior
-(epipair.metrics.benchmark_metrics)."""
+(epipair.model.metrics.benchmark_metrics)."""
 
-from epipair.metrics import benchmark_metrics
+from epipair.io.tables import BENCHMARK_METRICS
+from epipair.model.metrics import benchmark_metrics
 from epipair.smk import script
-from epipair.tables import BENCHMARK_METRICS
 
 with script(snakemake):
     files = dict(zip(map(tuple, snakemake.params.table_keys), snakemake.input.scores))

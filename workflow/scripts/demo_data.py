@@ -1,8 +1,8 @@
-"""Write the embedded demo's genome, pairs and tracks (epipair.demo.generate)."""
+"""Write the embedded demo's genome, pairs and tracks (epipair.prep.demo.generate)."""
 
 from pathlib import Path
 
-from epipair import demo
+from epipair.prep import demo
 from epipair.smk import script
 
 with script(snakemake):

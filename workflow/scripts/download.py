@@ -1,6 +1,6 @@
-"""Fetch one configured file and verify it (epipair.download.fetch)."""
+"""Fetch one configured file and verify it (epipair.io.download.fetch)."""
 
-from epipair.download import fetch
+from epipair.io.download import fetch
 from epipair.smk import script
 
 with script(snakemake):

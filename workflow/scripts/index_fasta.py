@@ -1,7 +1,7 @@
 """Build the .fai index of a FASTA and check its lengths against the chromosome sizes
-(epipair.sequence.index_fasta)."""
+(epipair.io.sequence.index_fasta)."""
 
-from epipair.sequence import index_fasta
+from epipair.io.sequence import index_fasta
 from epipair.smk import script
 
 with script(snakemake):

@@ -1,6 +1,6 @@
-"""Labels file -> canonical checked pairs table (epipair.pipeline.ingest)."""
+"""Labels file -> canonical checked pairs table (epipair.prep.pipeline.ingest)."""
 
-from epipair.pipeline import ingest
+from epipair.prep.pipeline import ingest
 from epipair.smk import script
 
 with script(snakemake):

@@ -1,14 +1,15 @@
-"""Motifs and attributions of one trained model (epipair.interpret.interpret_model)."""
+"""Motifs and attributions of one trained model (epipair.interpret.attributions.interpret_model)."""
 
 import os
 from pathlib import Path
 
 # numba (TF-MoDISco's kernels and its forked Leiden runs, Tomtom) reads this when first
 # imported: the job's threads, not every core of the node. The result does not depend on
-# their number (epipair.interpret's docstring, Reproducibility; a test runs it on 1 and 2).
+# their number (epipair.interpret.attributions's docstring, Reproducibility; a test runs it
+# on 1 and 2).
 os.environ["NUMBA_NUM_THREADS"] = str(max(1, snakemake.threads))
 
-from epipair import backend  # noqa: E402
+from epipair.model import backend  # noqa: E402
 from epipair.smk import model_files, script  # noqa: E402
 
 with script(snakemake, append=True):
@@ -18,7 +19,7 @@ with script(snakemake, append=True):
     backend.setup(model, snakemake.params.backend, 1)
     # nothing in interpret draws a random number; seeded, and deterministic ops, all the same
     backend.seed_everything(0)
-    from epipair.interpret import interpret_model
+    from epipair.interpret.attributions import interpret_model
 
     inp = snakemake.input
     interpret_model(

@@ -1,6 +1,6 @@
-"""Export a JASPAR release shipped by pyjaspar as a MEME motif file (epipair.motifs)."""
+"""Export a JASPAR release shipped by pyjaspar as a MEME motif file (epipair.io.motifs)."""
 
-from epipair import motifs
+from epipair.io import motifs
 from epipair.smk import script
 
 with script(snakemake):

@@ -1,8 +1,8 @@
-"""The metrics table with bootstrap intervals (epipair.metrics.metrics_table)."""
+"""The metrics table with bootstrap intervals (epipair.model.metrics.metrics_table)."""
 
-from epipair.metrics import metrics_table
+from epipair.io.tables import METRICS
+from epipair.model.metrics import metrics_table
 from epipair.smk import script
-from epipair.tables import METRICS
 
 with script(snakemake):
     files = dict(zip(map(tuple, snakemake.params.prediction_keys), snakemake.input.predictions))

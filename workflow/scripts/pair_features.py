@@ -1,6 +1,6 @@
-"""The e2g pair features of a pair set (epipair.e2g.build_pair_features)."""
+"""The e2g pair features of a pair set (epipair.model.e2g.build_pair_features)."""
 
-from epipair.e2g import build_pair_features
+from epipair.model.e2g import build_pair_features
 from epipair.smk import script
 
 with script(snakemake):

@@ -1,9 +1,9 @@
 """Your own pairs -> a checked pairs table with windows.
 
-(epipair.pipeline.prepare_pairs_to_score)
+(epipair.prep.pipeline.prepare_pairs_to_score)
 """
 
-from epipair.pipeline import prepare_pairs_to_score
+from epipair.prep.pipeline import prepare_pairs_to_score
 from epipair.smk import script
 
 with script(snakemake):

@@ -1,12 +1,12 @@
 """Scores of the trained models of one model and protocol on each test cell line's test split
-(epipair.predict.predict_all)."""
+(epipair.model.predict.predict_all)."""
 
-from epipair import backend
+from epipair.model import backend
 from epipair.smk import predict_kwargs, script
 
 with script(snakemake):
     backend.setup(snakemake.wildcards.model, snakemake.params.backend, snakemake.threads)
-    from epipair.predict import predict_all
+    from epipair.model.predict import predict_all
 
     predict_all(
         snakemake.wildcards.model,

@@ -1,7 +1,7 @@
 """The paper schemes' and random_holdout's instances, and the leakage audit of every protocol
-(epipair.pipeline.build_random_splits)."""
+(epipair.prep.pipeline.build_random_splits)."""
 
-from epipair.pipeline import build_random_splits
+from epipair.prep.pipeline import build_random_splits
 from epipair.smk import script
 
 with script(snakemake):

@@ -1,6 +1,6 @@
-"""Windows, groups and the leakage-free split (epipair.pipeline.build_regions)."""
+"""Windows, groups and the leakage-free split (epipair.prep.pipeline.build_regions)."""
 
-from epipair.pipeline import build_regions
+from epipair.prep.pipeline import build_regions
 from epipair.smk import script
 
 with script(snakemake):

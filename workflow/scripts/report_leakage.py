@@ -1,6 +1,6 @@
-"""The leakage audit of every cell line in one table (epipair.report.write_leakage)."""
+"""The leakage audit of every cell line in one table (epipair.evaluate.report.write_leakage)."""
 
-from epipair.report import write_leakage
+from epipair.evaluate.report import write_leakage
 from epipair.smk import script
 
 with script(snakemake):

@@ -1,8 +1,8 @@
-"""Train x test AUPR heatmaps, one per model and protocol (epipair.report.aupr_matrix)."""
+"""Train x test AUPR heatmaps, one per model and protocol (epipair.evaluate.report.aupr_matrix)."""
 
-from epipair.report import aupr_matrix
+from epipair.evaluate.report import aupr_matrix
+from epipair.io.tables import METRICS
 from epipair.smk import script
-from epipair.tables import METRICS
 
 with script(snakemake):
     metrics = METRICS.read(snakemake.input[0])

@@ -1,6 +1,6 @@
-"""Within-cell-line precision-recall curves (epipair.report.pr_curves)."""
+"""Within-cell-line precision-recall curves (epipair.evaluate.report.pr_curves)."""
 
-from epipair.report import pr_curves
+from epipair.evaluate.report import pr_curves
 from epipair.smk import script
 
 with script(snakemake):

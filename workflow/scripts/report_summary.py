@@ -1,6 +1,7 @@
-"""The Markdown summary with published numbers beside ours (epipair.report.write_summary)."""
+"""The Markdown summary with published numbers beside ours
+(epipair.evaluate.report.write_summary)."""
 
-from epipair.report import write_summary
+from epipair.evaluate.report import write_summary
 from epipair.smk import script
 
 with script(snakemake):

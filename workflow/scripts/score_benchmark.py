@@ -1,13 +1,13 @@
 """Score one benchmark with each model's leakage_free models in turn
-(epipair.predict.score_benchmark)."""
+(epipair.model.predict.score_benchmark)."""
 
 from pathlib import Path
 
-from epipair import backend
+from epipair.model import backend
 from epipair.smk import script
 
 with script(snakemake):
-    from epipair.predict import score_benchmark
+    from epipair.model.predict import score_benchmark
 
     p = snakemake.params
     for (model, paths), out in zip(p.models.items(), snakemake.output):

@@ -1,12 +1,12 @@
-"""Score every candidate pair genome-wide (epipair.candidates.score_candidates)."""
+"""Score every candidate pair genome-wide (epipair.evaluate.candidates.score_candidates)."""
 
-from epipair import backend
+from epipair.model import backend
 from epipair.smk import model_files, script
 
 with script(snakemake, append=True):
     backend.setup(snakemake.params.model, snakemake.params.backend, snakemake.threads)
-    from epipair.candidates import score_candidates
-    from epipair.predict import load_models
+    from epipair.evaluate.candidates import score_candidates
+    from epipair.model.predict import load_models
 
     inp = snakemake.input
     score_candidates(

@@ -1,13 +1,13 @@
-"""Score your own pairs with a trained model (epipair.predict.score_pairs)."""
+"""Score your own pairs with a trained model (epipair.model.predict.score_pairs)."""
 
 from pathlib import Path
 
-from epipair import backend
+from epipair.model import backend
 from epipair.smk import model_files, script
 
 with script(snakemake):
     backend.setup(snakemake.params.model, snakemake.params.backend, snakemake.threads)
-    from epipair.predict import score_pairs
+    from epipair.model.predict import score_pairs
 
     score_pairs(
         snakemake.params.model,

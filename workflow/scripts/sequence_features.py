@@ -1,6 +1,6 @@
-"""uint8 sequence tokens per pair (epipair.pipeline.sequence_features)."""
+"""uint8 sequence tokens per pair (epipair.prep.pipeline.sequence_features)."""
 
-from epipair.pipeline import sequence_features
+from epipair.prep.pipeline import sequence_features
 from epipair.smk import script
 
 with script(snakemake):

@@ -1,7 +1,7 @@
-"""Epigenomic signal per pair (epipair.pipeline.signal_features): bin means for rule
+"""Epigenomic signal per pair (epipair.prep.pipeline.signal_features): bin means for rule
 signal_features, Xiao et al.'s sliding-window means for rule signal_window_features."""
 
-from epipair.pipeline import signal_features
+from epipair.prep.pipeline import signal_features
 from epipair.smk import script
 
 with script(snakemake):

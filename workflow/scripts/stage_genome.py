@@ -1,6 +1,6 @@
-"""The genome FASTA under resources/genome/ (epipair.download.stage_fasta)."""
+"""The genome FASTA under resources/genome/ (epipair.io.download.stage_fasta)."""
 
-from epipair.download import stage_fasta
+from epipair.io.download import stage_fasta
 from epipair.smk import script
 
 with script(snakemake):

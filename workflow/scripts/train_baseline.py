@@ -1,10 +1,10 @@
-"""Fit one scikit-learn baseline (epipair.baselines.train_baseline)."""
+"""Fit one scikit-learn baseline (epipair.model.baselines.train_baseline)."""
 
 from pathlib import Path
 
-from epipair.baselines import train_baseline
+from epipair.model.baselines import train_baseline
+from epipair.prep.splits import fold_from_path
 from epipair.smk import optional_input, script
-from epipair.splits import fold_from_path
 
 with script(snakemake):
     features = snakemake.input.features

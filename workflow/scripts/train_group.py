@@ -1,11 +1,11 @@
 """One train group: fit each of its scikit-learn models on the pooled pairs
-(epipair.baselines.train_group), then score its benchmarks on the held-out chromosomes
-(epipair.predict.score_benchmark)."""
+(epipair.model.baselines.train_group), then score its benchmarks on the held-out chromosomes
+(epipair.model.predict.score_benchmark)."""
 
-from epipair.baselines import train_group
-from epipair.predict import score_benchmark
+from epipair.model.baselines import train_group
+from epipair.model.predict import score_benchmark
+from epipair.prep.splits import SINGLE
 from epipair.smk import script
-from epipair.splits import SINGLE
 
 with script(snakemake):
     p, out = snakemake.params, snakemake.output

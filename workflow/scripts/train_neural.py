@@ -1,12 +1,12 @@
-"""Train one neural model on the configured Keras backend (epipair.train.train_neural): one
+"""Train one neural model on the configured Keras backend (epipair.model.train.train_neural): one
 cell line, or (train.jobs: per_model) every selected cell line in turn, then its predictions
-(epipair.predict.predict_all)."""
+(epipair.model.predict.predict_all)."""
 
+from epipair.prep.splits import SINGLE, fold_from_path
 from epipair.smk import log_file, predict_kwargs, script, train_inputs
-from epipair.splits import SINGLE, fold_from_path
 
 with script(snakemake, append=True):
-    from epipair.train import FeatureSettings, ModelCache, Resources, train_neural
+    from epipair.model.train import FeatureSettings, ModelCache, Resources, train_neural
 
     p = snakemake.params
     model, protocol = snakemake.wildcards.model, snakemake.wildcards.protocol
@@ -26,7 +26,7 @@ with script(snakemake, append=True):
             **common,
         )
     else:  # train.jobs: per_model
-        from epipair.predict import predict_all
+        from epipair.model.predict import predict_all
 
         resources = Resources(snakemake.threads, workers, ModelCache())
         for cell, out_model, out_history, log in zip(

@@ -43,15 +43,6 @@ def candidate_abc_params(wildcards):
     return abc_params(wildcards) if candidate_spec(wildcards).reads_pair_features else {}
 
 
-def candidate_setting(key):
-    """An input function: one setting of the candidate set named by the wildcard."""
-
-    def get(wildcards):
-        return CANDIDATES[wildcards.name][key]
-
-    return get
-
-
 def candidate_tracks(wildcards):
     """[(mark, path, kind)] the model reads, in training order (none for other models)."""
     if not candidate_spec(wildcards).reads_signal:

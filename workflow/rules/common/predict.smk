@@ -29,16 +29,6 @@ def score_inputs(wildcards):
     }
 
 
-def predict_setting(key):
-    """An input function: one setting of the predict set named by the wildcard."""
-
-    def get(wildcards):
-        entry = PREDICT[wildcards.name]
-        return entry["pairs"][key] if key == "labelled" else entry[key]
-
-    return get
-
-
 def model_inputs(model, protocol, cell):
     """``model_<fold>`` input names of a model's files, one per fold."""
     return {f"model_{f}": path for f, path in model_paths(model, protocol, cell).items()}
