@@ -115,15 +115,25 @@ def one_epoch_each(monkeypatch, name, preset=None):
     )
 
 
-@pytest.mark.parametrize("name", ["speid", "simple_cnn", "epi_cnn", "epi_resnet", "xiao_seq_cnn"])
+@pytest.mark.parametrize(
+    "name",
+    ["speid", "simple_cnn", "epi_cnn", "epi_resnet"]
+    + ["xiao_seq_cnn", "xiao_seq_attention", "xiao_seq_resnet", "seq_epi"],
+)
 def test_each_released_schedule_trains_on_the_demo(
     name, demo_features, tmp_path, monkeypatch, caplog
 ):
     """One epoch of the released stage, at its batch size; its weights-kept rule applied."""
     one_epoch_each(monkeypatch, name)
     train = dict(TRAIN, paper_schedule="released")
+    extra = {}
+    if name == "seq_epi":  # a head on trained parts (any protocol's, for this test)
+        extra["parts"] = {p: tmp_path / p / "model.keras" for p in registry.spec(name).parts}
+        extra["params"] = {}
+        for part in extra["parts"]:
+            run_train(part, demo_features, tmp_path / part, train=dict(TRAIN, epochs=1))
     with caplog.at_level(logging.INFO, logger="epipair"):
-        history = run_train(name, demo_features, tmp_path, protocol="paper", train=train)
+        history = run_train(name, demo_features, tmp_path, protocol="paper", train=train, **extra)
     assert history["stage"].tolist() == ["train"]
     stage = registry.spec(name).released_stage("train")
     text = caplog.text
