@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import EpipairError
-from .genome import open_text
+from .genome import chrom_name_map, open_text
 
 log = logging.getLogger(__name__)
 
@@ -114,3 +114,26 @@ def unknown_chroms(chroms: pd.Series, known, field: str, path, lines) -> None:
     more = f" ({n} rows in all)" if n > 1 else ""
     fail_at(path, lines, unknown, "field '{f}': chromosome {c!r} is not in the genome{more}",
             f=field, c=chroms.reset_index(drop=True), more=more)  # fmt: skip
+
+
+def on_genome(df: pd.DataFrame, sizes: dict, path, what: str):
+    """``(rows, mask)``: the rows of ``df`` on the genome's chromosomes, ``chrom`` renamed to
+    its naming (``1`` as ``chr1`` where the genome says so), and the mask that kept them. Rows
+    elsewhere are left out, counted in the log with their chromosomes; none left is an error
+    naming ``what`` (``gene``, ``peak``)."""
+    chroms = df["chrom"].astype(str).str.strip()
+    mapping = chrom_name_map(sorted(set(chroms)), sizes, source=str(path))
+    known = chroms.isin(mapping.keys()).to_numpy()
+    if not known.any():
+        raise EpipairError(f"{path}: no {what} lies on a chromosome of the genome")
+    if not known.all():
+        log.warning(
+            "%s: %d %s row(s) on chromosomes not in the genome left out (%s)",
+            path,
+            int((~known).sum()),
+            what,
+            ", ".join(sorted(set(chroms[~known]))[:5]),
+        )
+    out = df[known].copy()
+    out["chrom"] = chroms[known].map(mapping)
+    return out, known

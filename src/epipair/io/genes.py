@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import EpipairError
-from .bed import check_interval, data_lines, fail_at, integers
-from .genome import chrom_name_map
+from .bed import check_interval, data_lines, fail_at, integers, on_genome
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,8 @@ def read_genes(path, sizes: dict[str, int]) -> pd.DataFrame:
     check_interval(df["start"], df["end"], ("start", "end"), path, lines, empty=True)
     df["name"] = df["name"].str.strip()
     fail_at(path, lines, (df["name"] == "").to_numpy(), "field 'name' empty")
-    df, lines = _on_genome(df, lines, sizes, path)
+    df, known = on_genome(df, sizes, path, "gene")
+    lines = lines[known]
     width = df["end"] - df["start"]
     df["tss"] = np.where(width <= 1, df["start"], (df["start"] + df["end"]) // 2)
     if width.gt(1).any() and width[width > 1].nunique() > 1:
@@ -66,22 +66,3 @@ def _gene_rows(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
     if not rows:
         raise EpipairError(f"{path}: no genes (the file has no data rows)")
     return pd.DataFrame(rows, columns=["chrom", "start", "end", "name"]), np.asarray(lines)
-
-
-def _on_genome(df: pd.DataFrame, lines, sizes: dict, path) -> tuple[pd.DataFrame, np.ndarray]:
-    """Rows on the genome's chromosomes, renamed to its naming; rows elsewhere left out."""
-    df["chrom"] = df["chrom"].str.strip()
-    mapping = chrom_name_map(sorted(set(df["chrom"])), sizes, source=str(path))
-    known = df["chrom"].isin(mapping.keys()).to_numpy()
-    if not known.any():
-        raise EpipairError(f"{path}: no gene lies on a chromosome of the genome")
-    if not known.all():
-        log.warning(
-            "%s: %d gene row(s) on chromosomes not in the genome left out (first at line %d)",
-            path,
-            int((~known).sum()),
-            lines[~known][0],
-        )
-    df = df[known].copy()
-    df["chrom"] = df["chrom"].map(mapping)
-    return df, lines[known]

@@ -72,9 +72,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import EpipairError
-from ..io.bed import data_lines
+from ..io.bed import data_lines, on_genome
 from ..io.genes import read_genes
-from ..io.genome import chrom_name_map
 from ..io.hic import (
     GAMMA,
     MIN_DISTANCE,
@@ -183,19 +182,7 @@ def read_peaks(path, sizes: dict[str, int]) -> pd.DataFrame:
     if not rows:
         raise EpipairError(f"{path}: no peaks")
     df = pd.DataFrame(rows, columns=["chrom", "start", "end", "signal", "summit"])
-    mapping = chrom_name_map(sorted(set(df["chrom"])), sizes, source=str(path))
-    known = df["chrom"].isin(mapping.keys())
-    if not known.any():
-        raise EpipairError(f"{path}: no peak lies on a chromosome of the genome")
-    if not known.all():
-        log.warning(
-            "%s: %d peak(s) on chromosomes not in the genome left out (%s)",
-            path,
-            int((~known).sum()),
-            ", ".join(sorted(set(df.loc[~known, "chrom"]))[:5]),
-        )
-    df = df[known].copy()
-    df["chrom"] = df["chrom"].map(mapping)
+    df, _ = on_genome(df, sizes, path, "peak")
     return df.reset_index(drop=True)
 
 
