@@ -42,6 +42,18 @@ def test_unknown_key_is_named():
     cfg["windows"]["enhancr"] = 3
     with pytest.raises(WorkflowError, match="enhancr"):
         epiconfig.validate(cfg)
+    # every file source is one schema definition: its keys, and the owner's own ones
+    for entry in (lambda c: c["cell_lines"]["CellA"]["pairs"], lambda c: c["genes"]):
+        cfg = demo_config()
+        if "genes" not in cfg:
+            cfg["genes"] = {"url": "genes.bed"}
+        entry(cfg)["sha265"] = "0" * 64
+        with pytest.raises(WorkflowError, match="sha265"):
+            epiconfig.validate(cfg)
+    cfg = demo_config()
+    cfg["cell_lines"]["CellA"]["tracks"]["DNase"]["url"] = "ftp://x/d.bw"
+    with pytest.raises(WorkflowError, match="ftp://x/d.bw"):
+        epiconfig.validate(cfg)
 
 
 @pytest.mark.parametrize("bad", ["../evil", "a/b", "-x", "", "K562 ", "C" * 260])
