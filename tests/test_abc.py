@@ -152,7 +152,7 @@ def test_genes_reader_errors_name_file_and_line(tmp_path):
     with pytest.raises(EpipairError, match=r"g.bed:2: a genes BED line needs at least 4"):
         read_genes(bad, SIZES)
     bad.write_text("chr1\t100\t90\tA\n")
-    with pytest.raises(EpipairError, match=r"g.bed:1: field 'end' \(90\) is not after 'start'"):
+    with pytest.raises(EpipairError, match=r"g.bed:1: field 'end' \(90\) is before 'start'"):
         read_genes(bad, SIZES)
     with pytest.raises(EpipairError, match="unknown key"):
         abc.check_params({"gama": 1})

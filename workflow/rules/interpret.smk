@@ -42,6 +42,7 @@ rule interpret:
         windows=element_windows(),
         augment=flank_params(),
         marks=MARKS,
+        model_params=model_params,
         settings=canonical(epiinterpret.settings(config["interpret"])),
         backend=config["train"]["backend"],
     script:

@@ -30,6 +30,7 @@ with script(snakemake, append=True):
         windows=snakemake.params.windows,
         augment=snakemake.params.augment,
         marks=snakemake.params.marks,
+        model_params=snakemake.params.model_params,
         settings=snakemake.params.settings,
         databases={k.removeprefix("db_"): v for k, v in inp.items() if k.startswith("db_")},
         out_motifs=snakemake.output.motifs,

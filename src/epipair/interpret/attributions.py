@@ -314,13 +314,15 @@ def interpret_model(
     out_motifs,
     out_logos,
     out_attributions,
+    model_params: dict | None = None,
     batch_size: int = 64,
 ) -> pd.DataFrame:
     """Filter and TF-MoDISco motifs of a trained model (one per fold under cross-validation,
     ids prefixed ``fold<k>_``) over the positives of its test split in ``sample_dir`` (a cell
     line's ``results/<cell>``, read by ``predict.open_sample``), matched to ``databases``
     (``{name: MEME file}``); attributions of the ``top_pairs`` best-scored test positives.
-    Writes ``motifs.tsv``, the logos figure and ``attributions.npz``; returns the table."""
+    ``model_params``: the configured ones (a preset may have its own paper scheme). Writes
+    ``motifs.tsv``, the logos figure and ``attributions.npz``; returns the table."""
     from dataclasses import replace
 
     from ..model import registry
@@ -332,8 +334,9 @@ def interpret_model(
     found: list[tuple[mt.Motif, str]] = []
     chosen = []  # (score, fold, row, shift)
     sample = open_sample(
-        sample_dir, protocol, windows=windows, augment=augment, marks=marks, model=model_name
-    )
+        sample_dir, protocol, windows=windows, augment=augment, marks=marks, model=model_name,
+        model_params=model_params,
+    )  # fmt: skip
     models = {}
     for fold, path in sorted(model_paths.items()):
         model = models[fold] = load_model(path)

@@ -80,8 +80,8 @@ def integers(values: pd.Series, field: str, path, lines) -> np.ndarray:
     text = values.astype(str).str.strip()
     numeric = pd.to_numeric(text, errors="coerce").astype(float)
     bad = (numeric.isna() | (numeric != np.floor(numeric))).to_numpy()
-    fail_at(path, lines, bad & (text == "").to_numpy(), "field '{f}' missing", f=field)
-    fail_at(path, lines, bad, "field '{f}' not an integer: {v!r}", f=field, v=text)
+    what = np.where(text == "", "missing", "not an integer: " + text.map(repr))
+    fail_at(path, lines, bad, "field '{f}' {what}", f=field, what=what)
     huge = (numeric.abs() >= MAX_COORD).to_numpy()
     fail_at(path, lines, huge, "field '{f}' ({v}) is out of range (no chromosome is "
             "{m:.0e} bp long)", f=field, v=text, m=MAX_COORD)  # fmt: skip
@@ -94,8 +94,9 @@ def check_interval(start, end, names: tuple[str, str], path, lines, empty: bool 
     """Each ``end`` after its ``start`` (``empty``: or at it); ``names``: the two fields."""
     start, end = np.asarray(start), np.asarray(end)
     bad = end < start if empty else end <= start
-    fail_at(path, lines, bad, "field '{e}' ({end}) is not after '{s}' ({start})",
-            e=names[1], s=names[0], end=end, start=start)  # fmt: skip
+    how = "is before" if empty else "is not after"
+    fail_at(path, lines, bad, "field '{e}' ({end}) {how} '{s}' ({start})",
+            e=names[1], s=names[0], end=end, start=start, how=how)  # fmt: skip
 
 
 def check_within(chroms: pd.Series, ends, sizes: dict, field: str, path, lines) -> None:

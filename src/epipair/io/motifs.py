@@ -185,7 +185,7 @@ def benjamini_hochberg(p) -> np.ndarray:
     scipy's ``false_discovery_control``, in ``p``'s shape."""
     from scipy.stats import false_discovery_control
 
-    p = np.asarray(p, dtype=np.float64)
+    p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)  # Tomtom's may round past 1
     return false_discovery_control(p, axis=None).reshape(p.shape) if p.size else p.copy()
 
 

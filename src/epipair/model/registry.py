@@ -202,14 +202,15 @@ class StageSpec:
     frozen: tuple[str, ...] = ()
     reset: tuple[str, ...] = ()
 
-    def describe(self) -> str:
-        """One line: what a report says of this stage."""
+    def describe(self, rates: bool = True) -> str:
+        """One line: what a report says of this stage (``rates``: False when the config's
+        rate, batch and epochs run instead, so its balanced steps too)."""
         stop = (
             f"early stopping on {self.monitor} (patience {self.patience})"
             if self.monitor
             else "no early stopping"
         )
-        steps = f" of {self.steps} balanced batches" if self.steps else ""
+        steps = f" of {self.steps} balanced batches" if self.steps and rates else ""
         return (
             f"{self.name}: {self.data}; Adam {self.learning_rate:g}, batch {self.batch_size}, "
             f"{self.epochs} epochs{steps}, {stop}, {self.keep} weights ({self.cite})"
@@ -259,7 +260,7 @@ def schedule_text(name: str, protocol: str, train: dict, model_params: dict | No
     return (
         f"paper_schedule config: {own} (config train) instead of the released rates; the "
         "released stopping rule, kept weights and class weights of: "
-        + "; ".join(s.describe() for s in stages)
+        + "; ".join(s.describe(rates=False) for s in stages)
     )
 
 

@@ -450,8 +450,9 @@ def resume_or_build(run: Run, ckpt, inputs, features, cache):
         fresh_bn = run.released_schedule and released and "BatchNormalization" in released.reset
         for cell, src in inputs.pretrain.items():
             other = features.open(
-                src["pairs"], src["paper"], src["features_dir"], run.data.protocol, run.spec.name
-            )
+                src["pairs"], src["paper"], src["features_dir"], run.data.protocol, run.spec.name,
+                model_params=run.model_params,
+            )  # fmt: skip
             if fresh_bn:  # the released script rebuilds the network's BN per cell line
                 reset_batch_normalisation(model)
                 log.info("pre-training on %s: batch normalisation reset, as released", cell)
@@ -471,6 +472,12 @@ def scale_over_pairs(model, run: Run) -> None:
     if how not in PAIR_SCALED:
         return
     rows = np.unique(run.train_rows) if how == "train_pairs" else np.arange(len(run.data.pairs))
+    if how == "over_pairs" and run.data.protocol != "paper":
+        log.warning(
+            "normalize: over_pairs scales the inputs with the held-out pairs' signal too (as "
+            "released): protocol %s is then not wholly leakage-free; train_pairs is",
+            run.data.protocol,
+        )
     for name in run.spec.inputs:
         norm = run.data.features.l2_over_pairs(name, rows)
         if how == "train_pairs":
@@ -565,7 +572,7 @@ def main_stage(run: Run) -> Stage:
     log.info(
         "paper protocol, %s schedule: %s; class weights %s%s",
         "released" if run.released_schedule else "the config's",
-        released.describe(),
+        released.describe(rates=run.released_schedule),
         stage.class_weight,
         ", balanced epochs (negatives undersampled)" if released.undersample else "",
     )
