@@ -28,7 +28,6 @@ duplicates dropped. Windows are placed as for training pairs
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import json
 import logging
@@ -46,6 +45,7 @@ from ..errors import EpipairError
 from ..io.atomic import atomic_path, write_text
 from ..io.bed import check_interval, check_within, data_lines, integers, unknown_chroms
 from ..io.genome import chrom_name_map, read_chrom_sizes
+from ..io.keys import digest, resume_key
 from ..model import registry
 from ..prep.elements import ElementFeatures
 from ..prep.regions import resize_windows
@@ -340,13 +340,9 @@ def top_per_promoter(table: pd.DataFrame, k: int) -> pd.DataFrame:
 
 
 def fingerprint(settings: dict, files: list) -> str:
-    """What a finished chunk depends on: the settings and each input file's size and time."""
-    stats = []
-    for f in files:
-        st = os.stat(f)
-        stats.append([str(f), st.st_size, st.st_mtime_ns])
-    blob = json.dumps({"settings": settings, "files": stats}, sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()
+    """What a finished chunk depends on: the settings and each input file's size and time
+    (``epipair.io.keys``)."""
+    return digest(resume_key(settings, {str(f): f for f in files}, by="stat"))
 
 
 def chunk_folder(out_scores) -> Path:

@@ -54,6 +54,7 @@ from urllib.parse import urlparse
 
 from ..errors import EpipairError
 from .atomic import atomic_path, open_no_follow, refuse_link
+from .keys import digests, stat_key
 
 log = logging.getLogger(__name__)
 
@@ -92,24 +93,9 @@ class TransientError(EpipairError):
     """A failure worth retrying (connection, 5xx, truncated body)."""
 
 
-def sha256sum(path) -> str:
-    return _digests(path)[0]
-
-
 def git_blob_id(path) -> str:
     """The id git gives the file's bytes: ``sha1(b"blob <size>\\0" + bytes)``."""
-    return _digests(path)[1]
-
-
-def _digests(path) -> tuple[str, str]:
-    """``(sha256, git blob id)`` of a file, read once."""
-    sha, blob = hashlib.sha256(), hashlib.sha1()
-    blob.update(b"blob %d\0" % Path(path).stat().st_size)
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(CHUNK), b""):
-            sha.update(block)
-            blob.update(block)
-    return sha.hexdigest(), blob.hexdigest()
+    return digests(path)[1]
 
 
 # The TargetFinder repository: its tree at the pinned commit, with git blob ids
@@ -466,7 +452,7 @@ def _http_with_retries(url: str, part: Path, timeout: float, attempts: int, back
 def _verified(part: Path, shown: str, expected, whose: str, git_blob) -> tuple[str, str]:
     """``(sha256, git blob id)`` of ``part``, which must match ``git_blob`` and ``expected``
     (from ``whose``: the config or the lock file); a mismatch removes it."""
-    observed, blob = _digests(part)
+    observed, blob = digests(part)
     part.with_name(part.name + ".json").unlink(missing_ok=True)
     if git_blob and blob != git_blob:
         part.unlink()
@@ -493,11 +479,6 @@ def _discard(part: Path) -> None:
 VERIFIED = "downloads.verified.tsv"
 
 
-def _stat_key(path: Path) -> str:
-    st = path.stat()
-    return f"{st.st_size}\t{st.st_mtime_ns}"
-
-
 def _read_verified(cache: Path) -> dict[str, tuple[str, str, str]]:
     out = {}
     if cache.exists():
@@ -513,7 +494,7 @@ def remember_verified(cache, path, sha256: str, blob: str) -> None:
     cache, path = Path(cache), Path(path)
     with _locked(cache):
         entries = _read_verified(cache)
-        entries[str(path.resolve())] = (_stat_key(path), sha256, blob)
+        entries[str(path.resolve())] = (stat_key(path), sha256, blob)
         with atomic_path(cache) as tmp:
             tmp.write_text(
                 "".join(f"{p}\t{k}\t{s}\t{b}\n" for p, (k, s, b) in sorted(entries.items()))
@@ -524,9 +505,9 @@ def file_digests(path, cache) -> tuple[str, str]:
     """``(sha256, git blob id)`` of ``path``, from ``cache`` when its size and mtime match."""
     path = Path(path)
     hit = _read_verified(Path(cache)).get(str(path.resolve()))
-    if hit and hit[0] == _stat_key(path):
+    if hit and hit[0] == stat_key(path):
         return hit[1], hit[2]
-    sha, blob = _digests(path)
+    sha, blob = digests(path)
     remember_verified(cache, path, sha, blob)
     return sha, blob
 

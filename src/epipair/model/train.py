@@ -43,6 +43,7 @@ import pandas as pd
 
 from ..errors import EpipairError
 from ..io.atomic import atomic_path, write_text
+from ..io.keys import resume_key
 from ..io.tables import HISTORY
 from ..prep.splits import AUGMENTED_AFTER_SPLIT, RETRAIN, SINGLE
 from . import backend, registry
@@ -70,13 +71,9 @@ def input_files(pairs_path, paper_path, folds_path, features_dir, names) -> dict
 
 
 def run_key(settings: dict, files: dict) -> dict:
-    """What defines a training run: ``settings`` (JSON-able) and the sha256 of each input."""
-    from ..io.download import sha256sum
-
-    return {
-        "settings": json.loads(json.dumps(settings, sort_keys=True, default=str)),
-        "inputs": {role: sha256sum(p) for role, p in sorted(files.items()) if p.exists()},
-    }
+    """What defines a training run: ``settings`` (JSON-able) and the sha256 of each input
+    (``epipair.io.keys.resume_key``)."""
+    return resume_key(settings, files, by="content")
 
 
 def _differences(old: dict, new: dict, prefix: str = "") -> list[str]:
