@@ -61,3 +61,23 @@ def test_a_log_that_cannot_be_opened_is_named_on_the_console(tmp_path):
 def test_other_errors_keep_their_traceback(tmp_path):
     done, _, _ = run_job(tmp_path, 'FileNotFoundError(errno.ENOENT, "No such file", "/nope")')
     assert done.returncode == 1 and "Traceback" in done.stderr
+
+
+def test_input_names_of_several_parts_decode_one_way():
+    """epipair.smk.input_key names a rule's inputs after several things, keyed decodes them:
+    the separator is in no name a config may hold (epipair.config.NAME_RE)."""
+    from epipair.config import NAME_RE
+    from epipair.smk import SEP, input_key, keyed
+
+    assert not NAME_RE.match(f"a{SEP}b") and NAME_RE.match("HeLa-S3_v2.1")
+    inputs = {
+        input_key("model", "HeLa-S3", "1"): "m1",
+        input_key("model", "K562_x", "all"): "m2",
+        input_key("db", "demo"): "d",
+        input_key("interpret", "speid", "paper", "CellA"): "i",
+        "pairs": "p",
+    }
+    assert keyed(inputs, "model") == {("HeLa-S3", "1"): "m1", ("K562_x", "all"): "m2"}
+    assert keyed(inputs, "db") == {"demo": "d"}
+    assert keyed(inputs, "interpret") == {("speid", "paper", "CellA"): "i"}
+    assert keyed(inputs, "pairs") == {}

@@ -27,16 +27,37 @@ def canonical(value):
     return value
 
 
+# a workflow input named after several things (``model:CellA:1``): ``:`` is in no configured
+# name (``epipair.config.NAME_RE``), model, protocol or fold, so a name decodes one way
+SEP = ":"
+
+
+def input_key(kind: str, *parts) -> str:
+    """The name of a rule's input of ``kind`` for ``parts`` (:func:`keyed` decodes it)."""
+    return SEP.join([kind, *map(str, parts)])
+
+
+def keyed(inputs, kind: str) -> dict:
+    """``{parts: value}`` of the inputs named :func:`input_key` ``(kind, *parts)``: one part
+    as itself, several as a tuple."""
+    out = {}
+    for key, value in inputs.items():
+        head, *parts = key.split(SEP)
+        if head == kind and parts:
+            out[parts[0] if len(parts) == 1 else tuple(parts)] = value
+    return out
+
+
 def model_files(inputs) -> dict:
-    """``{fold: path}`` of a rule's ``model_<fold>`` inputs (one per cross-validation fold)."""
-    return {k.removeprefix("model_"): v for k, v in inputs.items() if k.startswith("model_")}
+    """``{fold: path}`` of a rule's ``model:<fold>`` inputs (one per cross-validation fold)."""
+    return keyed(inputs, "model")
 
 
 def train_inputs(inputs, pretrain_cells, fold: str):
     """``epipair.model.train.TrainInputs`` of one run from its inputs (the ``train_inputs`` of
     workflow/rules/common/train.smk: ``pairs``, ``paper`` (not under leakage_free),
-    ``folds``, ``features``, ``pretrain_<i>_*`` in the order of ``pretrain_cells``,
-    ``part_<model>``)."""
+    ``folds``, ``features``, ``pretrain:<i>:<what>`` in the order of ``pretrain_cells``,
+    ``part:<model>``)."""
     from .model.train import TrainInputs
 
     return TrainInputs(
@@ -47,13 +68,13 @@ def train_inputs(inputs, pretrain_cells, fold: str):
         fold=fold,
         pretrain={
             cell: {
-                "pairs": inputs[f"pretrain_{i}_pairs"],
-                "paper": optional_input(inputs, f"pretrain_{i}_paper"),
-                "features_dir": Path(inputs[f"pretrain_{i}_features"][0]).parent,
+                "pairs": inputs[input_key("pretrain", i, "pairs")],
+                "paper": optional_input(inputs, input_key("pretrain", i, "paper")),
+                "features_dir": Path(inputs[input_key("pretrain", i, "features")][0]).parent,
             }
             for i, cell in enumerate(pretrain_cells)
         },
-        parts={k.removeprefix("part_"): v for k, v in inputs.items() if k.startswith("part_")},
+        parts=keyed(inputs, "part"),
     )
 
 
@@ -65,14 +86,15 @@ def optional_input(inputs, key):
 
 def predict_kwargs(inputs, tests, folds) -> dict:
     """Keyword arguments of ``epipair.model.predict.predict_all`` from the ``predict_inputs`` of
-    workflow/rules/common/evaluate.smk (``model_<cell>_<fold>``, ``folds_<cell>``,
-    ``pairs_<cell>``)."""
+    workflow/rules/common/evaluate.smk (``model:<cell>:<fold>``, ``folds:<cell>``,
+    ``pairs:<cell>``)."""
     tests = [tuple(t) for t in tests]
     cells = dict.fromkeys(a for a, _ in tests)
+    models, folds_of, pairs = (keyed(inputs, k) for k in ("model", "folds", "pairs"))
     return {
-        "model_paths": {a: {f: inputs[f"model_{a}_{f}"] for f in folds} for a in cells},
-        "folds_paths": {a: inputs[f"folds_{a}"] for a in cells},
-        "cell_dirs": {b: Path(inputs[f"pairs_{b}"]).parent for _, b in tests},
+        "model_paths": {a: {f: models[a, f] for f in folds} for a in cells},
+        "folds_paths": {a: folds_of[a] for a in cells},
+        "cell_dirs": {b: Path(pairs[b]).parent for _, b in tests},
         "tests": tests,
     }
 

@@ -13,7 +13,7 @@ from epipair.interpret import attributions as epiinterpret
 from epipair.model import registry
 from epipair.io import sequence as episequence
 from epipair.errors import EpipairError
-from epipair.smk import canonical
+from epipair.smk import canonical, input_key
 from epipair.prep.splits import AUGMENTED_AFTER_SPLIT, PROTOCOLS, SINGLE, fold_path_part
 
 # the TargetFinder repository's tree at the pinned commit: its git blob ids verify downloads

@@ -10,7 +10,7 @@ from pathlib import Path
 os.environ["NUMBA_NUM_THREADS"] = str(max(1, snakemake.threads))
 
 from epipair.model import backend  # noqa: E402
-from epipair.smk import model_files, script  # noqa: E402
+from epipair.smk import keyed, model_files, script  # noqa: E402
 
 with script(snakemake, append=True):
     model = snakemake.wildcards.model
@@ -32,7 +32,7 @@ with script(snakemake, append=True):
         marks=snakemake.params.marks,
         model_params=snakemake.params.model_params,
         settings=snakemake.params.settings,
-        databases={k.removeprefix("db_"): v for k, v in inp.items() if k.startswith("db_")},
+        databases=keyed(inp, "db"),
         out_motifs=snakemake.output.motifs,
         out_logos=snakemake.output.logos,
         out_attributions=snakemake.output.attributions,

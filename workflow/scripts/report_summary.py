@@ -2,7 +2,7 @@
 (epipair.evaluate.report.write_summary)."""
 
 from epipair.evaluate.report import write_summary
-from epipair.smk import script
+from epipair.smk import keyed, script
 
 with script(snakemake):
     write_summary(
@@ -11,10 +11,6 @@ with script(snakemake):
         snakemake.input.published,
         snakemake.output[0],
         benchmarks_path=snakemake.input.get("benchmarks"),
-        interpret_paths={
-            tuple(key.removeprefix("interpret_").split("__")): path
-            for key, path in snakemake.input.items()
-            if key.startswith("interpret_")
-        },
+        interpret_paths=keyed(snakemake.input, "interpret"),
         schedules=snakemake.params.schedules,
     )

@@ -19,7 +19,9 @@ def candidate_inputs(wildcards):
     entry = CANDIDATES[name]
     spec = candidate_spec(wildcards)
     if entry.get("train_group"):  # a pooled model (config train_groups)
-        models = {f"model_{SINGLE}": group_model_path(entry["model"], entry["train_group"])}
+        models = {
+            input_key("model", SINGLE): group_model_path(entry["model"], entry["train_group"])
+        }
     else:
         models = model_inputs(entry["model"], entry["protocol"], entry["cell_line"])
     out = {

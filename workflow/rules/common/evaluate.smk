@@ -8,14 +8,14 @@ def predict_inputs(wildcards):
     out = {}
     for a in CELLS:
         for fold, path in model_paths(model, protocol, a).items():
-            out[f"model_{a}_{fold}"] = path
-        out[f"folds_{a}"] = one(rules.regions.output.folds, cell=a)
+            out[input_key("model", a, fold)] = path
+        out[input_key("folds", a)] = one(rules.regions.output.folds, cell=a)
     for test in dict.fromkeys(b for _, b in TESTS):
-        out[f"pairs_{test}"] = one(rules.regions.output.pairs, cell=test)
-        out |= random_splits_input(f"paper_{test}", protocol, test)
-        out[f"fold_splits_{test}"] = one(rules.regions.output.fold_splits, cell=test)
+        out[input_key("pairs", test)] = one(rules.regions.output.pairs, cell=test)
+        out |= random_splits_input(input_key("paper", test), protocol, test)
+        out[input_key("fold_splits", test)] = one(rules.regions.output.fold_splits, cell=test)
         for i, f in enumerate(feature_files(test, model)):
-            out[f"features_{test}_{i}"] = f
+            out[input_key("features", test, i)] = f
     return out
 
 

@@ -16,7 +16,7 @@ def interpret_databases():
 
 def interpret_inputs(wildcards):
     """The model files (one per fold), the cell line's tables and features, and the motif
-    databases (``db_<name>``)."""
+    databases (``db:<name>``)."""
     w = wildcards
     out = {
         **model_inputs(w.model, w.protocol, w.cell),
@@ -25,7 +25,7 @@ def interpret_inputs(wildcards):
         "folds": one(rules.regions.output.fold_splits, cell=w.cell),
         "features": feature_files(w.cell, w.model),
     }
-    return out | {f"db_{name}": path for name, path in interpret_databases().items()}
+    return out | {input_key("db", name): path for name, path in interpret_databases().items()}
 
 
 def interpret_runs():

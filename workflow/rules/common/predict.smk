@@ -30,5 +30,5 @@ def score_inputs(wildcards):
 
 
 def model_inputs(model, protocol, cell):
-    """``model_<fold>`` input names of a model's files, one per fold."""
-    return {f"model_{f}": path for f, path in model_paths(model, protocol, cell).items()}
+    """``model:<fold>`` input names of a model's files, one per fold."""
+    return {input_key("model", f): path for f, path in model_paths(model, protocol, cell).items()}

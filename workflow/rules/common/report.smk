@@ -36,4 +36,4 @@ def summary_inputs(wildcards):
     }
     if BENCHMARKS:
         out["benchmarks"] = rules.benchmark_metrics.output[0]
-    return out | {"interpret_" + "__".join(key): p for key, p in interpret_runs().items()}
+    return out | {input_key("interpret", *key): p for key, p in interpret_runs().items()}

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 def train_inputs(wildcards):
     """pairs.tsv, the fold splits (and the random splits, under paper or random_holdout) and
     the features the model reads; for a model that pre-trains, the pairs, random splits and
-    features of each other cell line too (``pretrain_<i>_*``, in the order of
+    features of each other cell line too (``pretrain:<i>:<what>``, in the order of
     ``pretrain_cells``); for a model that combines others, their trained models
-    (``part_<model>``)."""
+    (``part:<model>``; epipair.smk.input_key names them, epipair.smk.keyed decodes them)."""
     out = {
         "pairs": one(rules.regions.output.pairs, cell=wildcards.cell),
         **random_splits_input("paper", wildcards.protocol, wildcards.cell),
@@ -16,11 +16,11 @@ def train_inputs(wildcards):
         "features": feature_files(wildcards.cell, wildcards.model),
     }
     for i, cell in enumerate(pretrain_cells(wildcards)):
-        out[f"pretrain_{i}_pairs"] = one(rules.regions.output.pairs, cell=cell)
-        out |= random_splits_input(f"pretrain_{i}_paper", wildcards.protocol, cell)
-        out[f"pretrain_{i}_features"] = feature_files(cell, wildcards.model)
+        out[input_key("pretrain", i, "pairs")] = one(rules.regions.output.pairs, cell=cell)
+        out |= random_splits_input(input_key("pretrain", i, "paper"), wildcards.protocol, cell)
+        out[input_key("pretrain", i, "features")] = feature_files(cell, wildcards.model)
     for part in registry.spec(wildcards.model).parts:  # trained first, same protocol and fold
-        out[f"part_{part}"] = one(
+        out[input_key("part", part)] = one(
             NEURAL_MODEL,
             model=part,
             protocol=wildcards.protocol,
