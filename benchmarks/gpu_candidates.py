@@ -7,7 +7,7 @@ The model half of ``epipair.evaluate.candidates``: a chunk's distinct elements a
 windows (400 enhancers, 300 promoters, paper-size windows: 3 kb / 2 kb of sequence, 296 / 196
 positions of 22 marks), every pair of them scored in batches through
 ``epipair.prep.elements.ElementFeatures.batch`` (one-hot on the fly) and ``predict_on_batch``.
-Pairing and window gathering run on the CPU (``benchmarks/measure.py candidates``); the GPU
+Pairing and window gathering run on the CPU (``benchmarks/bench_candidates.py``); the GPU
 figure is the ceiling the model sets. Prints pairs/s per model and batch size, and the time of
 the batch's inputs alone (the one-hot on the CPU) within each batch. ``--small``:
 tiny sizes, to check the script on a CPU.

@@ -37,7 +37,7 @@ def main(argv):
     rows = []
     for name in names:
         t0 = time.perf_counter()
-        cmd = [sys.executable, str(ROOT / "benchmarks" / "measure.py"), name] + (
+        cmd = [sys.executable, str(ROOT / "benchmarks" / f"bench_{name}.py")] + (
             ["--quick"] if quick else []
         )
         proc = subprocess.run(cmd, capture_output=True, text=True)

@@ -259,7 +259,7 @@ def test_keras_starts_without_tensorflows_start_up_lines():
 
     from epipair.model.backend import without_startup_noise
 
-    code = "from epipair import backend; backend.select('tensorflow'); print('ok')"
+    code = "from epipair.model import backend; backend.select('tensorflow'); print('ok')"
     proc = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
