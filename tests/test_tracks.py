@@ -1,4 +1,5 @@
 import numpy as np
+import pybigtools
 import pyBigWig
 import pytest
 
@@ -182,13 +183,86 @@ def test_a_mark_zero_over_every_pair_is_an_error(tmp_path, demo_features):
     assert not list(tmp_path.glob("*.npy"))
 
 
-def test_a_damaged_bigwig_names_the_file(tmp_path):
-    starts = list(range(0, 1_000_000, 10))
-    path = write_bigwig(
-        tmp_path / "t.bw",
-        {"c1": 1_000_000},
-        [("c1", starts, [s + 10 for s in starts], [float(i % 7) for i in range(len(starts))])],
+def irregular_bigwig(path, size, nan_at=None, writer="pybigtools"):
+    """Items of 1-300 bp with gaps, values over six orders of magnitude, data to the
+    chromosome's end; ``nan_at``: that item's value is NaN. Written by pybigtools in UCSC's
+    block layout (1,024 items a block), or by pyBigWig."""
+    rng = np.random.default_rng(5)
+    ends = np.cumsum(rng.integers(1, 300, size // 100))
+    ends = np.append(ends[ends < size], size)
+    starts = np.append(0, ends[:-1]) + rng.integers(0, 2, ends.size) * (
+        np.diff(ends, prepend=0) > 1
     )
+    values = rng.gamma(0.5, 1.0, ends.size) * 10.0 ** rng.integers(-3, 4, ends.size)
+    if nan_at is not None:
+        values[nan_at] = np.nan
+    if writer == "pyBigWig":
+        entries = [("c1", starts.tolist(), ends.tolist(), values.tolist())]
+        return write_bigwig(path, {"c1": size, "c2": 100}, entries), starts, values
+    bw = pybigtools.open(str(path), "w")
+    items = zip(["c1"] * ends.size, starts.tolist(), ends.tolist(), values.tolist())
+    bw.write(chroms={"c1": size, "c2": 100}, vals=items)
+    return path, starts, values
+
+
+@pytest.mark.parametrize("width, bin_size", [(3000, 100), (2000, 10), (1000, 1000)])
+def test_pybigtools_bins_equal_the_pybigwig_spans_bit_for_bit(tmp_path, width, bin_size):
+    """A bigWig in UCSC's block layout is binned by pybigtools, one call per window: exactly
+    the values of pyBigWig's merged spans, over gaps and item edges, for a window straddling
+    the chromosome's end (padded with 0) and one past it."""
+    size = 200_000
+    path, _, _ = irregular_bigwig(tmp_path / "t.bw", size)
+    assert tracks.items_per_slot(path) == 1024
+    starts = np.append(np.random.default_rng(0).integers(0, size - width, 400), [size - 150, size])
+    chroms = np.array(["c1"] * starts.size)
+    fast = tracks.BigWigTrack(path)
+    assert fast.reader == "pybigtools"
+    got = tracks.binned_signal([("m", str(path), "bigwig")], chroms, starts, width, bin_size)
+    slow = tracks.binned_signal(
+        [("m", str(path), "bigwig")], chroms, starts, width, bin_size, reader="pybigwig"
+    )
+    assert got.tobytes() == slow.tobytes()
+    # by hand: the per-base values (past the end: 0), bin means; the last window is all 0
+    some = np.r_[0:4, -2]
+    by_hand = np.stack([fast.values("c1", s, s + width) for s in starts[some]])
+    by_hand = by_hand.reshape(5, -1, bin_size).mean(axis=2, dtype=np.float64)
+    np.testing.assert_allclose(got[some, 0], by_hand, rtol=1e-6)
+    assert got[-1].max() == 0 and got[-2, 0, 0] > 0
+    fast.close()
+
+
+def test_pybigwig_reads_its_own_layout_and_a_bigwig_holding_nan(tmp_path):
+    """pyBigWig's spans bin a file pyBigWig wrote (blocks of about 400 kb: pybigtools was
+    slower there) and a file holding a NaN value, with NaN as 0 (pybigtools' mean of that
+    bin would be NaN; the file's summary shows it)."""
+    own, _, _ = irregular_bigwig(tmp_path / "own.bw", 20_000, writer="pyBigWig")
+    assert tracks.items_per_slot(own) == 1 and tracks.BigWigTrack(own).reader == "pybigwig"
+    path, starts, values = irregular_bigwig(tmp_path / "t.bw", 20_000, nan_at=10)
+    track = tracks.BigWigTrack(path)
+    assert tracks.items_per_slot(path) == 1024 and track.reader == "pybigwig"
+    s = int(starts[10]) // 100 * 100
+    got = tracks.track_bins(track, "c1", np.array([s]), 1000, 100)[0]
+    want = np.nan_to_num(track._bw.values("c1", s, s + 1000, numpy=True))
+    np.testing.assert_allclose(got, want.reshape(10, 100).mean(axis=1), rtol=1e-6)
+    assert got[0] > 0 or got[1] > 0  # the bin with the NaN keeps its other bases
+    with pytest.raises(EpipairError, match="unknown bigWig reader 'fast'"):
+        tracks.BigWigTrack(path, reader="fast")
+    assert tracks.items_per_slot(write(tmp_path / "x.bw", "not a bigWig")) is None
+
+
+@pytest.mark.parametrize("writer", ["pyBigWig", "pybigtools"])
+def test_a_damaged_bigwig_names_the_file(tmp_path, writer, caplog):
+    """Either reader: one line naming the file and region (pybigtools, which panics on the
+    block, hands the track to pyBigWig, which names it)."""
+    starts = list(range(0, 1_000_000, 10))
+    values = [float(i % 7) for i in range(len(starts))]
+    path = tmp_path / "t.bw"
+    if writer == "pyBigWig":
+        write_bigwig(path, {"c1": 1_000_000}, [("c1", starts, [s + 10 for s in starts], values)])
+    else:
+        bw = pybigtools.open(str(path), "w")
+        bw.write({"c1": 1_000_000}, ((("c1", s, s + 10, v) for s, v in zip(starts, values))))
+        assert tracks.BigWigTrack(path).reader == "pybigtools"
     data = bytearray(path.read_bytes())
     i = int(len(data) * 0.3)
     data[i : i + 2000] = bytes((7 * k + 3) % 256 for k in range(2000))  # a damaged data block
@@ -197,6 +271,7 @@ def test_a_damaged_bigwig_names_the_file(tmp_path):
         tracks.binned_signal(
             [("m", str(path), "bigwig")], np.array(["c1"]), np.array([0]), 1_000_000, 100
         )
+    assert ("pybigtools cannot read c1:0-1000000" in caplog.text) == (writer == "pybigtools")
 
 
 def test_an_all_zero_mark_over_a_few_pairs_is_only_a_warning(caplog):

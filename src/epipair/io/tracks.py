@@ -3,11 +3,20 @@
 Both kinds of track answer one question, ``values(chrom, start, end)``: the per-base signal
 as float32, NaN (no data) as 0. A bigWig answers with pyBigWig's bulk ``values``; a peak file
 (narrowPeak/broadPeak, BED6+) answers with each peak's signalValue (column 7) over the peak and
-0 elsewhere, the maximum where peaks overlap. Binning is then one code path
-(:func:`binned_signal`): windows on a chromosome are merged into spans (windows up to 100 kb
-apart share one read, which decompresses each bigWig block once), and each window's bins are
-averaged from the span's values with a strided view and a reshape. pyBigWig's
-``stats(nBins=...)`` is avoided: it was measured 25x slower than bulk values plus numpy.
+0 elsewhere, the maximum where peaks overlap. A window's bin means (:func:`track_bins`) are the
+means of those values, with no data counted as 0, read one of three ways:
+
+- a peak file: differences of its integral at the bin edges;
+- a bigWig in UCSC's block layout (the layout of bedGraphToBigWig, wigToBigWig and bigtools,
+  so of ENCODE's and Roadmap's files): pybigtools' exact bin means, one call per window
+  (``values(bins=..., exact=True, uncovered=0)``): the same bytes as the spans below, and 1.7x
+  as fast on TargetFinder-like windows (1.0x on windows every 500 bp; benchmarks/README.md);
+- any other bigWig (pyBigWig writes blocks of about 400 kb, where pybigtools measured 0.9x
+  and 0.3x), one holding a NaN or infinite value (pybigtools makes the whole bin's mean NaN,
+  where ours counts that base as 0), or with ``reader="pybigwig"``: windows merged into spans
+  (windows up to 100 kb apart share one pyBigWig read, which decompresses each block once), each
+  window's bins averaged from the span's values with a strided view and a reshape. pyBigWig's
+  ``stats(nBins=...)`` is avoided: it was measured 25x slower than bulk values plus numpy.
 
 A track's chromosome names are reconciled with the genome's (``1`` versus ``chr1``, ``MT``
 versus ``chrM``), as pairs files are; a track without a chromosome gives zeros for that
@@ -33,10 +42,18 @@ KINDS = ("bigwig", "peaks")
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
+# how a bigWig's bin means are read: pybigtools where its means are ours and faster ("auto",
+# :func:`exact_bin_reader`), or pyBigWig's merged spans always ("pybigwig": the benchmark's
+# comparison, and a way around a pybigtools fault); both give the same values
+READERS = ("auto", "pybigwig")
+
+
 class BigWigTrack:
-    def __init__(self, path):
+    def __init__(self, path, reader: str = "auto"):
         import pyBigWig
 
+        if reader not in READERS:
+            raise EpipairError(f"unknown bigWig reader {reader!r}; use one of {READERS}")
         self.path = Path(path)
         if not self.path.exists():
             raise EpipairError(f"{self.path}: track file not found")
@@ -48,6 +65,42 @@ class BigWigTrack:
             raise EpipairError(f"{self.path}: not a bigWig file")
         self._bw = bw
         self.chroms = dict(bw.chroms())
+        self._bins = exact_bin_reader(self.path) if reader == "auto" else None
+
+    @property
+    def reader(self) -> str:
+        """``pybigtools`` or ``pybigwig``: what reads this track's bin means."""
+        return "pybigwig" if self._bins is None else "pybigtools"
+
+    def bin_means(self, chrom: str, starts: np.ndarray, width: int, bin_size: int):
+        """``[n, width // bin_size]`` float32 bin means of windows ``[s, s + width)`` by
+        pybigtools, one call per window; None where this track reads them from pyBigWig (from
+        the first window pybigtools fails to read on: pyBigWig then names the damage)."""
+        if self._bins is None:
+            return None
+        nb, size = width // bin_size, self.chroms.get(chrom, 0)
+        out = np.zeros((len(starts), nb), dtype=np.float32)
+        for i, start in enumerate(np.asarray(starts, dtype=np.int64).tolist()):
+            if start + width > size:  # to or past the chromosome's end: padded with 0 here,
+                vals = self.values(chrom, start, start + width)  # where pybigtools drops the bin
+                out[i] = vals.reshape(nb, bin_size).mean(axis=1, dtype=np.float64)
+                continue
+            try:
+                out[i] = self._bins.values(
+                    chrom, start, start + width, bins=nb, summary="mean", exact=True,
+                    uncovered=0.0, oob=0.0, fillna=0.0,
+                )  # fmt: skip
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as exc:  # a damaged block is a Rust panic (BaseException)
+                log.warning(
+                    "pybigtools cannot read %s:%d-%d of %s (%s): pyBigWig reads this track",
+                    chrom, start, start + width, self.path, str(exc).splitlines()[0][:200],
+                )  # fmt: skip
+                self._bins.close()
+                self._bins = None
+                return None
+        return out
 
     def values(self, chrom: str, start: int, end: int) -> np.ndarray:
         stop = min(end, self.chroms.get(chrom, 0))
@@ -69,6 +122,51 @@ class BigWigTrack:
 
     def close(self):
         self._bw.close()
+        if self._bins is not None:
+            self._bins.close()
+
+
+BIGWIG_MAGIC = 0x888FFC26
+
+
+def items_per_slot(path: Path) -> int | None:
+    """The ``itemsPerSlot`` of a bigWig's R-tree index (UCSC's writers and bigtools: 1,024;
+    libBigWig, so pyBigWig: 1), or None where the header cannot be read."""
+    import struct
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(32)
+            order = next(o for o in "<>" if struct.unpack(o + "I", head[:4])[0] == BIGWIG_MAGIC)
+            f.seek(struct.unpack(order + "Q", head[24:32])[0] + 40)  # fullIndexOffset
+            return struct.unpack(order + "I", f.read(4))[0]
+    except (OSError, StopIteration, struct.error):
+        return None
+
+
+def exact_bin_reader(path: Path):
+    """pybigtools' reader of ``path`` where its bin means are ours and faster to read, else
+    None (pyBigWig's spans read them). Faster: UCSC's block layout (more than one item per
+    index slot). Ours: the file's summary is finite, as a NaN or infinite value makes
+    pybigtools' mean of its bin NaN where ours counts the base as 0 (pyBigWig's ``header()``
+    cannot tell: it gives the summary as integers, and crashed on a NaN sum)."""
+    if (items_per_slot(path) or 0) <= 1:
+        return None
+    try:
+        import pybigtools
+
+        reader = pybigtools.open(str(path))
+        summary = reader.info()["summary"]
+    except ImportError:
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure: pyBigWig reads the file instead
+        log.info("pybigtools cannot open %s (%s): its bins are read by pyBigWig", path, exc)
+        return None
+    if all(np.isfinite(summary.get(k, np.nan)) for k in ("sum", "min", "max")):
+        return reader
+    reader.close()
+    log.info("%s holds a value that is not finite: its bins are read by pyBigWig", path)
+    return None
 
 
 class PeakTrack:
@@ -160,10 +258,10 @@ class PeakTrack:
         pass
 
 
-def open_track(path, kind: str):
-    """Open a track of ``kind`` ``bigwig`` or ``peaks``."""
+def open_track(path, kind: str, reader: str = "auto"):
+    """Open a track of ``kind`` ``bigwig`` or ``peaks`` (``reader``: see :class:`BigWigTrack`)."""
     if kind == "bigwig":
-        return BigWigTrack(path)
+        return BigWigTrack(path, reader)
     if kind == "peaks":
         return PeakTrack(path)
     raise EpipairError(f"{path}: unknown track kind {kind!r}; use one of {KINDS}")
@@ -211,8 +309,10 @@ MAX_SPAN = 4_000_000  # bp read at once at most (16 MB of float32)
 def track_bins(track, chrom: str, starts: np.ndarray, width: int, bin_size: int) -> np.ndarray:
     """Bin means ``[n, width // bin_size]`` of one track for windows on one chromosome.
 
-    Nearby windows share one read of the track (:func:`merge_spans`); each span's windows are
-    gathered from that read with a strided view and averaged per bin by a reshape.
+    A peak file answers from its integral and a bigWig from pybigtools where that is exact
+    and faster (:meth:`BigWigTrack.bin_means`). Otherwise nearby windows share one read of the track
+    (:func:`merge_spans`); each span's windows are gathered from that read with a strided view
+    and averaged per bin by a reshape.
     """
     nb = width // bin_size
     out = np.zeros((starts.size, nb), dtype=np.float32)
@@ -222,6 +322,9 @@ def track_bins(track, chrom: str, starts: np.ndarray, width: int, bin_size: int)
         edges = np.asarray(starts, np.int64)[:, None] + bin_size * np.arange(nb + 1)
         sums = np.diff(track.integral(chrom, edges), axis=1)
         return (sums / bin_size).astype(np.float32)
+    means = track.bin_means(chrom, starts, width, bin_size)
+    if means is not None:
+        return means
     span_start, span_end, span_of = merge_spans(starts, width, SPAN_GAP, max(MAX_SPAN, width))
     by_span = np.argsort(span_of, kind="stable")
     bounds = np.searchsorted(span_of[by_span], np.arange(span_start.size + 1))
@@ -303,18 +406,19 @@ class TrackSet:
     scoring run extracts chunk after chunk; a peak file is parsed only once). Use as a context
     manager, or call :meth:`close`."""
 
-    def __init__(self, tracks: list[tuple[str, str, str]], chroms=(), sizes=None):
+    def __init__(self, tracks: list[tuple[str, str, str]], chroms=(), sizes=None, reader="auto"):
         """``chroms``: genome chromosomes to reconcile with each track's naming now (one log
         line per track); others are reconciled when first asked for. ``sizes`` (the genome's
         ``{chromosome: length}``): each track must agree with them on ``chroms``
-        (:func:`check_track_lengths`)."""
+        (:func:`check_track_lengths`). ``reader``: how bigWig bins are read (:data:`READERS`;
+        the same values either way)."""
         self.specs = list(tracks)
         self._open: list = []
         self._names: list[dict] = []
         self._warned: set = set()
         try:
             for mark, path, kind in self.specs:
-                track = open_track(path, kind)
+                track = open_track(path, kind, reader)
                 self._open.append(track)
                 names = track_chrom_names(track.chroms, list(chroms), mark, path)
                 self._names.append(names)
@@ -425,10 +529,12 @@ def binned_signal(
     width: int,
     bin_size: int,
     sizes: dict[str, int] | None = None,
+    reader: str = "auto",
 ) -> np.ndarray:
     """Signal ``[n, marks, width // bin_size]`` for ``tracks`` = [(mark, path, kind), ...];
-    with the genome's ``sizes``, the tracks' chromosome lengths are checked against them."""
-    with TrackSet(tracks, sorted(set(np.asarray(chroms).tolist())), sizes) as ts:
+    with the genome's ``sizes``, the tracks' chromosome lengths are checked against them
+    (``reader``: see :class:`TrackSet`)."""
+    with TrackSet(tracks, sorted(set(np.asarray(chroms).tolist())), sizes, reader) as ts:
         out = ts.binned(chroms, starts, width, bin_size)
     log.info("%d tracks: %d windows binned", len(tracks), np.asarray(starts).size)
     return out
