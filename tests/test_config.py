@@ -96,8 +96,20 @@ def test_cross_checks():
         epiconfig.validate(cfg)
     cfg = demo_config()
     cfg["genome"]["chrom_sizes"] = "x"
-    with pytest.raises(EpipairError, match="either 'demo' or 'url'"):
+    with pytest.raises(EpipairError, match="either 'demo' or 'url'.*--replace-workflow-config"):
         epiconfig.validate(cfg)
+    cfg["genome"] = {"url": "hg19.fa.gz"}  # no chrom_sizes: the schema's oneOf, one line
+    with pytest.raises(EpipairError, match=r"^config genome: give either 'demo' or 'url' \+"):
+        epiconfig.validate(cfg)
+    for where in ("cell", "mark"):  # names are the schema's alone (they become wildcards)
+        cfg = demo_config()
+        cells = cfg["cell_lines"]
+        if where == "cell":
+            cells["Cell:A"] = cells.pop("CellA")
+        else:
+            cells["CellA"]["tracks"]["H3K27ac:x"] = cells["CellA"]["tracks"].pop("H3K27ac")
+        with pytest.raises(WorkflowError, match=r"'(Cell|H3K27ac):(A|x)' does not match"):
+            epiconfig.validate(cfg)
     cfg = demo_config()
     del cfg["cell_lines"]["CellA"]["tracks"]
     cfg["models"] = [m for m in cfg["models"] if m not in ("abc", "e2g", "e2g_gbm")]
@@ -330,10 +342,16 @@ def test_interpret_settings_defaults_and_errors():
         "tax_group": "vertebrates",
     }
     assert real["interpret"]["threshold"] == 0.5 and real["interpret"]["modisco"] is True
-    from epipair.interpret.attributions import SETTINGS, settings
+    from epipair.interpret.attributions import SETTINGS, motif_settings
 
-    # the rule's params: the schema's defaults, and nothing that names models or databases
-    assert settings(real["interpret"]) == SETTINGS
+    # the rule's params: the schema's defaults (written there only), and nothing that names
+    # models or databases
+    assert (
+        motif_settings(real["interpret"])
+        == motif_settings()
+        == {k: real["interpret"][k] for k in SETTINGS}
+    )
+    assert motif_settings()["threshold"] == 0.5 and motif_settings({"logos": 3})["logos"] == 3
     cfg = demo_config()
     del cfg["interpret"]
     assert epiconfig.validate(cfg)["interpret"]["models"] == []

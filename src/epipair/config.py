@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 from urllib.parse import urlparse
+
+import jsonschema
 
 from .errors import EpipairError
 from .io.download import is_remote
+from .io.schema import SCHEMA, rules
 from .model import registry
 
 log = logging.getLogger(__name__)
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-# shipped inside the package, so an installed (not editable) epipair validates too
-SCHEMA = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
+# cell line and mark names (the schema's ``name``): they become paths and wildcards
+NAME_RE = re.compile(rules()["definitions"]["name"]["pattern"])
 # config["train"] keys that are resources of a job, not settings of its result: changing
 # them must not retrain a model (rules pass ``train_params`` as params, these apart)
 TRAIN_RESOURCES = ("gpus", "threads", "workers", "mem_mb", "runtime", "jobs")
@@ -24,11 +25,12 @@ def validate(config: dict, schema=SCHEMA) -> dict:
     """Validate ``config`` in place against the JSON schema (defaults filled), apply
     ``tracks_from`` (:func:`select_tracks`), then cross-check (:func:`check`).
 
-    Schema errors are reported by ``snakemake.utils.validate``; the extra checks raise
-    :class:`EpipairError` with the key named.
+    Schema errors are reported by ``snakemake.utils.validate``, except the genome rule's
+    (:func:`check_genome`); the extra checks raise :class:`EpipairError` with the key named.
     """
     from snakemake.utils import validate as sm_validate
 
+    check_genome(config.get("genome", {}))
     sm_validate(config, str(schema), set_default=True)
     select_tracks(config)
     check(config)
@@ -165,8 +167,6 @@ def select_tracks(config: dict) -> None:
 def check(config: dict) -> None:
     """Checks across keys (after the schema's and :func:`select_tracks`), each naming the key
     at fault."""
-    check_genome(config["genome"])
-    check_names(config)
     selected_cells(config)
     check_mark_spellings(config)
     check_windows(config)
@@ -194,27 +194,12 @@ def check(config: dict) -> None:
 
 
 def check_genome(genome: dict) -> None:
-    """The demo genome, or a FASTA URL with its chromosome sizes, not both."""
-    if "demo" in genome:
-        if "url" in genome or "chrom_sizes" in genome:
-            raise EpipairError(
-                "config genome: give either 'demo' or 'url' + 'chrom_sizes', not both (a "
-                "--configfile is merged into config.yaml unless --replace-workflow-config is given)"
-            )
-    elif "url" not in genome or "chrom_sizes" not in genome:
-        raise EpipairError("config genome: needs 'url' and 'chrom_sizes' (or 'demo')")
-
-
-def check_names(config: dict) -> None:
-    """Cell line and mark names fit in paths and wildcards (:data:`NAME_RE`)."""
-    for cell, entry in config["cell_lines"].items():
-        if not NAME_RE.match(cell):
-            raise EpipairError(f"config cell_lines: name {cell!r} must match {NAME_RE.pattern}")
-        for mark in entry.get("tracks", {}):
-            if not NAME_RE.match(mark):
-                raise EpipairError(
-                    f"config cell_lines.{cell}.tracks: mark {mark!r} must match {NAME_RE.pattern}"
-                )
+    """The schema's genome rule (the demo genome, or a FASTA URL with its chromosome sizes,
+    not both), checked first so that its error is the schema's one-line description."""
+    rule = rules()["properties"]["genome"]
+    one_of = jsonschema.Draft202012Validator({"oneOf": rule["oneOf"]})
+    if isinstance(genome, dict) and not one_of.is_valid(genome):
+        raise EpipairError(f"config genome: {' '.join(rule['description'].split())}")
 
 
 def check_windows(config: dict) -> None:

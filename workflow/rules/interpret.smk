@@ -43,7 +43,7 @@ rule interpret:
         augment=flank_params(),
         marks=MARKS,
         model_params=model_params,
-        settings=canonical(epiinterpret.settings(config["interpret"])),
+        settings=canonical(epiinterpret.motif_settings(config["interpret"])),
         backend=config["train"]["backend"],
     script:
         "../scripts/interpret.py"

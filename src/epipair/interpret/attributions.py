@@ -56,6 +56,7 @@ import pandas as pd
 from ..evaluate.plots import pyplot, save_png
 from ..io import motifs as mt
 from ..io.atomic import atomic_path
+from ..io.schema import defaults
 from ..io.tables import INTERPRET_MOTIFS
 from ..model.registry import SEQUENCE_INPUTS
 
@@ -280,24 +281,20 @@ def modisco_motifs(
 
 
 # config "interpret" keys that change the result (the rule's params), with their defaults
-SETTINGS = {
-    "top_pairs": 10,
-    "threshold": 0.5,
-    "min_sites": 10,
-    "trim_bits": 0.3,
-    "min_bits": 0.5,
-    "logos": 8,
-    "modisco": True,
-    "modisco_window": 21,
-    "modisco_leiden_runs": 50,
-}
+# the interpret settings that change a model's motifs and attributions (the rule's params);
+# their defaults are the config schema's
+SETTINGS = (
+    "top_pairs", "threshold", "min_sites", "trim_bits", "min_bits", "logos", "modisco",
+    "modisco_window", "modisco_leiden_runs",
+)  # fmt: skip
 
 
-def settings(entry: dict) -> dict:
-    """The :data:`SETTINGS` of a config ``interpret`` entry (defaults filled): what changes a
-    model's motifs and attributions, the rule's params (not its models, protocols or
-    databases)."""
-    return {k: entry.get(k, default) for k, default in SETTINGS.items()}
+def motif_settings(entry: dict | None = None) -> dict:
+    """The :data:`SETTINGS` of a config ``interpret`` entry, the schema's defaults filled:
+    what changes a model's motifs and attributions, the rule's params (not its models,
+    protocols or databases)."""
+    entry, default = entry or {}, defaults("interpret")
+    return {k: entry.get(k, default[k]) for k in SETTINGS}
 
 
 def interpret_model(
@@ -328,7 +325,7 @@ def interpret_model(
     from ..model import registry
     from ..model.predict import load_model, open_sample
 
-    s = {**SETTINGS, **(settings or {})}
+    s = motif_settings(settings)
     spec = registry.spec(model_name)
     seq_names = [n for n in spec.inputs if n in SEQUENCE_INPUTS]
     found: list[tuple[mt.Motif, str]] = []

@@ -8,6 +8,7 @@
   ``genes``: TSS BED files; ``tables``: the on-disk tables and their column contracts.
 - ``motifs``: MEME and JASPAR motif files, motif matching (Tomtom).
 - ``download``: verified, resumable downloads, the lock file and the offline mirror.
+- ``schema``: the configuration schema shipped in the package, and the defaults it declares.
 
 Modules here import only each other and ``epipair.errors`` (``tests/test_layout.py``).
 """
