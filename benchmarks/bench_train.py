@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from common import main, row, timed
+from common import PAPER_SHAPES, main, row, timed
 
 
 def bench_train(quick=False):
@@ -38,17 +38,7 @@ def bench_train(quick=False):
             64,
             5,
         ),
-        "paper": (
-            {
-                "enhancer_seq": 3000,
-                "promoter_seq": 2000,
-                # Xiao et al.'s 296 and 196 positions of 22 datasets
-                "enhancer_sigwin": (296, 22),
-                "promoter_sigwin": (196, 22),
-            },
-            16,
-            2 if quick else 3,
-        ),
+        "paper": (PAPER_SHAPES, 16, 2 if quick else 3),
     }
     for size, (shapes, bs, steps) in sizes.items():
         for name in ("speid", "simple_cnn", "epi_cnn", "epi_resnet"):

@@ -18,6 +18,14 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+# the released input sizes: SPEID's and Zhuang's 3,000 / 2,000-bp windows; Xiao et al.'s 50-bp
+# means every 10 bp over them (296 and 196 positions) of 22 datasets
+PAPER_SHAPES = {
+    "enhancer_seq": 3000,
+    "promoter_seq": 2000,
+    "enhancer_sigwin": (296, 22),
+    "promoter_sigwin": (196, 22),
+}
 sys.path.insert(0, str(ROOT / "src"))
 CACHE = ROOT / "results" / "bench"
 N_WINDOWS = 20_000

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from common import PAPER_SHAPES  # noqa: E402 - beside this script (stdlib and numpy only)
 
 
 def peak_memory_bytes():
@@ -92,14 +93,6 @@ def write_rows(rows: list, path) -> None:
                 fh.write("\t".join(str(r[c]) for c in cols) + "\n")
 
 
-# the released input sizes: SPEID's and Zhuang's 3,000 / 2,000-bp windows; Xiao et al.'s 50-bp
-# means every 10 bp over them (296 and 196 positions) of 22 datasets
-PAPER_SHAPES = {
-    "enhancer_seq": 3000,
-    "promoter_seq": 2000,
-    "enhancer_sigwin": (296, 22),
-    "promoter_sigwin": (196, 22),
-}
 SMALL_SHAPES = {
     "enhancer_seq": 600,
     "promoter_seq": 400,

@@ -184,7 +184,8 @@ def test_speid_retraining_schedule_freezes_in_its_second_stage(
     """retraining_model3.py: stage 1 on the first 90% of the shuffled augmented set (L42-43),
     stage 2 on the first 90% of the original pairs (L131-132: split retrain)."""
     one_epoch_each(monkeypatch, "speid", "retraining_model3")
-    small = {k: SMALL["speid"][k] for k in ("filters", "kernel", "lstm_units", "dense_units")}
+    demo = registry.spec("speid").presets["demo"]
+    small = {k: demo[k] for k in ("filters", "kernel", "lstm_units", "dense_units")}
     params = {"preset": "retraining_model3", **small, "second_stage_epochs": 1}
     params["init_motifs"] = "none"  # JASPAR's 40-wide motifs do not fit 12-wide kernels
     train = dict(TRAIN, paper_schedule="released")

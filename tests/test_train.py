@@ -26,31 +26,15 @@ from .conftest import DEMO_AUGMENT, DEMO_MARKS, DEMO_WINDOWS, ROOT
 TRAIN = {"epochs": 2, "batch_size": 64, "learning_rate": 0.002, "patience": 5, "seed": 0}
 # paper: the quick config schedule (the released ones are tested in tests/test_schedules.py)
 TRAIN["paper_schedule"] = "config"
-# the Xiao sequence models read the central part of each window; the demo presets' crop fits
-# the demo's 500-bp windows
-CENTRAL = {"central_enhancer": 300, "central_promoter": 300}
+# each neural model at its registry demo size (epipair.model.registry), as config/demo.yaml
+# and benchmarks/bench_train.py run it; the baselines with few trees
+DEMO = {"preset": "demo"}
 SMALL = {
-    "speid": {"filters": 16, "kernel": 12, "pool": 20, "lstm_units": 8, "dense_units": 32},
-    "simple_cnn": {
-        "filters": 16,
-        "kernel": 12,
-        "second_filters": 8,
-        "second_kernel": 8,
-        "pool": 20,
-        "dense_units": 32,
-    },
-    "epi_cnn": {"filters": 8, "kernel": 5, "dense_units": 16},
-    "epi_resnet": {"filters": 8, "kernel": 5, "pool": 2, "dense_units": 16},
-    "xiao_seq_cnn": {"filters": 8, "kernel": 12, "dense_units": 16},
-    "xiao_seq_attention": {
-        "filters": 8,
-        "dense_units": 32,
-        "attention_units": 16,
-        "feature_units": 16,
-        **CENTRAL,
-    },
-    "xiao_seq_resnet": {"filters": 8, "res_blocks": 2, **CENTRAL},
-    "cnn_gru": {"filters": 16, "kernel": 12, "pool": 10, "gru_units": 8, "dense_units": 16},
+    **dict.fromkeys(
+        ("speid", "simple_cnn", "epi_cnn", "epi_resnet", "cnn_gru")
+        + ("xiao_seq_cnn", "xiao_seq_attention", "xiao_seq_resnet"),
+        DEMO,
+    ),
     "distance": {},
     "gbm": {"max_iter": 50},
 }
@@ -299,7 +283,8 @@ def test_speid_second_stage_trains_only_what_it_does_not_freeze(demo_features):
     pairs, labels, feats, inst = loaders(demo_features)
     params = registry.spec("speid").params(dict(SMALL["speid"], second_stage=True))
     model = models.build("speid", feats.shapes(), params)
-    model.get_layer("merge_bn").moving_mean.assign(np.full(16, 3.0, dtype="float32"))
+    mean = model.get_layer("merge_bn").moving_mean
+    mean.assign(np.full(mean.shape, 3.0, dtype="float32"))
     before = {layer.name: [w.copy() for w in layer.get_weights()] for layer in model.layers}
     rows = np.unique(inst.rows)[:256]
     history = []
@@ -436,7 +421,10 @@ def test_seq_epi_trains_a_head_on_its_frozen_trained_parts(demo_features, tmp_pa
         run_train("seq_epi", demo_features, tmp_path / "none", train=train, params={})
     caplog.set_level("INFO", logger="epipair.model.train")
     run_train("seq_epi", demo_features, tmp_path / "combined", train=train, params={}, parts=parts)
-    assert "combined seq_epi: 32 features" in caplog.text  # 16 + 16 (test-sized parts)
+    # the parts' last hidden layers: epi_cnn's dense units, the attention model's features
+    sizes = [registry.spec(n).params(DEMO) for n in ("epi_cnn", "xiao_seq_attention")]
+    n_features = sizes[0]["dense_units"] + sizes[1]["feature_units"]
+    assert f"combined seq_epi: {n_features} features" in caplog.text
     model = keras.models.load_model(tmp_path / "combined" / "model.keras")
     epi = keras.models.load_model(parts["epi_cnn"])
     trunk = model.get_layer("epi_cnn_trunk")
