@@ -280,7 +280,6 @@ def modisco_motifs(
     return out
 
 
-# config "interpret" keys that change the result (the rule's params), with their defaults
 # the interpret settings that change a model's motifs and attributions (the rule's params);
 # their defaults are the config schema's
 SETTINGS = (

@@ -9,7 +9,7 @@ means of those values, with no data counted as 0, read one of three ways:
 - a peak file: differences of its integral at the bin edges;
 - a bigWig in UCSC's block layout (the layout of bedGraphToBigWig, wigToBigWig and bigtools,
   so of ENCODE's and Roadmap's files): pybigtools' exact bin means, one call per window
-  (``values(bins=..., exact=True, uncovered=0)``): the same bytes as the spans below, and 1.7x
+  (``values(bins=..., exact=True, uncovered=0)``): the same bytes as the spans below, and 1.6x
   as fast on TargetFinder-like windows (1.0x on windows every 500 bp; benchmarks/README.md);
 - any other bigWig (pyBigWig writes blocks of about 400 kb, where pybigtools measured 0.9x
   and 0.3x), one holding a NaN or infinite value (pybigtools makes the whole bin's mean NaN,
@@ -310,9 +310,9 @@ def track_bins(track, chrom: str, starts: np.ndarray, width: int, bin_size: int)
     """Bin means ``[n, width // bin_size]`` of one track for windows on one chromosome.
 
     A peak file answers from its integral and a bigWig from pybigtools where that is exact
-    and faster (:meth:`BigWigTrack.bin_means`). Otherwise nearby windows share one read of the track
-    (:func:`merge_spans`); each span's windows are gathered from that read with a strided view
-    and averaged per bin by a reshape.
+    and faster (:meth:`BigWigTrack.bin_means`). Otherwise nearby windows share one read of the
+    track (:func:`merge_spans`); each span's windows are gathered from that read with a strided
+    view and averaged per bin by a reshape.
     """
     nb = width // bin_size
     out = np.zeros((starts.size, nb), dtype=np.float32)
