@@ -223,7 +223,8 @@ def test_crispri_reader_parses_every_quirk_of_the_layout(tmp_path):
         (
             "1\tchr1\t80000\t80500\tA",
             "\tchr\tstart\tend\tGene",
-            r"crispri.txt:1: CRISPRi table lacks column\(s\) TargetGene, Regulated",
+            r"crispri.txt:1: missing column\(s\) TargetGene, Regulated, IncludeInModel \(CRISPRi "
+            r"table; its header: Unnamed: 0, chr, start, end, Gene\)",
         ),
     ],
 )

@@ -83,6 +83,17 @@ def test_missing_column(tmp_path):
         read_pairs(p, "targetfinder", SIZES)
 
 
+def test_a_stale_results_table_names_its_missing_columns(tmp_path):
+    from epipair.io.tables import PAIRS
+
+    path = write(tmp_path / "pairs.tsv", "pair_id\tlabel\n0\t1\n")
+    with pytest.raises(
+        EpipairError,
+        match=r"pairs.tsv:1: missing column\(s\) enhancer_chrom, .*\(of pairs.tsv; was it written",
+    ):
+        PAIRS.read(path)
+
+
 def test_no_rows(tmp_path):
     with pytest.raises(EpipairError, match="no pairs"):
         read_pairs(tf(tmp_path, []), "targetfinder", SIZES)

@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 
+from epipair.io.pairs import COORD_FIELDS
 from epipair.prep import regions
 
 SIZES = {"chr1": 10_000, "chr2": 2_000}
@@ -45,14 +46,7 @@ def test_resize_drops_when_chromosome_too_short():
 def _pairs(rows):
     return pd.DataFrame(
         rows,
-        columns=[
-            "enhancer_chrom",
-            "enhancer_start",
-            "enhancer_end",
-            "promoter_chrom",
-            "promoter_start",
-            "promoter_end",
-        ],
+        columns=COORD_FIELDS,
     )
 
 

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from epipair.errors import EpipairError
+from epipair.io.pairs import REQUIRED
 from epipair.prep import regions, splits
 
 
@@ -18,15 +19,7 @@ def toy_pairs(n_chroms=5, per_chrom=40, seed=0):
             rows.append((f"chr{c}", e, e + 500, f"chr{c}", p, p + 800, int(i % 4 == 0)))
     df = pd.DataFrame(
         rows,
-        columns=[
-            "enhancer_chrom",
-            "enhancer_start",
-            "enhancer_end",
-            "promoter_chrom",
-            "promoter_start",
-            "promoter_end",
-            "label",
-        ],
+        columns=REQUIRED,
     )
     df = df.drop_duplicates(["enhancer_start", "promoter_start", "enhancer_chrom"]).reset_index(
         drop=True

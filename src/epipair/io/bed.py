@@ -60,6 +60,14 @@ def first(mask) -> int | None:
     return int(hits[0]) if hits.size else None
 
 
+def require_columns(path, columns, required, what: str) -> None:
+    """Stop at the header when ``columns`` lacks any of ``required``:
+    ``<path>:1: missing column(s) <names> (<what>)``."""
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise EpipairError(f"{path}:1: missing column(s) {', '.join(missing)} ({what})")
+
+
 def fail_at(path, lines, mask, message: str, **values) -> None:
     """Stop at the first row ``i`` where ``mask`` holds: ``<path>:<lines[i]>: <message>``,
     formatted with ``values`` (a Series or array gives its ``i``-th item, anything else is

@@ -54,6 +54,7 @@ from .bed import (
     first,
     integers,
     numbered_lines,
+    require_columns,
     unknown_chroms,
 )
 from .genome import chrom_name_map
@@ -92,12 +93,9 @@ def _read_targetfinder(path: Path, labelled: bool = True) -> pd.DataFrame:
             raise EpipairError(f"{path}: damaged gzip file: {exc}") from None
     df.columns = [c.strip() for c in df.columns]
     required = REQUIRED if labelled else COORD_FIELDS
-    missing = [c for c in required if c not in df.columns]
-    if missing:
-        raise EpipairError(
-            f"{path}:1: missing column(s) {', '.join(missing)} "
-            f"(TargetFinder CSV header needs {', '.join(required)})"
-        )
+    require_columns(
+        path, df.columns, required, f"TargetFinder CSV header needs {', '.join(required)}"
+    )
     df["source_line"] = np.arange(2, len(df) + 2)
     return df
 
@@ -206,12 +204,8 @@ def _crispri_rows(path: Path, cell_type) -> pd.DataFrame:
             df = pd.read_csv(fh, sep="\t", dtype=str, keep_default_na=False)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise EpipairError(f"{path}: not a tab-separated table with a header ({exc})") from None
-    missing = [c for c in CRISPRI_COLUMNS if c not in df.columns]
-    if missing:
-        raise EpipairError(
-            f"{path}:1: CRISPRi table lacks column(s) {', '.join(missing)} (header: "
-            f"{', '.join(map(str, df.columns[:12]))})"
-        )
+    header = ", ".join(map(str, df.columns[:12]))
+    require_columns(path, df.columns, CRISPRI_COLUMNS, f"CRISPRi table; its header: {header}")
     df["source_line"] = np.arange(2, len(df) + 2)
     for c in ("CellType", "Reference"):
         if c not in df.columns:

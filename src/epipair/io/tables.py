@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..errors import EpipairError
 from .atomic import write_tsv
+from .bed import require_columns
 from .pairs import COORD_FIELDS
 
 
@@ -37,12 +38,11 @@ class Table:
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise EpipairError(f"{path}: not a readable {self.name} table: {first}") from None
-        missing = [c for c in self.columns if c not in df.columns]
-        if missing:
-            raise EpipairError(
-                f"{path}:1: missing column(s) {', '.join(missing)} of {self.name}; "
-                "was it written by another epipair version? rerun the rule that makes it"
-            )
+        require_columns(
+            path, df.columns, self.columns,
+            f"of {self.name}; was it written by another epipair version? rerun the rule that "
+            "makes it",
+        )  # fmt: skip
         return df
 
     def write(self, df: pd.DataFrame, path) -> None:

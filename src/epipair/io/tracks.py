@@ -126,7 +126,7 @@ class BigWigTrack:
             self._bins.close()
 
 
-BIGWIG_MAGIC = 0x888FFC26
+BIGWIG_MAGIC = 0x888FFC26  # UCSC kent's bigWigSig (bigWig.h); pyBigWig's libBigWig writes it
 
 
 def items_per_slot(path: Path) -> int | None:
@@ -138,7 +138,10 @@ def items_per_slot(path: Path) -> int | None:
         with open(path, "rb") as f:
             head = f.read(32)
             order = next(o for o in "<>" if struct.unpack(o + "I", head[:4])[0] == BIGWIG_MAGIC)
-            f.seek(struct.unpack(order + "Q", head[24:32])[0] + 40)  # fullIndexOffset
+            # the bbi header's fullIndexOffset (bytes 24-31) points at the R-tree header, whose
+            # itemsPerSlot follows magic, blockSize, itemCount, four bounds and endFileOffset
+            # (bytes 40-43; kent's cirTree.h, libBigWig's bwWrite.c write the same fields)
+            f.seek(struct.unpack(order + "Q", head[24:32])[0] + 40)
             return struct.unpack(order + "I", f.read(4))[0]
     except (OSError, StopIteration, struct.error):
         return None
